@@ -1,0 +1,32 @@
+//! # grokking — an executable proof companion for the theory of grokking
+//!
+//! Small networks trained on modular arithmetic first memorize their training set (at $t_{mem}$) and
+//! generalize only much later (at $t_{grok}\gg t_{mem}$). This crate reproduces that fast and turns the
+//! theory's claims into checked computations.
+//!
+//! Map of the crate:
+//! * [`task`] — $a\circ b \bmod p$ for seven operations, sparse parity, the seeded split.
+//! * [`model`] — the two-layer network $f=\kappa W_2\sigma(W_1x)$ with hand-written backward pass.
+//! * [`loss`] — cross-entropy and MSE with their gradients.
+//! * [`optim`] — SGD, AdamW, Muon (Newton–Schulz and exact polar) as pure step functions.
+//! * [`train`] — the training loop, [`train::History`], $t_{mem}$, $t_{grok}$.
+//! * [`config`] — the canonical run, in one place.
+//! * [`run`] and [`report`] — a run's files: `metrics.csv`, `summary.json`, `curves.svg`.
+//! * [`real`] — the `f32`/`f64` scalar trait and the GEMM wrapper; [`rng`] — seeded streams.
+//!
+//! Conventions: matrices are column-major nalgebra `DMatrix`; one column per example in batches;
+//! step $s$ means $s$ optimizer updates applied. Same seed, same numbers, at any thread count.
+
+pub mod config;
+pub mod error;
+pub mod loss;
+pub mod model;
+pub mod optim;
+pub mod real;
+pub mod report;
+pub mod rng;
+pub mod run;
+pub mod task;
+pub mod train;
+
+pub use error::{Error, Result};

@@ -1,0 +1,115 @@
+//! Losses on the logits $F\in\mathbb{R}^{C\times n}$ (one column per example) and integer labels $y$.
+//!
+//! * Cross-entropy, averaged over the batch:
+//!   $L=\frac1n\sum_j\bigl(\operatorname{lse}(F_{:j})-F_{y_j j}\bigr)$ with the stable
+//!   $\operatorname{lse}(f)=m+\log\sum_c e^{f_c-m}$, $m=\max_c f_c$; gradient
+//!   $\partial L/\partial F_{cj}=(\operatorname{softmax}(F_{:j})_c-[c=y_j])/n$.
+//! * MSE against one-hot targets, averaged over batch *and* classes (PyTorch's `mse_loss`):
+//!   $L=\frac1{nC}\sum_{j,c}(F_{cj}-[c=y_j])^2$; gradient $2(F_{cj}-[c=y_j])/(nC)$.
+//!
+//! Per-example values are computed in parallel and summed in `f64` in example order, so the result does
+//! not depend on the thread count. Accuracy counts $\arg\max_c F_{cj}=y_j$ (first maximum on ties).
+
+use crate::real::Real;
+use nalgebra::DMatrix;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// Which loss.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LossKind {
+    /// Cross-entropy (softmax over classes).
+    CrossEntropy,
+    /// Mean squared error against one-hot targets.
+    Mse,
+}
+
+impl FromStr for LossKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "ce" | "cross_entropy" => Ok(LossKind::CrossEntropy),
+            "mse" => Ok(LossKind::Mse),
+            _ => Err(format!("unknown loss {s:?}; expected ce or mse")),
+        }
+    }
+}
+
+impl fmt::Display for LossKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            LossKind::CrossEntropy => "ce",
+            LossKind::Mse => "mse",
+        })
+    }
+}
+
+/// Mean loss and accuracy of a batch.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LossStats {
+    /// Mean loss.
+    pub loss: f64,
+    /// Fraction of examples whose arg-max logit is the label.
+    pub accuracy: f64,
+}
+
+/// Loss and accuracy of `logits` against `labels`; writes $\partial L/\partial F$ into `grad` when given
+/// (same shape as `logits`).
+pub fn evaluate<T: Real>(kind: LossKind, logits: &DMatrix<T>, labels: &[u32], grad: Option<&mut DMatrix<T>>) -> LossStats {
+    let (classes, n) = logits.shape();
+    assert_eq!(n, labels.len(), "one label per logit column");
+    let per_example: Vec<(f64, bool)> = match grad {
+        Some(g) => {
+            assert_eq!(g.shape(), logits.shape(), "gradient buffer shape");
+            logits
+                .as_slice()
+                .par_chunks(classes)
+                .zip(g.as_mut_slice().par_chunks_mut(classes))
+                .zip(labels.par_iter())
+                .map(|((f, g), &y)| column(kind, f, y as usize, n, Some(g)))
+                .collect()
+        }
+        None => logits.as_slice().par_chunks(classes).zip(labels.par_iter()).map(|(f, &y)| column(kind, f, y as usize, n, None)).collect(),
+    };
+    let total: f64 = per_example.iter().map(|e| e.0).sum();
+    let correct = per_example.iter().filter(|e| e.1).count();
+    let denom = n.max(1) as f64;
+    LossStats { loss: total / denom, accuracy: correct as f64 / denom }
+}
+
+/// One example: (loss contribution before the $1/n$, whether the arg-max is `y`); gradient column if asked.
+fn column<T: Real>(kind: LossKind, f: &[T], y: usize, n: usize, grad: Option<&mut [T]>) -> (f64, bool) {
+    let (argmax, max) = f.iter().enumerate().fold((0, f[0]), |(i, m), (k, &v)| if v > m { (k, v) } else { (i, m) });
+    let correct = argmax == y;
+    match kind {
+        LossKind::CrossEntropy => {
+            let sum: T = f.iter().map(|&v| (v - max).exp()).fold(T::zero(), |a, b| a + b);
+            let loss = (max + sum.ln() - f[y]).to_f64();
+            if let Some(g) = grad {
+                let scale = T::one() / (sum * T::of(n as f64));
+                for (c, (g, &v)) in g.iter_mut().zip(f).enumerate() {
+                    *g = (v - max).exp() * scale;
+                    if c == y {
+                        *g -= T::one() / T::of(n as f64);
+                    }
+                }
+            }
+            (loss, correct)
+        }
+        LossKind::Mse => {
+            let classes = f.len();
+            let target = |c: usize| if c == y { T::one() } else { T::zero() };
+            let loss: f64 = f.iter().enumerate().map(|(c, &v)| (v - target(c)).to_f64().powi(2)).sum::<f64>() / classes as f64;
+            if let Some(g) = grad {
+                let scale = T::of(2.0 / (n * classes) as f64);
+                for (c, (g, &v)) in g.iter_mut().zip(f).enumerate() {
+                    *g = (v - target(c)) * scale;
+                }
+            }
+            (loss, correct)
+        }
+    }
+}

@@ -1,0 +1,125 @@
+//! Optimizers as pure per-matrix `step` functions with their state in structs.
+//!
+//! | optimizer | update of a weight matrix $W$ with gradient $G$ (step $t=1,2,\dots$) | weight decay |
+//! |---|---|---|
+//! | [`sgd`] | $B\leftarrow\mu B+(G+\lambda W)$, $W\leftarrow W-\eta B$ (Nesterov: $W\leftarrow W-\eta(G+\lambda W+\mu B)$) | coupled L2, as `torch.optim.SGD` |
+//! | [`adamw`] | $W\leftarrow(1-\eta\lambda)W$; Adam moments with bias correction | decoupled, as `torch.optim.AdamW` |
+//! | [`muon`] | $B\leftarrow\mu B+G$, $O=\mathrm{NS}_5\bigl(U/\|U\|_F\bigr)$ or $\mathrm{polar}(U)$, $W\leftarrow(1-\eta\lambda)W-\eta\sqrt{\max(1,m/n)}\,O$ | decoupled |
+//!
+//! **Which parameter gets what.** The network has two parameters, both 2-D: the first-layer
+//! (embedding) matrix $W_1$ and the readout $W_2$. Every optimizer, Muon included, is applied to both
+//! with the same hyperparameters, as in the PyTorch baseline (`torch_mlp.py`), so that comparisons
+//! between optimizers change one thing only. (Muon practice often keeps embeddings on AdamW; here the
+//! embedding is a genuine $N\times2p$ linear map of one-hot inputs, so orthogonalising it is well defined.)
+
+pub mod adamw;
+pub mod muon;
+pub mod sgd;
+
+use crate::error::{ensure, Result};
+use crate::model::Params;
+use crate::real::Real;
+use nalgebra::DMatrix;
+use serde::{Deserialize, Serialize};
+
+pub use adamw::AdamWConfig;
+pub use muon::{MuonConfig, Orthogonalizer};
+pub use sgd::SgdConfig;
+
+/// The optimizer and its hyperparameters.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "name", rename_all = "snake_case")]
+pub enum OptimizerConfig {
+    /// Stochastic gradient descent with momentum and L2 weight decay.
+    Sgd(SgdConfig),
+    /// Adam with decoupled weight decay.
+    #[serde(rename = "adamw")]
+    AdamW(AdamWConfig),
+    /// Momentum orthogonalised by Newton–Schulz or an exact polar factor.
+    Muon(MuonConfig),
+}
+
+impl OptimizerConfig {
+    /// Learning rate $\eta$.
+    pub fn lr(&self) -> f64 {
+        match self {
+            OptimizerConfig::Sgd(c) => c.lr,
+            OptimizerConfig::AdamW(c) => c.lr,
+            OptimizerConfig::Muon(c) => c.lr,
+        }
+    }
+
+    /// Weight decay $\lambda$.
+    pub fn weight_decay(&self) -> f64 {
+        match self {
+            OptimizerConfig::Sgd(c) => c.weight_decay,
+            OptimizerConfig::AdamW(c) => c.weight_decay,
+            OptimizerConfig::Muon(c) => c.weight_decay,
+        }
+    }
+
+    /// Checks every hyperparameter against its domain.
+    pub fn validate(&self) -> Result<()> {
+        let (lr, wd) = (self.lr(), self.weight_decay());
+        ensure(lr.is_finite() && lr > 0.0, || format!("learning rate must be finite and > 0, got {lr}"))?;
+        ensure(wd.is_finite() && wd >= 0.0, || format!("weight decay must be finite and ≥ 0, got {wd}"))?;
+        let unit = |name: &str, x: f64| ensure((0.0..1.0).contains(&x), || format!("{name} must lie in [0, 1), got {x}"));
+        match self {
+            OptimizerConfig::Sgd(c) => unit("momentum", c.momentum),
+            OptimizerConfig::AdamW(c) => {
+                unit("beta1", c.beta1)?;
+                unit("beta2", c.beta2)?;
+                ensure(c.eps.is_finite() && c.eps > 0.0, || format!("eps must be finite and > 0, got {}", c.eps))
+            }
+            OptimizerConfig::Muon(c) => {
+                unit("momentum", c.momentum)?;
+                ensure(c.ns_steps >= 1, || "Newton–Schulz needs at least one iteration".into())
+            }
+        }
+    }
+}
+
+/// Per-matrix optimizer state.
+#[derive(Clone, Debug)]
+enum State<T: Real> {
+    Sgd(sgd::State<T>),
+    AdamW(adamw::State<T>),
+    Muon(muon::State<T>),
+}
+
+/// An optimizer bound to the two weight matrices of a network.
+#[derive(Clone, Debug)]
+pub struct Optimizer<T: Real> {
+    config: OptimizerConfig,
+    states: [State<T>; 2],
+}
+
+impl<T: Real> Optimizer<T> {
+    /// Fresh state (zero moments, step count 0) for `params`.
+    pub fn new(config: OptimizerConfig, params: &Params<T>) -> Result<Self> {
+        config.validate()?;
+        let state = |w: &DMatrix<T>| match config {
+            OptimizerConfig::Sgd(_) => State::Sgd(sgd::State::new(w)),
+            OptimizerConfig::AdamW(_) => State::AdamW(adamw::State::new(w)),
+            OptimizerConfig::Muon(_) => State::Muon(muon::State::new(w)),
+        };
+        Ok(Optimizer { config, states: [state(&params.w1), state(&params.w2)] })
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &OptimizerConfig {
+        &self.config
+    }
+
+    /// Applies one update to both matrices.
+    pub fn step(&mut self, params: &mut Params<T>, grads: &Params<T>) {
+        for ((w, g), state) in params.matrices_mut().into_iter().zip(grads.matrices()).zip(&mut self.states) {
+            match (&self.config, state) {
+                (OptimizerConfig::Sgd(c), State::Sgd(s)) => sgd::step(c, w, g, s),
+                (OptimizerConfig::AdamW(c), State::AdamW(s)) => adamw::step(c, w, g, s),
+                (OptimizerConfig::Muon(c), State::Muon(s)) => muon::step(c, w, g, s),
+                _ => unreachable!("state built from the same configuration"),
+            }
+        }
+    }
+}

@@ -1,0 +1,138 @@
+//! Muon (K. Jordan et al., "Muon: an optimizer for hidden layers in neural networks", 2024), as the brief
+//! states it: with momentum buffer $B_0=0$,
+//! $$B\leftarrow\mu B+G,\qquad U=\begin{cases}G+\mu B&\text{Nesterov}\\B&\text{otherwise}\end{cases},\qquad
+//! W\leftarrow(1-\eta\lambda)W-\eta\,s\,O(U),\quad s=\sqrt{\max(1,m/n)}$$
+//! for $W\in\mathbb{R}^{m\times n}$. PyTorch's `torch.optim.Muon` keeps $B'=(1-\mu)B$ (a `lerp`) and uses
+//! $U'=(1-\mu)U$; since $O$ is invariant to positive scaling of $U$ (up to the $\epsilon$ below),
+//! both give the same updates.
+//!
+//! $O$ is one of:
+//! * [`Orthogonalizer::NewtonSchulz`] — what is really computed in practice: $X_0=U/(\|U\|_F+\epsilon)$,
+//!   $\epsilon=10^{-7}$, then $k$ (default 5) iterations of the quintic
+//!   $X\leftarrow aX+(bA+cA^2)X$, $A=XX^\top$, $(a,b,c)=(3.4445,-4.7750,2.0315)$, on the wide
+//!   orientation ($X$ transposed when $m>n$). Each iteration maps every singular value $\sigma$ of $X$ to
+//!   $\phi(\sigma)=a\sigma+b\sigma^3+c\sigma^5$ and keeps the singular vectors, so
+//!   $O=U_U\,\phi^{\circ k}(\Sigma/\|U\|_F)\,V_U^\top$: *not* $U_UV_U^\top$; its singular values lie in a
+//!   band around 1 (about $[0.68, 1.13]$ for inputs with $\sigma/\|U\|_F\ge10^{-2}$).
+//! * [`Orthogonalizer::ExactPolar`] — the ideal $O=\sum_{\sigma_i>\tau}u_iv_i^\top$ from a thin SVD, with
+//!   $\tau=\max(m,n)\,\varepsilon_{mach}\,\sigma_{max}$ (the polar factor restricted to the numerical range).
+
+use crate::real::{frobenius, gemm, Op, Real};
+use nalgebra::DMatrix;
+use serde::{Deserialize, Serialize};
+
+/// Coefficients $(a,b,c)$ of the Newton–Schulz quintic $\phi(s)=as+bs^3+cs^5$.
+pub const NS_COEFFICIENTS: (f64, f64, f64) = (3.4445, -4.7750, 2.0315);
+/// $\epsilon$ in the Frobenius normalisation $U/(\|U\|_F+\epsilon)$.
+pub const NS_EPS: f64 = 1e-7;
+
+/// How the update direction is orthogonalised.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Orthogonalizer {
+    /// Quintic Newton–Schulz iterations after Frobenius normalisation.
+    NewtonSchulz,
+    /// Exact polar factor via SVD.
+    ExactPolar,
+}
+
+/// Muon hyperparameters.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MuonConfig {
+    /// Learning rate $\eta$.
+    pub lr: f64,
+    /// Momentum $\mu\in[0,1)$.
+    pub momentum: f64,
+    /// Nesterov momentum.
+    pub nesterov: bool,
+    /// Decoupled weight decay $\lambda$.
+    pub weight_decay: f64,
+    /// Newton–Schulz iterations $k\ge1$ (ignored by the exact polar variant).
+    pub ns_steps: usize,
+    /// Newton–Schulz or exact polar.
+    pub orthogonalizer: Orthogonalizer,
+}
+
+/// Momentum buffer $B$.
+#[derive(Clone, Debug)]
+pub struct State<T: Real> {
+    /// $B$, same shape as the weight.
+    pub buffer: DMatrix<T>,
+}
+
+impl<T: Real> State<T> {
+    /// $B_0=0$ shaped like `w`.
+    pub fn new(w: &DMatrix<T>) -> Self {
+        State { buffer: DMatrix::zeros(w.nrows(), w.ncols()) }
+    }
+}
+
+/// The shape factor $s=\sqrt{\max(1,m/n)}$ of an $m\times n$ weight.
+pub fn shape_factor(rows: usize, cols: usize) -> f64 {
+    (rows as f64 / cols as f64).max(1.0).sqrt()
+}
+
+/// $\phi(s)=as+bs^3+cs^5$, the Newton–Schulz quintic acting on one singular value.
+pub fn quintic(s: f64) -> f64 {
+    let (a, b, c) = NS_COEFFICIENTS;
+    let s2 = s * s;
+    s * (a + s2 * (b + c * s2))
+}
+
+/// $k$ quintic Newton–Schulz iterations on $U/(\|U\|_F+\epsilon)$ (see the module docs).
+pub fn newton_schulz<T: Real>(u: &DMatrix<T>, steps: usize) -> DMatrix<T> {
+    let (a, b, c) = NS_COEFFICIENTS;
+    let (a, b, c) = (T::of(a), T::of(b), T::of(c));
+    let tall = u.nrows() > u.ncols();
+    let mut x = if tall { u.transpose() } else { u.clone() };
+    x /= T::of(frobenius(u) + NS_EPS);
+    let m = x.nrows();
+    let mut gram = DMatrix::zeros(m, m);
+    let mut poly = DMatrix::zeros(m, m);
+    let mut next = x.clone();
+    for _ in 0..steps {
+        gemm(T::one(), &x, Op::N, &x, Op::T, T::zero(), &mut gram);
+        poly.copy_from(&gram);
+        gemm(c, &gram, Op::N, &gram, Op::N, b, &mut poly);
+        next.copy_from(&x);
+        gemm(T::one(), &poly, Op::N, &x, Op::N, a, &mut next);
+        std::mem::swap(&mut x, &mut next);
+    }
+    if tall {
+        x.transpose()
+    } else {
+        x
+    }
+}
+
+/// The polar factor $\sum_{\sigma_i>\tau}u_iv_i^\top$ of `u` (see the module docs); zero for a zero matrix.
+pub fn exact_polar<T: Real>(u: &DMatrix<T>) -> DMatrix<T> {
+    let (m, n) = u.shape();
+    let svd = u.clone().svd(true, true);
+    let (Some(left), Some(right_t)) = (svd.u, svd.v_t) else {
+        unreachable!("both singular-vector sets were requested")
+    };
+    let sigma = &svd.singular_values;
+    let tau = sigma.iter().fold(T::zero(), |a, &b| a.max(b)) * T::of(m.max(n) as f64) * T::default_epsilon();
+    let mut out = DMatrix::zeros(m, n);
+    for (i, &s) in sigma.iter().enumerate() {
+        if s > tau {
+            out += left.column(i) * right_t.row(i);
+        }
+    }
+    out
+}
+
+/// One Muon update of `w` with gradient `g`.
+pub fn step<T: Real>(c: &MuonConfig, w: &mut DMatrix<T>, g: &DMatrix<T>, s: &mut State<T>) {
+    let mu = T::of(c.momentum);
+    s.buffer.zip_apply(g, |b, g| *b = mu * *b + g);
+    let direction = if c.nesterov { g.zip_map(&s.buffer, |g, b| g + mu * b) } else { s.buffer.clone() };
+    let o = match c.orthogonalizer {
+        Orthogonalizer::NewtonSchulz => newton_schulz(&direction, c.ns_steps),
+        Orthogonalizer::ExactPolar => exact_polar(&direction),
+    };
+    let decay = T::of(1.0 - c.lr * c.weight_decay);
+    let scale = T::of(c.lr * shape_factor(w.nrows(), w.ncols()));
+    w.zip_apply(&o, |w, o| *w = decay * *w - scale * o);
+}

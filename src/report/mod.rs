@@ -1,0 +1,143 @@
+//! Outputs of a run: `metrics.csv` (one row per evaluation, flushed as it is written), `summary.json`
+//! and `curves.svg`, the latter two written to a temporary file and renamed, so that a reader never sees
+//! half a file.
+
+pub mod plot;
+
+use crate::error::{Error, Result};
+use crate::train::{EvalRecord, History, TrainConfig};
+use serde::{Deserialize, Serialize};
+use std::fs::File;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// File names inside a run directory.
+pub const METRICS_FILE: &str = "metrics.csv";
+/// See [`METRICS_FILE`].
+pub const SUMMARY_FILE: &str = "summary.json";
+/// See [`METRICS_FILE`].
+pub const CURVES_FILE: &str = "curves.svg";
+
+/// The record of one finished run (`summary.json`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    /// Version of this crate.
+    pub crate_version: String,
+    /// Every hyperparameter.
+    pub config: TrainConfig,
+    /// The master seed (also in `config`).
+    pub seed: u64,
+    /// Training set size.
+    pub n_train: usize,
+    /// Test set size.
+    pub n_test: usize,
+    /// First step with training accuracy ≥ 99%.
+    pub t_mem: Option<u64>,
+    /// First evaluated step with test accuracy ≥ 99%.
+    pub t_grok: Option<u64>,
+    /// First evaluated step with test accuracy ≥ 95%.
+    pub t_grok95: Option<u64>,
+    /// $t_{grok}/t_{mem}$ where both exist.
+    pub grok_ratio: Option<f64>,
+    /// Updates applied.
+    pub steps_run: u64,
+    /// Training loss after the last update.
+    pub final_train_loss: f64,
+    /// Training accuracy after the last update.
+    pub final_train_acc: f64,
+    /// Test loss after the last update.
+    pub final_test_loss: f64,
+    /// Test accuracy after the last update.
+    pub final_test_acc: f64,
+    /// $\|\theta\|_2$ after the last update.
+    pub weight_norm: f64,
+    /// $\|W_1\|_F$ after the last update.
+    pub w1_norm: f64,
+    /// $\|W_2\|_F$ after the last update.
+    pub w2_norm: f64,
+    /// Median milliseconds per update (timing: varies between runs).
+    pub ms_per_step: f64,
+    /// Wall time of the run in seconds (timing).
+    pub wall_s: f64,
+    /// Threads available to the run (timing context).
+    pub threads: usize,
+}
+
+impl Summary {
+    /// Builds the summary of a finished run.
+    pub fn new(config: &TrainConfig, history: &History, sizes: (usize, usize), wall_s: f64) -> Result<Self> {
+        let last = history.last().ok_or_else(|| Error::output(SUMMARY_FILE, "the run has no evaluation"))?;
+        let grok_ratio = match (history.t_mem, history.t_grok) {
+            (Some(m), Some(g)) if m > 0 => Some(g as f64 / m as f64),
+            _ => None,
+        };
+        Ok(Summary {
+            crate_version: env!("CARGO_PKG_VERSION").into(),
+            config: *config,
+            seed: config.seed,
+            n_train: sizes.0,
+            n_test: sizes.1,
+            t_mem: history.t_mem,
+            t_grok: history.t_grok,
+            t_grok95: history.t_grok95,
+            grok_ratio,
+            steps_run: history.steps_run,
+            final_train_loss: last.train_loss,
+            final_train_acc: last.train_acc,
+            final_test_loss: last.test_loss,
+            final_test_acc: last.test_acc,
+            weight_norm: last.weight_norm,
+            w1_norm: last.w1_norm,
+            w2_norm: last.w2_norm,
+            ms_per_step: history.ms_per_step,
+            wall_s,
+            threads: rayon::current_num_threads(),
+        })
+    }
+
+    /// Reads a `summary.json`.
+    pub fn read(path: &Path) -> Result<Self> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        serde_json::from_str(&text).map_err(|e| Error::output(path.display().to_string(), e))
+    }
+}
+
+/// Writes `metrics.csv` one flushed row at a time.
+pub struct MetricsWriter {
+    path: PathBuf,
+    writer: csv::Writer<File>,
+}
+
+impl MetricsWriter {
+    /// Creates (truncates) the file at `path`; the header is written with the first row.
+    pub fn create(path: &Path) -> Result<Self> {
+        let file = File::create(path).map_err(|e| Error::io(path, e))?;
+        Ok(MetricsWriter { path: path.to_path_buf(), writer: csv::Writer::from_writer(file) })
+    }
+
+    /// Appends one record and flushes it to disk.
+    pub fn write(&mut self, record: &EvalRecord) -> Result<()> {
+        self.writer.serialize(record).map_err(|e| Error::output(self.path.display().to_string(), e))?;
+        self.writer.flush().map_err(|e| Error::io(&self.path, e))
+    }
+}
+
+/// Reads the records of a `metrics.csv`.
+pub fn read_metrics(path: &Path) -> Result<Vec<EvalRecord>> {
+    let mut reader = csv::Reader::from_path(path).map_err(|e| Error::output(path.display().to_string(), e))?;
+    reader.deserialize().map(|r| r.map_err(|e| Error::output(path.display().to_string(), e))).collect()
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same directory and a rename.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let tmp = path.with_extension("tmp");
+    let mut file = File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
+    file.write_all(bytes).and_then(|_| file.sync_all()).map_err(|e| Error::io(&tmp, e))?;
+    std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
+}
+
+/// Writes `summary` as pretty JSON to `path`, atomically.
+pub fn write_summary(path: &Path, summary: &Summary) -> Result<()> {
+    let json = serde_json::to_string_pretty(summary).map_err(|e| Error::output(SUMMARY_FILE, e))?;
+    write_atomic(path, json.as_bytes())
+}

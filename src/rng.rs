@@ -1,0 +1,26 @@
+//! Seeded randomness. One master seed per run is logged; every random draw comes from a child stream of
+//! it, so that changing, say, the batch sampling never changes the initial weights or the split.
+
+use rand::SeedableRng;
+pub use rand_chacha::ChaCha8Rng;
+
+/// The crate's random number generator.
+pub type Rng = ChaCha8Rng;
+
+/// The independent uses of randomness in a run. Each gets its own ChaCha stream of the master seed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stream {
+    /// The train/test split.
+    Split = 1,
+    /// The initial weights.
+    Init = 2,
+    /// Mini-batch sampling.
+    Batches = 3,
+}
+
+/// The generator for `stream` of master seed `seed`: ChaCha8 seeded with `seed`, on stream number `stream`.
+pub fn child(seed: u64, stream: Stream) -> Rng {
+    let mut rng = Rng::seed_from_u64(seed);
+    rng.set_stream(stream as u64);
+    rng
+}

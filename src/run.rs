@@ -1,0 +1,89 @@
+//! One run from configuration to files: train (in the configured precision) with a progress bar, and
+//! write `metrics.csv`, `summary.json` and `curves.svg` into the run directory.
+
+use crate::error::{Error, Result};
+use crate::report::{self, plot, MetricsWriter, Summary};
+use crate::train::{self, EvalRecord, Observer, Precision, TrainConfig};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::path::Path;
+use std::time::Instant;
+
+/// How a run reports while it trains.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Progress {
+    /// A progress bar on stderr (drawn only when stderr is a terminal).
+    Bar,
+    /// Nothing.
+    Hidden,
+}
+
+struct FileObserver {
+    metrics: MetricsWriter,
+    bar: ProgressBar,
+}
+
+impl Observer for FileObserver {
+    fn on_eval(&mut self, r: &EvalRecord) -> Result<()> {
+        self.bar.set_message(format!("train {:.3} test {:.3} |θ| {:.1}", r.train_acc, r.test_acc, r.weight_norm));
+        self.metrics.write(r)
+    }
+    fn on_step(&mut self, step: u64) {
+        self.bar.set_position(step);
+    }
+}
+
+/// Trains `config` and writes its outputs into `dir` (created if needed). On divergence the rows of
+/// `metrics.csv` written so far stay valid and no `summary.json` is written.
+pub fn run(config: &TrainConfig, dir: &Path, progress: Progress) -> Result<Summary> {
+    config.validate()?;
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let bar = match progress {
+        Progress::Bar => ProgressBar::with_draw_target(Some(config.steps), ProgressDrawTarget::stderr()),
+        Progress::Hidden => ProgressBar::hidden(),
+    };
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:32} {pos}/{len} steps ({per_sec}, eta {eta}) {msg}")
+            .map_err(|e| Error::output("progress bar", e))?,
+    );
+    let mut observer = FileObserver { metrics: MetricsWriter::create(&dir.join(report::METRICS_FILE))?, bar };
+    let started = Instant::now();
+    let outcome = match config.precision {
+        Precision::F32 => train::train::<f32>(config, &mut observer).map(|t| (t.history, t.sizes)),
+        Precision::F64 => train::train::<f64>(config, &mut observer).map(|t| (t.history, t.sizes)),
+    };
+    let (history, sizes) = match outcome {
+        Ok(o) => o,
+        Err(e) => {
+            observer.bar.abandon();
+            return Err(e);
+        }
+    };
+    observer.bar.finish_and_clear();
+    let summary = Summary::new(config, &history, sizes, started.elapsed().as_secs_f64())?;
+    report::write_summary(&dir.join(report::SUMMARY_FILE), &summary)?;
+    plot::write_curves(&dir.join(report::CURVES_FILE), &history, &title(config))?;
+    Ok(summary)
+}
+
+/// A one-line description of a run for plot titles.
+pub fn title(c: &TrainConfig) -> String {
+    format!(
+        "{}, f = {}, N = {}, {} {}, lr {}, wd {}, seed {}",
+        c.task,
+        c.train_frac,
+        c.model.width,
+        c.model.activation,
+        opt_name(c),
+        c.optimizer.lr(),
+        c.optimizer.weight_decay(),
+        c.seed
+    )
+}
+
+fn opt_name(c: &TrainConfig) -> &'static str {
+    match c.optimizer {
+        crate::optim::OptimizerConfig::Sgd(_) => "SGD",
+        crate::optim::OptimizerConfig::AdamW(_) => "AdamW",
+        crate::optim::OptimizerConfig::Muon(_) => "Muon",
+    }
+}
