@@ -10,12 +10,15 @@
 //! Per-example values are computed in parallel and summed in `f64` in example order, so the result does
 //! not depend on the thread count. Accuracy counts $\arg\max_c F_{cj}=y_j$ (first maximum on ties).
 
-use crate::real::Real;
+use crate::real::{self, Real};
 use nalgebra::DMatrix;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
+
+/// Examples per rayon task.
+const MIN_COLUMNS_PER_TASK: usize = 64;
 
 /// Which loss.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -61,18 +64,13 @@ pub struct LossStats {
 pub fn evaluate<T: Real>(kind: LossKind, logits: &DMatrix<T>, labels: &[u32], grad: Option<&mut DMatrix<T>>) -> LossStats {
     let (classes, n) = logits.shape();
     assert_eq!(n, labels.len(), "one label per logit column");
+    let columns = logits.as_slice().par_chunks(classes).zip(labels.par_iter()).with_min_len(MIN_COLUMNS_PER_TASK);
     let per_example: Vec<(f64, bool)> = match grad {
         Some(g) => {
             assert_eq!(g.shape(), logits.shape(), "gradient buffer shape");
-            logits
-                .as_slice()
-                .par_chunks(classes)
-                .zip(g.as_mut_slice().par_chunks_mut(classes))
-                .zip(labels.par_iter())
-                .map(|((f, g), &y)| column(kind, f, y as usize, n, Some(g)))
-                .collect()
+            columns.zip(g.as_mut_slice().par_chunks_mut(classes)).map(|((f, &y), g)| column(kind, f, y as usize, n, g)).collect()
         }
-        None => logits.as_slice().par_chunks(classes).zip(labels.par_iter()).map(|(f, &y)| column(kind, f, y as usize, n, None)).collect(),
+        None => columns.map_init(|| vec![T::zero(); classes], |scratch, (f, &y)| column(kind, f, y as usize, n, scratch)).collect(),
     };
     let total: f64 = per_example.iter().map(|e| e.0).sum();
     let correct = per_example.iter().filter(|e| e.1).count();
@@ -80,36 +78,33 @@ pub fn evaluate<T: Real>(kind: LossKind, logits: &DMatrix<T>, labels: &[u32], gr
     LossStats { loss: total / denom, accuracy: correct as f64 / denom }
 }
 
-/// One example: (loss contribution before the $1/n$, whether the arg-max is `y`); gradient column if asked.
-fn column<T: Real>(kind: LossKind, f: &[T], y: usize, n: usize, grad: Option<&mut [T]>) -> (f64, bool) {
-    let (argmax, max) = f.iter().enumerate().fold((0, f[0]), |(i, m), (k, &v)| if v > m { (k, v) } else { (i, m) });
-    let correct = argmax == y;
+/// One example $f=F_{:j}$ with label $y$: returns (its loss, whether the arg-max is $y$) and writes its
+/// column of $\partial L/\partial F$ (for a batch of $n$) into `g`.
+fn column<T: Real>(kind: LossKind, f: &[T], y: usize, n: usize, g: &mut [T]) -> (f64, bool) {
+    let max = real::max(f);
+    // arg-max (first maximum) is y: f_y is the maximum and no earlier entry equals it.
+    let correct = f[y] == max && f[..y].iter().filter(|&&v| v == max).count() == 0;
+    let inv_n = T::one() / T::of(n as f64);
     match kind {
         LossKind::CrossEntropy => {
-            let sum: T = f.iter().map(|&v| (v - max).exp()).fold(T::zero(), |a, b| a + b);
-            let loss = (max + sum.ln() - f[y]).to_f64();
-            if let Some(g) = grad {
-                let scale = T::one() / (sum * T::of(n as f64));
-                for (c, (g, &v)) in g.iter_mut().zip(f).enumerate() {
-                    *g = (v - max).exp() * scale;
-                    if c == y {
-                        *g -= T::one() / T::of(n as f64);
-                    }
-                }
-            }
-            (loss, correct)
+            g.iter_mut().zip(f).for_each(|(g, &v)| *g = v - max);
+            T::exp_in_place(g);
+            let sum = real::sum(g);
+            let scale = inv_n / sum;
+            g.iter_mut().for_each(|g| *g *= scale);
+            g[y] -= inv_n;
+            ((max + sum.ln() - f[y]).to_f64(), correct)
         }
         LossKind::Mse => {
             let classes = f.len();
-            let target = |c: usize| if c == y { T::one() } else { T::zero() };
-            let loss: f64 = f.iter().enumerate().map(|(c, &v)| (v - target(c)).to_f64().powi(2)).sum::<f64>() / classes as f64;
-            if let Some(g) = grad {
-                let scale = T::of(2.0 / (n * classes) as f64);
-                for (c, (g, &v)) in g.iter_mut().zip(f).enumerate() {
-                    *g = (v - target(c)) * scale;
-                }
+            let scale = T::of(2.0 / classes as f64) * inv_n;
+            let mut loss = 0.0;
+            for (c, (g, &v)) in g.iter_mut().zip(f).enumerate() {
+                let r = if c == y { v - T::one() } else { v };
+                loss += r.to_f64() * r.to_f64();
+                *g = r * scale;
             }
-            (loss, correct)
+            (loss / classes as f64, correct)
         }
     }
 }

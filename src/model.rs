@@ -50,7 +50,13 @@ impl Activation {
     #[inline]
     pub fn apply<T: Real>(self, z: T) -> T {
         match self {
-            Activation::Relu => z.max(T::zero()),
+            Activation::Relu => {
+                if z > T::zero() {
+                    z
+                } else {
+                    T::zero()
+                }
+            }
             Activation::Quad => z * z,
             Activation::Gelu => z * T::of(gaussian_cdf(z.to_f64())),
         }
@@ -216,38 +222,42 @@ impl<T: Real> Model<T> {
     /// Forward pass: fills `ws.z`, `ws.h` and `ws.logits` for `batch`.
     pub fn forward(&self, batch: &Batch<T>, ws: &mut Workspace<T>) {
         ws.resize(self.config.width, self.params.w2.nrows(), batch.len());
-        let act = self.config.activation;
+        // One arm per activation, each with a closure of constant activation: the match inside
+        // `apply` folds away and the element-wise loops are compiled (and vectorized) per activation.
+        match self.config.activation {
+            Activation::Relu => self.hidden(batch, ws, |z| Activation::Relu.apply(z)),
+            Activation::Quad => self.hidden(batch, ws, |z| Activation::Quad.apply(z)),
+            Activation::Gelu => self.hidden(batch, ws, |z| Activation::Gelu.apply(z)),
+        }
+        gemm(T::of(self.config.kappa), &self.params.w2, Op::N, &ws.h, Op::N, T::zero(), &mut ws.logits);
+    }
+
+    /// $Z=W_1X$ (a gather on pairs) and $H=\sigma(Z)$ with $\sigma=$ `act`.
+    fn hidden(&self, batch: &Batch<T>, ws: &mut Workspace<T>, act: impl Fn(T) -> T + Sync) {
+        let n = self.config.width;
+        let columns = ws.z.as_mut_slice().par_chunks_mut(n).zip(ws.h.as_mut_slice().par_chunks_mut(n));
         match &batch.inputs {
             BatchInputs::Pairs { a, b, p, .. } => {
-                let n = self.config.width;
                 let w1 = self.params.w1.as_slice();
                 let offset = *p as usize;
-                ws.z.as_mut_slice()
-                    .par_chunks_mut(n)
-                    .zip(ws.h.as_mut_slice().par_chunks_mut(n))
-                    .zip(a.par_iter().zip(b.par_iter()))
-                    .with_min_len(MIN_COLUMNS_PER_TASK)
-                    .for_each(|((z, h), (&a, &b))| {
-                        let col_a = &w1[a as usize * n..][..n];
-                        let col_b = &w1[(offset + b as usize) * n..][..n];
-                        for i in 0..n {
-                            let v = col_a[i] + col_b[i];
-                            z[i] = v;
-                            h[i] = act.apply(v);
-                        }
-                    });
+                columns.zip(a.par_iter().zip(b.par_iter())).with_min_len(MIN_COLUMNS_PER_TASK).for_each(|((z, h), (&a, &b))| {
+                    let col_a = &w1[a as usize * n..][..n];
+                    let col_b = &w1[(offset + b as usize) * n..][..n];
+                    for (((z, h), &u), &v) in z.iter_mut().zip(h.iter_mut()).zip(col_a).zip(col_b) {
+                        *z = u + v;
+                        *h = act(*z);
+                    }
+                });
             }
             BatchInputs::Dense(x) => {
                 gemm(T::one(), &self.params.w1, Op::N, x, Op::N, T::zero(), &mut ws.z);
-                let n = self.config.width;
                 ws.z.as_slice()
                     .par_chunks(n)
                     .zip(ws.h.as_mut_slice().par_chunks_mut(n))
                     .with_min_len(MIN_COLUMNS_PER_TASK)
-                    .for_each(|(z, h)| h.iter_mut().zip(z).for_each(|(h, &z)| *h = act.apply(z)));
+                    .for_each(|(z, h)| h.iter_mut().zip(z).for_each(|(h, &z)| *h = act(z)));
             }
         }
-        gemm(T::of(self.config.kappa), &self.params.w2, Op::N, &ws.h, Op::N, T::zero(), &mut ws.logits);
     }
 
     /// Backward pass: given `ws.dlogits` $=\partial L/\partial F$ and the activations of the last
@@ -258,13 +268,11 @@ impl<T: Real> Model<T> {
         let n = self.config.width;
         gemm(kappa, &ws.dlogits, Op::N, &ws.h, Op::T, T::zero(), &mut grads.w2);
         gemm(kappa, &self.params.w2, Op::T, &ws.dlogits, Op::N, T::zero(), &mut ws.dh);
-        let act = self.config.activation;
-        ws.dh
-            .as_mut_slice()
-            .par_chunks_mut(n)
-            .zip(ws.z.as_slice().par_chunks(n))
-            .with_min_len(MIN_COLUMNS_PER_TASK)
-            .for_each(|(dz, z)| dz.iter_mut().zip(z).for_each(|(d, &z)| *d *= act.derivative(z)));
+        match self.config.activation {
+            Activation::Relu => chain_rule(ws, n, |z| Activation::Relu.derivative(z)),
+            Activation::Quad => chain_rule(ws, n, |z| Activation::Quad.derivative(z)),
+            Activation::Gelu => chain_rule(ws, n, |z| Activation::Gelu.derivative(z)),
+        }
         match &batch.inputs {
             BatchInputs::Pairs { columns, .. } => {
                 let dz = ws.dh.as_slice();
@@ -279,6 +287,16 @@ impl<T: Real> Model<T> {
             BatchInputs::Dense(x) => gemm(T::one(), &ws.dh, Op::N, x, Op::T, T::zero(), &mut grads.w1),
         }
     }
+}
+
+/// $\partial L/\partial Z=\partial L/\partial H\odot\sigma'(Z)$, in place in `ws.dh`; `derivative` is $\sigma'$.
+fn chain_rule<T: Real>(ws: &mut Workspace<T>, n: usize, derivative: impl Fn(T) -> T + Sync) {
+    ws.dh
+        .as_mut_slice()
+        .par_chunks_mut(n)
+        .zip(ws.z.as_slice().par_chunks(n))
+        .with_min_len(MIN_COLUMNS_PER_TASK)
+        .for_each(|(dz, z)| dz.iter_mut().zip(z).for_each(|(d, &z)| *d *= derivative(z)));
 }
 
 /// For each column of $W_1$, the samples of a batch that read it (ascending), in CSR form.

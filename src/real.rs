@@ -15,6 +15,9 @@ pub trait Real: RealField + Copy + Default + Send + Sync + 'static {
     fn of(x: f64) -> Self;
     /// Widens to `f64` (exact).
     fn to_f64(self) -> f64;
+    /// $x_i\leftarrow e^{x_i}$ for every entry. `f64` calls `f64::exp`; `f32` uses [`exp_f32`], a
+    /// branch-free (vectorizable) Cephes-style evaluation within 2 ulp of the correctly rounded value.
+    fn exp_in_place(xs: &mut [Self]);
     /// Raw GEMM `C ← α·A·B + β·C` on strided storage; see `matrixmultiply::sgemm`.
     ///
     /// # Safety
@@ -46,6 +49,9 @@ impl Real for f32 {
     fn to_f64(self) -> f64 {
         self as f64
     }
+    fn exp_in_place(xs: &mut [f32]) {
+        xs.iter_mut().for_each(|x| *x = exp_f32(*x));
+    }
     unsafe fn raw_gemm(
         m: usize,
         k: usize,
@@ -74,6 +80,9 @@ impl Real for f64 {
     fn to_f64(self) -> f64 {
         self
     }
+    fn exp_in_place(xs: &mut [f64]) {
+        xs.iter_mut().for_each(|x| *x = x.exp());
+    }
     unsafe fn raw_gemm(
         m: usize,
         k: usize,
@@ -92,6 +101,70 @@ impl Real for f64 {
     ) {
         matrixmultiply::dgemm(m, k, n, alpha, a, rsa, csa, b, rsb, csb, beta, c, rsc, csc)
     }
+}
+
+/// $e^x$ in `f32` without branches or calls, so that loops over it vectorize.
+///
+/// Range reduction $x=n\ln2+r$, $|r|\le\tfrac12\ln2$ ($n$ rounded with the $1.5\cdot2^{23}$ trick, $\ln 2$
+/// split in two parts for an exact $r$), a degree-7 minimax polynomial for $e^r$ (the Cephes `expf`
+/// coefficients, S. Moshier), and $2^n$ built from its exponent bits. Inputs are clamped to
+/// $[-87.3, 88.7]$, so results stay normal: $e^x$ for $x<-87.3$ returns $e^{-87.3}\approx 1.2\cdot10^{-38}$
+/// instead of a subnormal (harmless next to the $\ge1$ sums of a softmax). NaN propagates.
+#[inline]
+pub fn exp_f32(x: f32) -> f32 {
+    const LOG2E: f32 = std::f32::consts::LOG2_E;
+    const LN2_HI: f32 = 0.693_359_4;
+    const LN2_LO: f32 = -2.121_944_4e-4;
+    const ROUND: f32 = 12_582_912.0; // 1.5·2²³: adding it rounds to an integer
+    // Written as selects (not f32::max/min, which drop NaN) so that NaN propagates.
+    let x = if x < -87.3 { -87.3 } else { x };
+    let x = if x > 88.7 { 88.7 } else { x };
+    let t = x * LOG2E + ROUND;
+    let n = t - ROUND;
+    let r = x - n * LN2_HI - n * LN2_LO;
+    let p = 1.987_569_1e-4_f32;
+    let p = p * r + 1.398_2e-3;
+    let p = p * r + 8.333_452e-3;
+    let p = p * r + 4.166_579_6e-2;
+    let p = p * r + 1.666_666_5e-1;
+    let p = p * r + 5.000_000_1e-1;
+    let e_r = p * r * r + r + 1.0;
+    // The low mantissa bits of `t` hold n + 2²²; shifting n + 127 into the exponent field gives 2ⁿ.
+    let n_bits = t.to_bits().wrapping_sub(ROUND.to_bits()).wrapping_add(127) << 23;
+    e_r * f32::from_bits(n_bits)
+}
+
+/// Lanes of the split reductions [`sum`] and [`max`]: independent accumulators let the compiler use
+/// SIMD registers where a single running value would serialise on its latency.
+const LANES: usize = 8;
+
+/// $\sum_i x_i$, accumulated in [`LANES`] interleaved partial sums (a fixed order: deterministic).
+#[inline]
+pub fn sum<T: Real>(xs: &[T]) -> T {
+    let mut acc = [T::zero(); LANES];
+    let chunks = xs.chunks_exact(LANES);
+    let tail = chunks.remainder().iter().fold(T::zero(), |a, &b| a + b);
+    for c in chunks {
+        for (a, &x) in acc.iter_mut().zip(c) {
+            *a += x;
+        }
+    }
+    acc.iter().fold(tail, |a, &b| a + b)
+}
+
+/// $\max_i x_i$ (`-∞` for an empty slice; NaN entries are skipped), in [`LANES`] interleaved lanes.
+#[inline]
+pub fn max<T: Real>(xs: &[T]) -> T {
+    let pick = |a: T, b: T| if b > a { b } else { a };
+    let mut acc = [-T::max_value().unwrap_or_else(T::one); LANES];
+    let chunks = xs.chunks_exact(LANES);
+    let tail = chunks.remainder().iter().fold(acc[0], |a, &b| pick(a, b));
+    for c in chunks {
+        for (a, &x) in acc.iter_mut().zip(c) {
+            *a = pick(*a, x);
+        }
+    }
+    acc.iter().fold(tail, |a, &b| pick(a, b))
 }
 
 /// Whether an operand of [`gemm`] is used as stored or transposed.

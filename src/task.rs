@@ -215,21 +215,39 @@ impl Task {
         })
     }
 
-    /// Splits all examples at random into a training set of `round(train_frac·total)` examples and a test
-    /// set of the rest. Errors if `train_frac ∉ (0,1)` or either side would be empty.
-    pub fn split(&self, train_frac: f64, seed: u64) -> Result<Split> {
+    /// Number of examples: $p^2$, $p(p-1)$ for ÷, or $2^n$.
+    pub fn n_examples(&self) -> usize {
+        match *self {
+            Task::Modular { op: Operation::Div, p } => (p as usize) * (p as usize - 1),
+            Task::Modular { p, .. } => (p as usize).pow(2),
+            Task::SparseParity { n_bits, .. } => 1 << n_bits,
+        }
+    }
+
+    /// Sizes `(n_train, n_test)` of the split with fraction `train_frac`: `n_train = round(f·total)`.
+    /// Errors if the task is invalid, `train_frac ∉ (0,1)`, or either side would be empty.
+    pub fn split_sizes(&self, train_frac: f64) -> Result<(usize, usize)> {
+        self.validate()?;
         ensure(train_frac > 0.0 && train_frac < 1.0, || {
             format!("training fraction must lie in (0, 1), got {train_frac}")
         })?;
-        let all = self.all_examples()?;
-        let total = all.len();
+        let total = self.n_examples();
         let n_train = (train_frac * total as f64).round() as usize;
         ensure(n_train > 0 && n_train < total, || {
             format!(
                 "training fraction {train_frac} of {total} examples gives {n_train} training and {} test examples; both sides must be non-empty",
-                total - n_train
+                total.saturating_sub(n_train)
             )
         })?;
+        Ok((n_train, total - n_train))
+    }
+
+    /// Splits all examples at random into a training set of `round(train_frac·total)` examples and a test
+    /// set of the rest (see [`split_sizes`](Self::split_sizes) for the errors).
+    pub fn split(&self, train_frac: f64, seed: u64) -> Result<Split> {
+        let (n_train, _) = self.split_sizes(train_frac)?;
+        let all = self.all_examples()?;
+        let total = all.len();
         let mut order: Vec<usize> = (0..total).collect();
         order.shuffle(&mut rng::child(seed, Stream::Split));
         let (train_idx, test_idx) = order.split_at(n_train);

@@ -68,7 +68,7 @@ pub struct TrainConfig {
 impl TrainConfig {
     /// Checks every field (the task, model and optimizer included).
     pub fn validate(&self) -> Result<()> {
-        self.task.validate()?;
+        self.task.split_sizes(self.train_frac)?;
         self.model.validate()?;
         self.optimizer.validate()?;
         ensure(self.eval_every >= 1, || "eval_every must be at least 1".into())?;

@@ -85,16 +85,16 @@ struct Hyper {
     #[arg(long, default_value = "adamw")]
     opt: OptName,
     /// Learning rate (list) [default: 3e-3 adamw, 0.1 sgd, 0.05 muon].
-    #[arg(long, value_delimiter = ',')]
+    #[arg(long, value_delimiter = ',', allow_negative_numbers = true)]
     lr: Vec<f64>,
     /// Weight decay (list) [default: 1.0 adamw, 0 sgd, 0.1 muon]; decoupled for adamw and muon, L2 for sgd.
-    #[arg(long, value_delimiter = ',')]
+    #[arg(long, value_delimiter = ',', allow_negative_numbers = true)]
     wd: Vec<f64>,
     /// Init scale alpha (list).
-    #[arg(long, value_delimiter = ',', default_value = "1")]
+    #[arg(long, value_delimiter = ',', default_value = "1", allow_negative_numbers = true)]
     alpha: Vec<f64>,
     /// Output multiplier kappa in f = kappa W2 h.
-    #[arg(long, default_value_t = 1.0)]
+    #[arg(long, default_value_t = 1.0, allow_negative_numbers = true)]
     kappa: f64,
     /// AdamW beta1.
     #[arg(long, default_value_t = CANONICAL_ADAMW.beta1)]

@@ -54,7 +54,8 @@ pub fn step<T: Real>(c: &AdamWConfig, w: &mut DMatrix<T>, g: &DMatrix<T>, s: &mu
     let step_size = T::of(c.lr / bias1);
     let inv_bias2_sqrt = T::of(1.0 / bias2_sqrt);
     let eps = T::of(c.eps);
-    for (((w, &g), m), v) in w.iter_mut().zip(g.iter()).zip(s.m.iter_mut()).zip(s.v.iter_mut()) {
+    let (m, v) = (s.m.as_mut_slice(), s.v.as_mut_slice());
+    for (((w, &g), m), v) in w.as_mut_slice().iter_mut().zip(g.as_slice()).zip(m).zip(v) {
         *w *= decay;
         *m = b1 * *m + one_b1 * g;
         *v = b2 * *v + one_b2 * g * g;
