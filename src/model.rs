@@ -221,7 +221,7 @@ impl<T: Real> Model<T> {
 
     /// Forward pass: fills `ws.z`, `ws.h` and `ws.logits` for `batch`.
     pub fn forward(&self, batch: &Batch<T>, ws: &mut Workspace<T>) {
-        ws.resize(self.config.width, self.params.w2.nrows(), batch.len());
+        ws.resize(self.config.width, self.params.w2.nrows(), batch.len(), matches!(batch.inputs, BatchInputs::Dense(_)));
         // One arm per activation, each with a closure of constant activation: the match inside
         // `apply` folds away and the element-wise loops are compiled (and vectorized) per activation.
         match self.config.activation {
@@ -232,21 +232,16 @@ impl<T: Real> Model<T> {
         gemm(T::of(self.config.kappa), &self.params.w2, Op::N, &ws.h, Op::N, T::zero(), &mut ws.logits);
     }
 
-    /// $Z=W_1X$ (a gather on pairs) and $H=\sigma(Z)$ with $\sigma=$ `act`.
+    /// $H=\sigma(Z)$ with $\sigma=$ `act`. On pairs $Z$ is gathered column by column and not stored; on
+    /// dense inputs $Z=W_1X$ is stored in `ws.z`.
     fn hidden(&self, batch: &Batch<T>, ws: &mut Workspace<T>, act: impl Fn(T) -> T + Sync) {
         let n = self.config.width;
-        let columns = ws.z.as_mut_slice().par_chunks_mut(n).zip(ws.h.as_mut_slice().par_chunks_mut(n));
+        let w1 = self.params.w1.as_slice();
         match &batch.inputs {
             BatchInputs::Pairs { a, b, p, .. } => {
-                let w1 = self.params.w1.as_slice();
-                let offset = *p as usize;
-                columns.zip(a.par_iter().zip(b.par_iter())).with_min_len(MIN_COLUMNS_PER_TASK).for_each(|((z, h), (&a, &b))| {
-                    let col_a = &w1[a as usize * n..][..n];
-                    let col_b = &w1[(offset + b as usize) * n..][..n];
-                    for (((z, h), &u), &v) in z.iter_mut().zip(h.iter_mut()).zip(col_a).zip(col_b) {
-                        *z = u + v;
-                        *h = act(*z);
-                    }
+                ws.h.as_mut_slice().par_chunks_mut(n).zip(a.par_iter().zip(b.par_iter())).with_min_len(MIN_COLUMNS_PER_TASK).for_each(|(h, (&a, &b))| {
+                    let (u, v) = pair_columns(w1, n, *p, a, b);
+                    h.iter_mut().zip(u.iter().zip(v)).for_each(|(h, (&u, &v))| *h = act(u + v));
                 });
             }
             BatchInputs::Dense(x) => {
@@ -260,6 +255,22 @@ impl<T: Real> Model<T> {
         }
     }
 
+    /// The pre-activations $Z=W_1X$ ($N\times n$) of `batch`.
+    pub fn pre_activations(&self, batch: &Batch<T>) -> DMatrix<T> {
+        let n = self.config.width;
+        let mut z = DMatrix::zeros(n, batch.len());
+        match &batch.inputs {
+            BatchInputs::Pairs { a, b, p, .. } => {
+                for ((z, &a), &b) in z.as_mut_slice().chunks_mut(n).zip(a).zip(b) {
+                    let (u, v) = pair_columns(self.params.w1.as_slice(), n, *p, a, b);
+                    z.iter_mut().zip(u.iter().zip(v)).for_each(|(z, (&u, &v))| *z = u + v);
+                }
+            }
+            BatchInputs::Dense(x) => gemm(T::one(), &self.params.w1, Op::N, x, Op::N, T::zero(), &mut z),
+        }
+        z
+    }
+
     /// Backward pass: given `ws.dlogits` $=\partial L/\partial F$ and the activations of the last
     /// [`forward`](Self::forward) on the same batch, writes $\partial L/\partial\theta$ into `grads`
     /// (overwriting it). Uses `ws.dh` as scratch.
@@ -269,9 +280,9 @@ impl<T: Real> Model<T> {
         gemm(kappa, &ws.dlogits, Op::N, &ws.h, Op::T, T::zero(), &mut grads.w2);
         gemm(kappa, &self.params.w2, Op::T, &ws.dlogits, Op::N, T::zero(), &mut ws.dh);
         match self.config.activation {
-            Activation::Relu => chain_rule(ws, n, |z| Activation::Relu.derivative(z)),
-            Activation::Quad => chain_rule(ws, n, |z| Activation::Quad.derivative(z)),
-            Activation::Gelu => chain_rule(ws, n, |z| Activation::Gelu.derivative(z)),
+            Activation::Relu => self.chain_rule(batch, ws, |z| Activation::Relu.derivative(z)),
+            Activation::Quad => self.chain_rule(batch, ws, |z| Activation::Quad.derivative(z)),
+            Activation::Gelu => self.chain_rule(batch, ws, |z| Activation::Gelu.derivative(z)),
         }
         match &batch.inputs {
             BatchInputs::Pairs { columns, .. } => {
@@ -287,16 +298,32 @@ impl<T: Real> Model<T> {
             BatchInputs::Dense(x) => gemm(T::one(), &ws.dh, Op::N, x, Op::T, T::zero(), &mut grads.w1),
         }
     }
+
+    /// $\partial L/\partial Z=\partial L/\partial H\odot\sigma'(Z)$, in place in `ws.dh`; `derivative` is
+    /// $\sigma'$. On pairs $Z$ is gathered again (cheaper than storing and re-reading it).
+    fn chain_rule(&self, batch: &Batch<T>, ws: &mut Workspace<T>, derivative: impl Fn(T) -> T + Sync) {
+        let n = self.config.width;
+        let dh = ws.dh.as_mut_slice().par_chunks_mut(n);
+        match &batch.inputs {
+            BatchInputs::Pairs { a, b, p, .. } => {
+                let w1 = self.params.w1.as_slice();
+                dh.zip(a.par_iter().zip(b.par_iter())).with_min_len(MIN_COLUMNS_PER_TASK).for_each(|(d, (&a, &b))| {
+                    let (u, v) = pair_columns(w1, n, *p, a, b);
+                    d.iter_mut().zip(u.iter().zip(v)).for_each(|(d, (&u, &v))| *d *= derivative(u + v));
+                });
+            }
+            BatchInputs::Dense(_) => dh
+                .zip(ws.z.as_slice().par_chunks(n))
+                .with_min_len(MIN_COLUMNS_PER_TASK)
+                .for_each(|(d, z)| d.iter_mut().zip(z).for_each(|(d, &z)| *d *= derivative(z))),
+        }
+    }
 }
 
-/// $\partial L/\partial Z=\partial L/\partial H\odot\sigma'(Z)$, in place in `ws.dh`; `derivative` is $\sigma'$.
-fn chain_rule<T: Real>(ws: &mut Workspace<T>, n: usize, derivative: impl Fn(T) -> T + Sync) {
-    ws.dh
-        .as_mut_slice()
-        .par_chunks_mut(n)
-        .zip(ws.z.as_slice().par_chunks(n))
-        .with_min_len(MIN_COLUMNS_PER_TASK)
-        .for_each(|(dz, z)| dz.iter_mut().zip(z).for_each(|(d, &z)| *d *= derivative(z)));
+/// Columns $a$ and $p+b$ of $W_1$ (stored column-major with $N$ rows): $Z_{:j}$ is their sum.
+#[inline]
+fn pair_columns<T>(w1: &[T], n: usize, p: u32, a: u32, b: u32) -> (&[T], &[T]) {
+    (&w1[a as usize * n..][..n], &w1[(p + b) as usize * n..][..n])
 }
 
 /// For each column of $W_1$, the samples of a batch that read it (ascending), in CSR form.
@@ -388,7 +415,8 @@ impl<T: Real> Batch<T> {
 /// Activations and their gradients for one batch, reused across steps to avoid allocation.
 #[derive(Clone, Debug)]
 pub struct Workspace<T: Real> {
-    /// Pre-activations $Z$ ($N\times n$).
+    /// Pre-activations $Z=W_1X$ ($N\times n$) for dense inputs; empty for pairs, whose $Z$ is a cheap
+    /// gather recomputed where needed (see [`Model::pre_activations`]).
     pub z: DMatrix<T>,
     /// Activations $H=\sigma(Z)$ ($N\times n$).
     pub h: DMatrix<T>,
@@ -408,10 +436,11 @@ impl<T: Real> Default for Workspace<T> {
 }
 
 impl<T: Real> Workspace<T> {
-    fn resize(&mut self, width: usize, classes: usize, n: usize) {
-        for (m, rows) in [(&mut self.z, width), (&mut self.h, width), (&mut self.dh, width), (&mut self.logits, classes), (&mut self.dlogits, classes)] {
-            if m.shape() != (rows, n) {
-                *m = DMatrix::zeros(rows, n);
+    fn resize(&mut self, width: usize, classes: usize, n: usize, dense: bool) {
+        let z_cols = if dense { n } else { 0 };
+        for (m, rows, cols) in [(&mut self.z, width, z_cols), (&mut self.h, width, n), (&mut self.dh, width, n), (&mut self.logits, classes, n), (&mut self.dlogits, classes, n)] {
+            if m.shape() != (rows, cols) {
+                *m = DMatrix::zeros(rows, cols);
             }
         }
     }

@@ -33,7 +33,7 @@ impl Case {
     fn analytic(&self) -> (Params<f64>, f64) {
         let mut ws = Workspace::default();
         self.model.forward(&self.batch, &mut ws);
-        let min_abs_z = ws.z.iter().fold(f64::INFINITY, |m, z| m.min(z.abs()));
+        let min_abs_z = self.model.pre_activations(&self.batch).iter().fold(f64::INFINITY, |m, z| m.min(z.abs()));
         loss::evaluate(self.loss, &ws.logits, &self.batch.labels, Some(&mut ws.dlogits));
         let mut g = self.model.params.zeros_like();
         self.model.backward(&self.batch, &mut ws, &mut g);
