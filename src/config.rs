@@ -17,21 +17,46 @@ pub const CANONICAL_STEPS: u64 = 8000;
 pub const CANONICAL_EVAL_EVERY: u64 = 10;
 
 /// The canonical AdamW hyperparameters.
-pub const CANONICAL_ADAMW: AdamWConfig = AdamWConfig { lr: 3e-3, beta1: 0.9, beta2: 0.98, eps: 1e-8, weight_decay: 1.0 };
+pub const CANONICAL_ADAMW: AdamWConfig = AdamWConfig {
+    lr: 3e-3,
+    beta1: 0.9,
+    beta2: 0.98,
+    eps: 1e-8,
+    weight_decay: 1.0,
+};
 
 /// SGD defaults of the baseline script (lr 0.1, momentum 0.9, no decay).
-pub const DEFAULT_SGD: SgdConfig = SgdConfig { lr: 0.1, momentum: 0.9, nesterov: false, weight_decay: 0.0 };
+pub const DEFAULT_SGD: SgdConfig = SgdConfig {
+    lr: 0.1,
+    momentum: 0.9,
+    nesterov: false,
+    weight_decay: 0.0,
+};
 
 /// Muon defaults of the baseline script (lr 0.05, Nesterov momentum 0.95, decay 0.1, 5 NS steps).
-pub const DEFAULT_MUON: MuonConfig =
-    MuonConfig { lr: 0.05, momentum: 0.95, nesterov: true, weight_decay: 0.1, ns_steps: 5, orthogonalizer: Orthogonalizer::NewtonSchulz };
+pub const DEFAULT_MUON: MuonConfig = MuonConfig {
+    lr: 0.05,
+    momentum: 0.95,
+    nesterov: true,
+    weight_decay: 0.1,
+    ns_steps: 5,
+    orthogonalizer: Orthogonalizer::NewtonSchulz,
+};
 
 /// The canonical run with master seed `seed`.
 pub fn canonical(seed: u64) -> TrainConfig {
     TrainConfig {
-        task: Task::Modular { op: Operation::Add, p: 97 },
+        task: Task::Modular {
+            op: Operation::Add,
+            p: 97,
+        },
         train_frac: 0.4,
-        model: ModelConfig { width: 256, alpha: 1.0, kappa: 1.0, activation: Activation::Relu },
+        model: ModelConfig {
+            width: 256,
+            alpha: 1.0,
+            kappa: 1.0,
+            activation: Activation::Relu,
+        },
         loss: LossKind::CrossEntropy,
         optimizer: OptimizerConfig::AdamW(CANONICAL_ADAMW),
         batch_size: None,

@@ -30,12 +30,18 @@ pub enum Error {
 impl Error {
     /// Wraps an I/O error with the path it concerns.
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
-        Error::Io { path: path.into(), source }
+        Error::Io {
+            path: path.into(),
+            source,
+        }
     }
 
     /// An output-format error for `what` (a file name or a format).
     pub fn output(what: impl Into<String>, message: impl std::fmt::Display) -> Self {
-        Error::Output { what: what.into(), message: message.to_string() }
+        Error::Output {
+            what: what.into(),
+            message: message.to_string(),
+        }
     }
 }
 

@@ -61,21 +61,41 @@ pub struct LossStats {
 
 /// Loss and accuracy of `logits` against `labels`; writes $\partial L/\partial F$ into `grad` when given
 /// (same shape as `logits`).
-pub fn evaluate<T: Real>(kind: LossKind, logits: &DMatrix<T>, labels: &[u32], grad: Option<&mut DMatrix<T>>) -> LossStats {
+pub fn evaluate<T: Real>(
+    kind: LossKind,
+    logits: &DMatrix<T>,
+    labels: &[u32],
+    grad: Option<&mut DMatrix<T>>,
+) -> LossStats {
     let (classes, n) = logits.shape();
     assert_eq!(n, labels.len(), "one label per logit column");
-    let columns = logits.as_slice().par_chunks(classes).zip(labels.par_iter()).with_min_len(MIN_COLUMNS_PER_TASK);
+    let columns = logits
+        .as_slice()
+        .par_chunks(classes)
+        .zip(labels.par_iter())
+        .with_min_len(MIN_COLUMNS_PER_TASK);
     let per_example: Vec<(f64, bool)> = match grad {
         Some(g) => {
             assert_eq!(g.shape(), logits.shape(), "gradient buffer shape");
-            columns.zip(g.as_mut_slice().par_chunks_mut(classes)).map(|((f, &y), g)| column(kind, f, y as usize, n, g)).collect()
+            columns
+                .zip(g.as_mut_slice().par_chunks_mut(classes))
+                .map(|((f, &y), g)| column(kind, f, y as usize, n, g))
+                .collect()
         }
-        None => columns.map_init(|| vec![T::zero(); classes], |scratch, (f, &y)| column(kind, f, y as usize, n, scratch)).collect(),
+        None => columns
+            .map_init(
+                || vec![T::zero(); classes],
+                |scratch, (f, &y)| column(kind, f, y as usize, n, scratch),
+            )
+            .collect(),
     };
     let total: f64 = per_example.iter().map(|e| e.0).sum();
     let correct = per_example.iter().filter(|e| e.1).count();
     let denom = n.max(1) as f64;
-    LossStats { loss: total / denom, accuracy: correct as f64 / denom }
+    LossStats {
+        loss: total / denom,
+        accuracy: correct as f64 / denom,
+    }
 }
 
 /// One example $f=F_{:j}$ with label $y$: returns (its loss, whether the arg-max is $y$) and writes its
@@ -87,9 +107,7 @@ fn column<T: Real>(kind: LossKind, f: &[T], y: usize, n: usize, g: &mut [T]) -> 
     let inv_n = T::one() / T::of(n as f64);
     match kind {
         LossKind::CrossEntropy => {
-            g.iter_mut().zip(f).for_each(|(g, &v)| *g = v - max);
-            T::exp_in_place(g);
-            let sum = real::sum(g);
+            let sum = T::exp_sum(f, max, g);
             let scale = inv_n / sum;
             g.iter_mut().for_each(|g| *g *= scale);
             g[y] -= inv_n;

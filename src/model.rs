@@ -76,7 +76,10 @@ impl Activation {
             Activation::Quad => z + z,
             Activation::Gelu => {
                 let x = z.to_f64();
-                T::of(gaussian_cdf(x) + x * (-0.5 * x * x).exp() / (2.0 * std::f64::consts::PI).sqrt())
+                T::of(
+                    gaussian_cdf(x)
+                        + x * (-0.5 * x * x).exp() / (2.0 * std::f64::consts::PI).sqrt(),
+                )
             }
         }
     }
@@ -94,7 +97,9 @@ impl FromStr for Activation {
             "relu" => Ok(Activation::Relu),
             "quad" | "z2" => Ok(Activation::Quad),
             "gelu" => Ok(Activation::Gelu),
-            _ => Err(format!("unknown activation {s:?}; expected relu, quad or gelu")),
+            _ => Err(format!(
+                "unknown activation {s:?}; expected relu, quad or gelu"
+            )),
         }
     }
 }
@@ -126,8 +131,18 @@ impl ModelConfig {
     /// Checks $N\ge1$ and finite $\alpha,\kappa>0$.
     pub fn validate(&self) -> Result<()> {
         ensure(self.width >= 1, || "width N must be at least 1".into())?;
-        ensure(self.alpha.is_finite() && self.alpha > 0.0, || format!("init scale alpha must be finite and > 0, got {}", self.alpha))?;
-        ensure(self.kappa.is_finite() && self.kappa > 0.0, || format!("output multiplier kappa must be finite and > 0, got {}", self.kappa))
+        ensure(self.alpha.is_finite() && self.alpha > 0.0, || {
+            format!(
+                "init scale alpha must be finite and > 0, got {}",
+                self.alpha
+            )
+        })?;
+        ensure(self.kappa.is_finite() && self.kappa > 0.0, || {
+            format!(
+                "output multiplier kappa must be finite and > 0, got {}",
+                self.kappa
+            )
+        })
     }
 }
 
@@ -143,7 +158,10 @@ pub struct Params<T: Real> {
 impl<T: Real> Params<T> {
     /// Zeros of the same shapes.
     pub fn zeros_like(&self) -> Self {
-        Params { w1: DMatrix::zeros(self.w1.nrows(), self.w1.ncols()), w2: DMatrix::zeros(self.w2.nrows(), self.w2.ncols()) }
+        Params {
+            w1: DMatrix::zeros(self.w1.nrows(), self.w1.ncols()),
+            w2: DMatrix::zeros(self.w2.nrows(), self.w2.ncols()),
+        }
     }
 
     /// Both matrices, in order $W_1, W_2$.
@@ -169,7 +187,10 @@ impl<T: Real> Params<T> {
 
     /// The same weights in another scalar type.
     pub fn cast<U: Real>(&self) -> Params<U> {
-        Params { w1: crate::real::cast(&self.w1), w2: crate::real::cast(&self.w2) }
+        Params {
+            w1: crate::real::cast(&self.w1),
+            w2: crate::real::cast(&self.w2),
+        }
     }
 }
 
@@ -200,13 +221,19 @@ impl<T: Real> Model<T> {
         };
         let w1 = draw(n, d, d);
         let w2 = draw(c, n, n);
-        Ok(Model { config, params: Params { w1, w2 } })
+        Ok(Model {
+            config,
+            params: Params { w1, w2 },
+        })
     }
 
     /// Wraps given weights, checking their shapes against `task` and `config`.
     pub fn from_params(task: &Task, config: ModelConfig, params: Params<T>) -> Result<Self> {
         config.validate()?;
-        let want = ((config.width, task.input_dim()), (task.n_classes(), config.width));
+        let want = (
+            (config.width, task.input_dim()),
+            (task.n_classes(), config.width),
+        );
         if (params.w1.shape(), params.w2.shape()) != want {
             return Err(crate::Error::Shape(format!(
                 "weights have shapes {:?}, {:?}; task and width need {:?}, {:?}",
@@ -221,7 +248,12 @@ impl<T: Real> Model<T> {
 
     /// Forward pass: fills `ws.z`, `ws.h` and `ws.logits` for `batch`.
     pub fn forward(&self, batch: &Batch<T>, ws: &mut Workspace<T>) {
-        ws.resize(self.config.width, self.params.w2.nrows(), batch.len(), matches!(batch.inputs, BatchInputs::Dense(_)));
+        ws.resize(
+            self.config.width,
+            self.params.w2.nrows(),
+            batch.len(),
+            matches!(batch.inputs, BatchInputs::Dense(_)),
+        );
         // One arm per activation, each with a closure of constant activation: the match inside
         // `apply` folds away and the element-wise loops are compiled (and vectorized) per activation.
         match self.config.activation {
@@ -229,7 +261,15 @@ impl<T: Real> Model<T> {
             Activation::Quad => self.hidden(batch, ws, |z| Activation::Quad.apply(z)),
             Activation::Gelu => self.hidden(batch, ws, |z| Activation::Gelu.apply(z)),
         }
-        gemm(T::of(self.config.kappa), &self.params.w2, Op::N, &ws.h, Op::N, T::zero(), &mut ws.logits);
+        gemm(
+            T::of(self.config.kappa),
+            &self.params.w2,
+            Op::N,
+            &ws.h,
+            Op::N,
+            T::zero(),
+            &mut ws.logits,
+        );
     }
 
     /// $H=\sigma(Z)$ with $\sigma=$ `act`. On pairs $Z$ is gathered column by column and not stored; on
@@ -239,13 +279,27 @@ impl<T: Real> Model<T> {
         let w1 = self.params.w1.as_slice();
         match &batch.inputs {
             BatchInputs::Pairs { a, b, p, .. } => {
-                ws.h.as_mut_slice().par_chunks_mut(n).zip(a.par_iter().zip(b.par_iter())).with_min_len(MIN_COLUMNS_PER_TASK).for_each(|(h, (&a, &b))| {
-                    let (u, v) = pair_columns(w1, n, *p, a, b);
-                    h.iter_mut().zip(u.iter().zip(v)).for_each(|(h, (&u, &v))| *h = act(u + v));
-                });
+                ws.h.as_mut_slice()
+                    .par_chunks_mut(n)
+                    .zip(a.par_iter().zip(b.par_iter()))
+                    .with_min_len(MIN_COLUMNS_PER_TASK)
+                    .for_each(|(h, (&a, &b))| {
+                        let (u, v) = pair_columns(w1, n, *p, a, b);
+                        h.iter_mut()
+                            .zip(u.iter().zip(v))
+                            .for_each(|(h, (&u, &v))| *h = act(u + v));
+                    });
             }
             BatchInputs::Dense(x) => {
-                gemm(T::one(), &self.params.w1, Op::N, x, Op::N, T::zero(), &mut ws.z);
+                gemm(
+                    T::one(),
+                    &self.params.w1,
+                    Op::N,
+                    x,
+                    Op::N,
+                    T::zero(),
+                    &mut ws.z,
+                );
                 ws.z.as_slice()
                     .par_chunks(n)
                     .zip(ws.h.as_mut_slice().par_chunks_mut(n))
@@ -263,10 +317,20 @@ impl<T: Real> Model<T> {
             BatchInputs::Pairs { a, b, p, .. } => {
                 for ((z, &a), &b) in z.as_mut_slice().chunks_mut(n).zip(a).zip(b) {
                     let (u, v) = pair_columns(self.params.w1.as_slice(), n, *p, a, b);
-                    z.iter_mut().zip(u.iter().zip(v)).for_each(|(z, (&u, &v))| *z = u + v);
+                    z.iter_mut()
+                        .zip(u.iter().zip(v))
+                        .for_each(|(z, (&u, &v))| *z = u + v);
                 }
             }
-            BatchInputs::Dense(x) => gemm(T::one(), &self.params.w1, Op::N, x, Op::N, T::zero(), &mut z),
+            BatchInputs::Dense(x) => gemm(
+                T::one(),
+                &self.params.w1,
+                Op::N,
+                x,
+                Op::N,
+                T::zero(),
+                &mut z,
+            ),
         }
         z
     }
@@ -277,8 +341,24 @@ impl<T: Real> Model<T> {
     pub fn backward(&self, batch: &Batch<T>, ws: &mut Workspace<T>, grads: &mut Params<T>) {
         let kappa = T::of(self.config.kappa);
         let n = self.config.width;
-        gemm(kappa, &ws.dlogits, Op::N, &ws.h, Op::T, T::zero(), &mut grads.w2);
-        gemm(kappa, &self.params.w2, Op::T, &ws.dlogits, Op::N, T::zero(), &mut ws.dh);
+        gemm(
+            kappa,
+            &ws.dlogits,
+            Op::N,
+            &ws.h,
+            Op::T,
+            T::zero(),
+            &mut grads.w2,
+        );
+        gemm(
+            kappa,
+            &self.params.w2,
+            Op::T,
+            &ws.dlogits,
+            Op::N,
+            T::zero(),
+            &mut ws.dh,
+        );
         match self.config.activation {
             Activation::Relu => self.chain_rule(batch, ws, |z| Activation::Relu.derivative(z)),
             Activation::Quad => self.chain_rule(batch, ws, |z| Activation::Quad.derivative(z)),
@@ -287,30 +367,46 @@ impl<T: Real> Model<T> {
         match &batch.inputs {
             BatchInputs::Pairs { columns, .. } => {
                 let dz = ws.dh.as_slice();
-                grads.w1.as_mut_slice().par_chunks_mut(n).enumerate().for_each(|(col, g)| {
-                    g.fill(T::zero());
-                    for &j in columns.samples_of(col) {
-                        let src = &dz[j as usize * n..][..n];
-                        g.iter_mut().zip(src).for_each(|(g, &s)| *g += s);
-                    }
-                });
+                grads
+                    .w1
+                    .as_mut_slice()
+                    .par_chunks_mut(n)
+                    .enumerate()
+                    .for_each(|(col, g)| {
+                        g.fill(T::zero());
+                        for &j in columns.samples_of(col) {
+                            let src = &dz[j as usize * n..][..n];
+                            g.iter_mut().zip(src).for_each(|(g, &s)| *g += s);
+                        }
+                    });
             }
-            BatchInputs::Dense(x) => gemm(T::one(), &ws.dh, Op::N, x, Op::T, T::zero(), &mut grads.w1),
+            BatchInputs::Dense(x) => {
+                gemm(T::one(), &ws.dh, Op::N, x, Op::T, T::zero(), &mut grads.w1)
+            }
         }
     }
 
     /// $\partial L/\partial Z=\partial L/\partial H\odot\sigma'(Z)$, in place in `ws.dh`; `derivative` is
     /// $\sigma'$. On pairs $Z$ is gathered again (cheaper than storing and re-reading it).
-    fn chain_rule(&self, batch: &Batch<T>, ws: &mut Workspace<T>, derivative: impl Fn(T) -> T + Sync) {
+    fn chain_rule(
+        &self,
+        batch: &Batch<T>,
+        ws: &mut Workspace<T>,
+        derivative: impl Fn(T) -> T + Sync,
+    ) {
         let n = self.config.width;
         let dh = ws.dh.as_mut_slice().par_chunks_mut(n);
         match &batch.inputs {
             BatchInputs::Pairs { a, b, p, .. } => {
                 let w1 = self.params.w1.as_slice();
-                dh.zip(a.par_iter().zip(b.par_iter())).with_min_len(MIN_COLUMNS_PER_TASK).for_each(|(d, (&a, &b))| {
-                    let (u, v) = pair_columns(w1, n, *p, a, b);
-                    d.iter_mut().zip(u.iter().zip(v)).for_each(|(d, (&u, &v))| *d *= derivative(u + v));
-                });
+                dh.zip(a.par_iter().zip(b.par_iter()))
+                    .with_min_len(MIN_COLUMNS_PER_TASK)
+                    .for_each(|(d, (&a, &b))| {
+                        let (u, v) = pair_columns(w1, n, *p, a, b);
+                        d.iter_mut()
+                            .zip(u.iter().zip(v))
+                            .for_each(|(d, (&u, &v))| *d *= derivative(u + v));
+                    });
             }
             BatchInputs::Dense(_) => dh
                 .zip(ws.z.as_slice().par_chunks(n))
@@ -338,7 +434,13 @@ impl ColumnIndex {
     /// Index of pairs: sample $j$ reads columns $a_j$ and $p+b_j$ of $W_1$ ($2p$ columns).
     fn of_pairs(a: &[u32], b: &[u32], p: u32) -> Self {
         let cols = 2 * p as usize;
-        let column = |j: usize, side: usize| if side == 0 { a[j] as usize } else { (p + b[j]) as usize };
+        let column = |j: usize, side: usize| {
+            if side == 0 {
+                a[j] as usize
+            } else {
+                (p + b[j]) as usize
+            }
+        };
         let mut offsets = vec![0u32; cols + 1];
         for j in 0..a.len() {
             for side in 0..2 {
@@ -369,7 +471,12 @@ impl ColumnIndex {
 #[derive(Clone, Debug)]
 pub enum BatchInputs<T: Real> {
     /// Residue pairs, with the column index for the backward scatter.
-    Pairs { a: Vec<u32>, b: Vec<u32>, p: u32, columns: ColumnIndex },
+    Pairs {
+        a: Vec<u32>,
+        b: Vec<u32>,
+        p: u32,
+        columns: ColumnIndex,
+    },
     /// Dense inputs $X\in\{\pm1\}^{n_{bits}\times n}$.
     Dense(DMatrix<T>),
 }
@@ -387,18 +494,26 @@ impl<T: Real> Batch<T> {
     /// Prepares `examples` for the network.
     pub fn new(examples: &Examples) -> Self {
         let inputs = match &examples.inputs {
-            Inputs::Pairs { a, b, p } => {
-                BatchInputs::Pairs { columns: ColumnIndex::of_pairs(a, b, *p), a: a.clone(), b: b.clone(), p: *p }
+            Inputs::Pairs { a, b, p } => BatchInputs::Pairs {
+                columns: ColumnIndex::of_pairs(a, b, *p),
+                a: a.clone(),
+                b: b.clone(),
+                p: *p,
+            },
+            Inputs::Bits { n_bits, codes } => {
+                BatchInputs::Dense(DMatrix::from_fn(*n_bits as usize, codes.len(), |i, j| {
+                    if codes[j] >> i & 1 == 1 {
+                        -T::one()
+                    } else {
+                        T::one()
+                    }
+                }))
             }
-            Inputs::Bits { n_bits, codes } => BatchInputs::Dense(DMatrix::from_fn(*n_bits as usize, codes.len(), |i, j| {
-                if codes[j] >> i & 1 == 1 {
-                    -T::one()
-                } else {
-                    T::one()
-                }
-            })),
         };
-        Batch { inputs, labels: examples.labels.clone() }
+        Batch {
+            inputs,
+            labels: examples.labels.clone(),
+        }
     }
 
     /// Number of examples.
@@ -431,14 +546,26 @@ pub struct Workspace<T: Real> {
 impl<T: Real> Default for Workspace<T> {
     fn default() -> Self {
         let e = || DMatrix::zeros(0, 0);
-        Workspace { z: e(), h: e(), logits: e(), dlogits: e(), dh: e() }
+        Workspace {
+            z: e(),
+            h: e(),
+            logits: e(),
+            dlogits: e(),
+            dh: e(),
+        }
     }
 }
 
 impl<T: Real> Workspace<T> {
     fn resize(&mut self, width: usize, classes: usize, n: usize, dense: bool) {
         let z_cols = if dense { n } else { 0 };
-        for (m, rows, cols) in [(&mut self.z, width, z_cols), (&mut self.h, width, n), (&mut self.dh, width, n), (&mut self.logits, classes, n), (&mut self.dlogits, classes, n)] {
+        for (m, rows, cols) in [
+            (&mut self.z, width, z_cols),
+            (&mut self.h, width, n),
+            (&mut self.dh, width, n),
+            (&mut self.logits, classes, n),
+            (&mut self.dlogits, classes, n),
+        ] {
             if m.shape() != (rows, cols) {
                 *m = DMatrix::zeros(rows, cols);
             }

@@ -2,10 +2,12 @@
 //!
 //! Matrices are nalgebra `DMatrix<T>` (column-major). Products go through [`gemm`], which calls
 //! `matrixmultiply` (the GEMM nalgebra itself uses for `f32`/`f64`) with strides, so that transposed
-//! operands cost no copy. matrixmultiply splits a product over threads by blocks of the output, and
-//! each output entry is always summed in the same order: results do not depend on the thread count.
+//! operands cost no copy, and splits large products over the rayon threads by column blocks of the
+//! output. Each output entry is always summed in the same order: results do not depend on the thread
+//! count.
 
 use nalgebra::{DMatrix, RealField};
+use rayon::prelude::*;
 
 /// A real scalar the networks can be trained in.
 pub trait Real: RealField + Copy + Default + Send + Sync + 'static {
@@ -15,9 +17,15 @@ pub trait Real: RealField + Copy + Default + Send + Sync + 'static {
     fn of(x: f64) -> Self;
     /// Widens to `f64` (exact).
     fn to_f64(self) -> f64;
-    /// $x_i\leftarrow e^{x_i}$ for every entry. `f64` calls `f64::exp`; `f32` uses [`exp_f32`], a
-    /// branch-free (vectorizable) Cephes-style evaluation within 2 ulp of the correctly rounded value.
-    fn exp_in_place(xs: &mut [Self]);
+    /// $e^x$ for hot loops: `f64` calls `f64::exp`; `f32` uses [`exp_f32`], a branch-free (vectorizable)
+    /// Cephes-style evaluation within 2 ulp of the correctly rounded value.
+    fn fast_exp(self) -> Self;
+    /// Writes $y_i=e^{x_i-s}$ (by [`fast_exp`](Real::fast_exp)) and returns $\sum_i y_i$, accumulated in
+    /// [`LANES`] interleaved partial sums. The `f32` version is compiled for AVX2+FMA and AVX-512 too and
+    /// picks the best the CPU has at run time.
+    fn exp_sum(x: &[Self], shift: Self, y: &mut [Self]) -> Self {
+        exp_sum_generic(x, shift, y)
+    }
     /// Raw GEMM `C ← α·A·B + β·C` on strided storage; see `matrixmultiply::sgemm`.
     ///
     /// # Safety
@@ -49,8 +57,12 @@ impl Real for f32 {
     fn to_f64(self) -> f64 {
         self as f64
     }
-    fn exp_in_place(xs: &mut [f32]) {
-        xs.iter_mut().for_each(|x| *x = exp_f32(*x));
+    #[inline]
+    fn fast_exp(self) -> f32 {
+        exp_f32(self)
+    }
+    fn exp_sum(x: &[f32], shift: f32, y: &mut [f32]) -> f32 {
+        exp_sum_f32(x, shift, y)
     }
     unsafe fn raw_gemm(
         m: usize,
@@ -80,8 +92,9 @@ impl Real for f64 {
     fn to_f64(self) -> f64 {
         self
     }
-    fn exp_in_place(xs: &mut [f64]) {
-        xs.iter_mut().for_each(|x| *x = x.exp());
+    #[inline]
+    fn fast_exp(self) -> f64 {
+        self.exp()
     }
     unsafe fn raw_gemm(
         m: usize,
@@ -110,13 +123,13 @@ impl Real for f64 {
 /// coefficients, S. Moshier), and $2^n$ built from its exponent bits. Inputs are clamped to
 /// $[-87.3, 88.7]$, so results stay normal: $e^x$ for $x<-87.3$ returns $e^{-87.3}\approx 1.2\cdot10^{-38}$
 /// instead of a subnormal (harmless next to the $\ge1$ sums of a softmax). NaN propagates.
-#[inline]
+#[inline(always)]
 pub fn exp_f32(x: f32) -> f32 {
     const LOG2E: f32 = std::f32::consts::LOG2_E;
     const LN2_HI: f32 = 0.693_359_4;
     const LN2_LO: f32 = -2.121_944_4e-4;
     const ROUND: f32 = 12_582_912.0; // 1.5·2²³: adding it rounds to an integer
-    // Written as selects (not f32::max/min, which drop NaN) so that NaN propagates.
+                                     // Written as selects (not f32::max/min, which drop NaN) so that NaN propagates.
     let x = if x < -87.3 { -87.3 } else { x };
     let x = if x > 88.7 { 88.7 } else { x };
     let t = x * LOG2E + ROUND;
@@ -127,7 +140,7 @@ pub fn exp_f32(x: f32) -> f32 {
     let p = p * r + 8.333_452e-3;
     let p = p * r + 4.166_579_6e-2;
     let p = p * r + 1.666_666_5e-1;
-    let p = p * r + 5.000_000_1e-1;
+    let p = p * r + 0.5;
     let e_r = p * r * r + r + 1.0;
     // The low mantissa bits of `t` hold n + 2²²; shifting n + 127 into the exponent field gives 2ⁿ.
     let n_bits = t.to_bits().wrapping_sub(ROUND.to_bits()).wrapping_add(127) << 23;
@@ -136,7 +149,7 @@ pub fn exp_f32(x: f32) -> f32 {
 
 /// Lanes of the split reductions [`sum`] and [`max`]: independent accumulators let the compiler use
 /// SIMD registers where a single running value would serialise on its latency.
-const LANES: usize = 8;
+pub const LANES: usize = 8;
 
 /// $\sum_i x_i$, accumulated in [`LANES`] interleaved partial sums (a fixed order: deterministic).
 #[inline]
@@ -148,6 +161,32 @@ pub fn sum<T: Real>(xs: &[T]) -> T {
         for (a, &x) in acc.iter_mut().zip(c) {
             *a += x;
         }
+    }
+    acc.iter().fold(tail, |a, &b| a + b)
+}
+
+#[multiversion::multiversion(targets("x86_64+avx512f+avx512vl+avx2+fma", "x86_64+avx2+fma"))]
+fn exp_sum_f32(x: &[f32], shift: f32, y: &mut [f32]) -> f32 {
+    exp_sum_generic(x, shift, y)
+}
+
+/// See [`Real::exp_sum`].
+#[inline(always)]
+fn exp_sum_generic<T: Real>(x: &[T], shift: T, y: &mut [T]) -> T {
+    assert_eq!(x.len(), y.len(), "exp_sum: equal lengths");
+    let mut acc = [T::zero(); LANES];
+    let mut xs = x.chunks_exact(LANES);
+    let mut ys = y.chunks_exact_mut(LANES);
+    for (xc, yc) in (&mut xs).zip(&mut ys) {
+        for ((a, y), &x) in acc.iter_mut().zip(yc).zip(xc) {
+            *y = (x - shift).fast_exp();
+            *a += *y;
+        }
+    }
+    let mut tail = T::zero();
+    for (y, &x) in ys.into_remainder().iter_mut().zip(xs.remainder()) {
+        *y = (x - shift).fast_exp();
+        tail += *y;
     }
     acc.iter().fold(tail, |a, &b| a + b)
 }
@@ -185,13 +224,47 @@ fn view<T>(a: &DMatrix<T>, op: Op) -> (usize, usize, isize, isize) {
     }
 }
 
+/// Smallest product (in multiply-adds $mkn$) worth splitting over threads.
+const PARALLEL_MIN_WORK: usize = 1 << 21;
+/// Fewest output columns per thread in a split product.
+const MIN_COLUMNS_PER_THREAD: usize = 32;
+
+/// A raw pointer that may cross threads; each thread writes a disjoint column block of `C`.
+#[derive(Clone, Copy)]
+struct SharedPtr<T>(*mut T);
+// SAFETY: used only to hand disjoint column blocks of one output matrix to rayon tasks.
+unsafe impl<T> Send for SharedPtr<T> {}
+unsafe impl<T> Sync for SharedPtr<T> {}
+
+impl<T> SharedPtr<T> {
+    fn get(self) -> *mut T {
+        self.0
+    }
+}
+
 /// `C ← α·op(A)·op(B) + β·C`, with `op(X) ∈ {X, Xᵀ}`; shapes `(m×k)(k×n) → m×n`.
 ///
+/// Large products are split into contiguous column blocks of `C`, one per rayon thread, each computed by
+/// single-threaded matrixmultiply. Every entry of `C` is then computed by the same micro-kernel with the
+/// same summation order over `k` whatever the split, so the result does not depend on the thread count.
+///
 /// Panics only on a shape mismatch, which is a bug in the caller (all public entry points check shapes).
-pub fn gemm<T: Real>(alpha: T, a: &DMatrix<T>, op_a: Op, b: &DMatrix<T>, op_b: Op, beta: T, c: &mut DMatrix<T>) {
+pub fn gemm<T: Real>(
+    alpha: T,
+    a: &DMatrix<T>,
+    op_a: Op,
+    b: &DMatrix<T>,
+    op_b: Op,
+    beta: T,
+    c: &mut DMatrix<T>,
+) {
     let (m, k, rsa, csa) = view(a, op_a);
     let (kb, n, rsb, csb) = view(b, op_b);
-    assert!(k == kb && c.shape() == (m, n), "gemm shape mismatch: ({m}×{k})({kb}×{n}) → {:?}", c.shape());
+    assert!(
+        k == kb && c.shape() == (m, n),
+        "gemm shape mismatch: ({m}×{k})({kb}×{n}) → {:?}",
+        c.shape()
+    );
     if m == 0 || n == 0 {
         return;
     }
@@ -199,25 +272,46 @@ pub fn gemm<T: Real>(alpha: T, a: &DMatrix<T>, op_a: Op, b: &DMatrix<T>, op_b: O
         c.scale_mut(beta);
         return;
     }
-    // SAFETY: the strides describe the column-major storage of `a`, `b`, `c` with the checked shapes,
-    // and `c` is borrowed mutably, so it cannot alias `a` or `b`.
-    unsafe {
-        T::raw_gemm(
-            m,
-            k,
-            n,
-            alpha,
-            a.as_ptr(),
-            rsa,
-            csa,
-            b.as_ptr(),
-            rsb,
-            csb,
-            beta,
-            c.as_mut_ptr(),
-            1,
-            m as isize,
-        )
+    let blocks = if m * k * n < PARALLEL_MIN_WORK {
+        1
+    } else {
+        rayon::current_num_threads()
+            .min(n / MIN_COLUMNS_PER_THREAD)
+            .max(1)
+    };
+    let (pa, pb, pc) = (
+        SharedPtr(a.as_ptr() as *mut T),
+        SharedPtr(b.as_ptr() as *mut T),
+        SharedPtr(c.as_mut_ptr()),
+    );
+    let block = move |i: usize| {
+        let (j0, j1) = (n * i / blocks, n * (i + 1) / blocks);
+        // SAFETY: the strides describe the column-major storage of `a`, `b`, `c` with the checked shapes;
+        // columns j0..j1 of op(B) start j0·csb elements in and columns j0..j1 of C start j0·m elements in;
+        // blocks are disjoint, and `c` is borrowed mutably, so it aliases neither `a` nor `b`.
+        unsafe {
+            T::raw_gemm(
+                m,
+                k,
+                j1 - j0,
+                alpha,
+                pa.get(),
+                rsa,
+                csa,
+                pb.get().offset(j0 as isize * csb),
+                rsb,
+                csb,
+                beta,
+                pc.get().add(j0 * m),
+                1,
+                m as isize,
+            )
+        }
+    };
+    if blocks == 1 {
+        block(0);
+    } else {
+        (0..blocks).into_par_iter().for_each(block);
     }
 }
 
@@ -228,5 +322,8 @@ pub fn cast<S: Real, T: Real>(m: &DMatrix<S>) -> DMatrix<T> {
 
 /// Frobenius norm `‖A‖_F = (Σ a_ij²)^{1/2}`, summed in `f64` in storage order.
 pub fn frobenius<T: Real>(a: &DMatrix<T>) -> f64 {
-    a.iter().map(|x| x.to_f64() * x.to_f64()).sum::<f64>().sqrt()
+    a.iter()
+        .map(|x| x.to_f64() * x.to_f64())
+        .sum::<f64>()
+        .sqrt()
 }

@@ -24,7 +24,10 @@ struct FileObserver {
 
 impl Observer for FileObserver {
     fn on_eval(&mut self, r: &EvalRecord) -> Result<()> {
-        self.bar.set_message(format!("train {:.3} test {:.3} |θ| {:.1}", r.train_acc, r.test_acc, r.weight_norm));
+        self.bar.set_message(format!(
+            "train {:.3} test {:.3} |θ| {:.1}",
+            r.train_acc, r.test_acc, r.weight_norm
+        ));
         self.metrics.write(r)
     }
     fn on_step(&mut self, step: u64) {
@@ -38,14 +41,21 @@ pub fn run(config: &TrainConfig, dir: &Path, progress: Progress) -> Result<Summa
     config.validate()?;
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let bar = match progress {
-        Progress::Bar => ProgressBar::with_draw_target(Some(config.steps), ProgressDrawTarget::stderr()),
+        Progress::Bar => {
+            ProgressBar::with_draw_target(Some(config.steps), ProgressDrawTarget::stderr())
+        }
         Progress::Hidden => ProgressBar::hidden(),
     };
     bar.set_style(
-        ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:32} {pos}/{len} steps ({per_sec}, eta {eta}) {msg}")
-            .map_err(|e| Error::output("progress bar", e))?,
+        ProgressStyle::with_template(
+            "{spinner} [{elapsed_precise}] {bar:32} {pos}/{len} steps ({per_sec}, eta {eta}) {msg}",
+        )
+        .map_err(|e| Error::output("progress bar", e))?,
     );
-    let mut observer = FileObserver { metrics: MetricsWriter::create(&dir.join(report::METRICS_FILE))?, bar };
+    let mut observer = FileObserver {
+        metrics: MetricsWriter::create(&dir.join(report::METRICS_FILE))?,
+        bar,
+    };
     let started = Instant::now();
     let outcome = match config.precision {
         Precision::F32 => train::train::<f32>(config, &mut observer).map(|t| (t.history, t.sizes)),

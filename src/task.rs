@@ -103,10 +103,16 @@ impl Operation {
 impl FromStr for Operation {
     type Err = String;
     fn from_str(s: &str) -> std::result::Result<Self, String> {
-        Operation::ALL.into_iter().find(|op| op.name() == s || op.formula() == s).ok_or_else(|| {
-            let names: Vec<_> = Operation::ALL.iter().map(|o| o.name()).collect();
-            format!("unknown operation {s:?}; expected one of {}", names.join(", "))
-        })
+        Operation::ALL
+            .into_iter()
+            .find(|op| op.name() == s || op.formula() == s)
+            .ok_or_else(|| {
+                let names: Vec<_> = Operation::ALL.iter().map(|o| o.name()).collect();
+                format!(
+                    "unknown operation {s:?}; expected one of {}",
+                    names.join(", ")
+                )
+            })
     }
 }
 
@@ -152,7 +158,9 @@ impl Task {
         match *self {
             Task::Modular { op, p } => {
                 ensure(p >= 2, || format!("modulus p = {p} must be at least 2"))?;
-                ensure(p <= MAX_MODULUS, || format!("modulus p = {p} exceeds the maximum {MAX_MODULUS}"))?;
+                ensure(p <= MAX_MODULUS, || {
+                    format!("modulus p = {p} exceeds the maximum {MAX_MODULUS}")
+                })?;
                 ensure(op != Operation::Div || is_prime(p), || {
                     format!("division needs a prime modulus (every b ≠ 0 invertible), and p = {p} is not prime")
                 })
@@ -161,7 +169,9 @@ impl Task {
                 ensure((1..=MAX_PARITY_BITS).contains(&n_bits), || {
                     format!("sparse parity needs 1 ≤ n_bits ≤ {MAX_PARITY_BITS}, got {n_bits}")
                 })?;
-                ensure((1..=n_bits).contains(&k), || format!("sparse parity needs 1 ≤ k ≤ n_bits = {n_bits}, got k = {k}"))
+                ensure((1..=n_bits).contains(&k), || {
+                    format!("sparse parity needs 1 ≤ k ≤ n_bits = {n_bits}, got k = {k}")
+                })
             }
         }
     }
@@ -205,12 +215,21 @@ impl Task {
                         }
                     }
                 }
-                Examples { inputs: Inputs::Pairs { a, b, p }, labels: y }
+                Examples {
+                    inputs: Inputs::Pairs { a, b, p },
+                    labels: y,
+                }
             }
             Task::SparseParity { n_bits, k } => {
                 let codes: Vec<u32> = (0..1u32 << n_bits).collect();
-                let labels = codes.iter().map(|&c| (c & ((1 << k) - 1)).count_ones() % 2).collect();
-                Examples { inputs: Inputs::Bits { n_bits, codes }, labels }
+                let labels = codes
+                    .iter()
+                    .map(|&c| (c & ((1 << k) - 1)).count_ones() % 2)
+                    .collect();
+                Examples {
+                    inputs: Inputs::Bits { n_bits, codes },
+                    labels,
+                }
             }
         })
     }
@@ -218,7 +237,10 @@ impl Task {
     /// Number of examples: $p^2$, $p(p-1)$ for ÷, or $2^n$.
     pub fn n_examples(&self) -> usize {
         match *self {
-            Task::Modular { op: Operation::Div, p } => (p as usize) * (p as usize - 1),
+            Task::Modular {
+                op: Operation::Div,
+                p,
+            } => (p as usize) * (p as usize - 1),
             Task::Modular { p, .. } => (p as usize).pow(2),
             Task::SparseParity { n_bits, .. } => 1 << n_bits,
         }
@@ -251,7 +273,10 @@ impl Task {
         let mut order: Vec<usize> = (0..total).collect();
         order.shuffle(&mut rng::child(seed, Stream::Split));
         let (train_idx, test_idx) = order.split_at(n_train);
-        Ok(Split { train: all.select(train_idx), test: all.select(test_idx) })
+        Ok(Split {
+            train: all.select(train_idx),
+            test: all.select(test_idx),
+        })
     }
 }
 
@@ -297,10 +322,20 @@ impl Examples {
     pub fn select(&self, idx: &[usize]) -> Examples {
         let pick = |v: &[u32]| idx.iter().map(|&i| v[i]).collect::<Vec<_>>();
         let inputs = match &self.inputs {
-            Inputs::Pairs { a, b, p } => Inputs::Pairs { a: pick(a), b: pick(b), p: *p },
-            Inputs::Bits { n_bits, codes } => Inputs::Bits { n_bits: *n_bits, codes: pick(codes) },
+            Inputs::Pairs { a, b, p } => Inputs::Pairs {
+                a: pick(a),
+                b: pick(b),
+                p: *p,
+            },
+            Inputs::Bits { n_bits, codes } => Inputs::Bits {
+                n_bits: *n_bits,
+                codes: pick(codes),
+            },
         };
-        Examples { inputs, labels: pick(&self.labels) }
+        Examples {
+            inputs,
+            labels: pick(&self.labels),
+        }
     }
 }
 

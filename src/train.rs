@@ -71,8 +71,12 @@ impl TrainConfig {
         self.task.split_sizes(self.train_frac)?;
         self.model.validate()?;
         self.optimizer.validate()?;
-        ensure(self.eval_every >= 1, || "eval_every must be at least 1".into())?;
-        ensure(self.batch_size != Some(0), || "batch size must be at least 1 (omit it for full batch)".into())
+        ensure(self.eval_every >= 1, || {
+            "eval_every must be at least 1".into()
+        })?;
+        ensure(self.batch_size != Some(0), || {
+            "batch size must be at least 1 (omit it for full batch)".into()
+        })
     }
 }
 
@@ -154,7 +158,11 @@ pub fn train<T: Real>(config: &TrainConfig, observer: &mut dyn Observer) -> Resu
 }
 
 /// Trains `model` (already initialised) on the config's task and split.
-pub fn train_from<T: Real>(config: &TrainConfig, mut model: Model<T>, observer: &mut dyn Observer) -> Result<Trained<T>> {
+pub fn train_from<T: Real>(
+    config: &TrainConfig,
+    mut model: Model<T>,
+    observer: &mut dyn Observer,
+) -> Result<Trained<T>> {
     config.validate()?;
     let split: Split = config.task.split(config.train_frac, config.seed)?;
     let train_batch = Batch::<T>::new(&split.train);
@@ -202,7 +210,9 @@ pub fn train_from<T: Real>(config: &TrainConfig, mut model: Model<T>, observer: 
         let started = Instant::now();
         if !full_batch {
             let size = config.batch_size.unwrap_or(n_train);
-            let idx: Vec<usize> = (0..size).map(|_| batch_rng.random_range(0..n_train)).collect();
+            let idx: Vec<usize> = (0..size)
+                .map(|_| batch_rng.random_range(0..n_train))
+                .collect();
             let batch = Batch::<T>::new(&split.train.select(&idx));
             let stats = forward_loss(&model, &batch, &mut ws, config.loss, true);
             finite(stats.loss, step, "mini-batch loss")?;
@@ -216,13 +226,27 @@ pub fn train_from<T: Real>(config: &TrainConfig, mut model: Model<T>, observer: 
         observer.on_step(step + 1);
     }
     history.ms_per_step = median(&mut step_ms);
-    Ok(Trained { history, model, sizes: (n_train, split.test.len()) })
+    Ok(Trained {
+        history,
+        model,
+        sizes: (n_train, split.test.len()),
+    })
 }
 
 /// Forward pass and loss on `batch`; the loss gradient is left in `ws.dlogits` when `with_grad`.
-pub fn forward_loss<T: Real>(model: &Model<T>, batch: &Batch<T>, ws: &mut Workspace<T>, kind: LossKind, with_grad: bool) -> LossStats {
+pub fn forward_loss<T: Real>(
+    model: &Model<T>,
+    batch: &Batch<T>,
+    ws: &mut Workspace<T>,
+    kind: LossKind,
+    with_grad: bool,
+) -> LossStats {
     model.forward(batch, ws);
-    let grad = if with_grad { Some(&mut ws.dlogits) } else { None };
+    let grad = if with_grad {
+        Some(&mut ws.dlogits)
+    } else {
+        None
+    };
     loss::evaluate(kind, &ws.logits, &batch.labels, grad)
 }
 

@@ -4,7 +4,16 @@ use grokking::report::{read_metrics, Summary};
 use std::path::Path;
 use std::process::{Command, Output};
 
-const SMALL: &[&str] = &["--p", "23", "--train-frac", "0.7", "--steps", "300", "--eval-every", "10"];
+const SMALL: &[&str] = &[
+    "--p",
+    "23",
+    "--train-frac",
+    "0.7",
+    "--steps",
+    "300",
+    "--eval-every",
+    "10",
+];
 
 fn grok(args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_grok"));
@@ -42,7 +51,10 @@ fn train_writes_metrics_summary_and_plot() {
     assert_eq!(rows.len(), 31);
     assert_eq!(rows.last().unwrap().test_acc, s.final_test_acc);
     let svg = std::fs::read_to_string(dir.path().join("curves.svg")).unwrap();
-    assert!(svg.starts_with("<svg") && svg.contains("test accuracy") && svg.contains("t_mem = "), "curves.svg has curves and marks");
+    assert!(
+        svg.starts_with("<svg") && svg.contains("test accuracy") && svg.contains("t_mem = "),
+        "curves.svg has curves and marks"
+    );
 }
 
 #[test]
@@ -67,7 +79,11 @@ fn numbers(dir: &Path) -> Summary {
 fn same_seed_same_summary_at_one_and_two_threads() {
     let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     for (dir, threads) in [(a.path(), "1"), (b.path(), "2")] {
-        let out = train_into(dir, &["--threads", threads, "--seed", "4"], &[("MATMUL_NUM_THREADS", threads)]);
+        let out = train_into(
+            dir,
+            &["--threads", threads, "--seed", "4"],
+            &[("MATMUL_NUM_THREADS", threads)],
+        );
         assert!(out.status.success(), "{}", stderr(&out));
     }
     assert_eq!(numbers(a.path()), numbers(b.path()));
@@ -78,16 +94,37 @@ fn same_seed_same_summary_at_one_and_two_threads() {
 #[test]
 fn sweep_prints_one_json_line_per_run_of_its_shard() {
     let dir = tempfile::tempdir().unwrap();
-    let mut args = vec!["sweep", "--seeds", "0..3", "--lr", "3e-3,1e-2", "--shard", "1/2", "--out", dir.path().to_str().unwrap()];
+    let mut args = vec![
+        "sweep",
+        "--seeds",
+        "0..3",
+        "--lr",
+        "3e-3,1e-2",
+        "--shard",
+        "1/2",
+        "--out",
+        dir.path().to_str().unwrap(),
+    ];
     args.extend_from_slice(SMALL);
     let out = grok(&args, &[]);
     assert!(out.status.success(), "{}", stderr(&out));
-    let lines: Vec<Summary> = String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<Summary> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     // The grid has 2 lr × 3 seeds = 6 runs in the order (lr, seed); shard 1/2 takes indices 1, 3, 5.
-    let mut got: Vec<(u64, f64)> = lines.iter().map(|s| (s.seed, s.config.optimizer.lr())).collect();
+    let mut got: Vec<(u64, f64)> = lines
+        .iter()
+        .map(|s| (s.seed, s.config.optimizer.lr()))
+        .collect();
     got.sort_by(|x, y| x.partial_cmp(y).unwrap());
     assert_eq!(got, vec![(0, 1e-2), (1, 3e-3), (2, 1e-2)]);
-    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 3, "one directory per run");
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        3,
+        "one directory per run"
+    );
 }
 
 #[test]
@@ -96,29 +133,56 @@ fn bad_arguments_fail_with_a_clear_message_and_no_panic() {
     let out_dir = dir.path().to_str().unwrap();
     let cases: &[(&[&str], &str)] = &[
         (&["train", "--out", out_dir, "--p", "1"], "at least 2"),
-        (&["train", "--out", out_dir, "--train-frac", "1.5"], "(0, 1)"),
-        (&["train", "--out", out_dir, "--task", "div", "--p", "12"], "not prime"),
+        (
+            &["train", "--out", out_dir, "--train-frac", "1.5"],
+            "(0, 1)",
+        ),
+        (
+            &["train", "--out", out_dir, "--task", "div", "--p", "12"],
+            "not prime",
+        ),
         (&["train", "--out", out_dir, "--lr", "-1"], "learning rate"),
-        (&["train", "--out", out_dir, "--task", "pow"], "unknown operation"),
-        (&["train", "--out", out_dir, "--lr", "1e-3,3e-3"], "grok sweep"),
+        (
+            &["train", "--out", out_dir, "--task", "pow"],
+            "unknown operation",
+        ),
+        (
+            &["train", "--out", out_dir, "--lr", "1e-3,3e-3"],
+            "grok sweep",
+        ),
         (&["train", "--out", out_dir, "--width", "0"], "width"),
         (&["train", "--out", out_dir, "--wd", "-0.5"], "weight decay"),
         (&["train", "--out", out_dir, "--alpha", "-1"], "alpha"),
-        (&["train", "--out", out_dir, "--opt", "adam"], "unknown optimizer"),
+        (
+            &["train", "--out", out_dir, "--opt", "adam"],
+            "unknown optimizer",
+        ),
         (&["train", "--out", out_dir, "--exact-polar"], "muon"),
         (&["train", "--out", out_dir, "--batch", "0"], "batch"),
         (&["train"], "--out"),
         (&["sweep", "--out", out_dir, "--shard", "2/2"], "shard"),
-        (&["sweep", "--out", out_dir, "--seeds", "5..5"], "empty seed range"),
+        (
+            &["sweep", "--out", out_dir, "--seeds", "5..5"],
+            "empty seed range",
+        ),
         (&["--threads", "0"], "threads"),
     ];
     for (args, needle) in cases {
         let out = grok(args, &[]);
         let err = stderr(&out);
         assert!(!out.status.success(), "{args:?} must fail");
-        assert!(err.contains(needle), "{args:?}: stderr {err:?} should mention {needle:?}");
+        assert!(
+            err.contains(needle),
+            "{args:?}: stderr {err:?} should mention {needle:?}"
+        );
         assert!(!err.contains("panicked"), "{args:?} panicked: {err}");
     }
-    let written: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
-    assert!(written.is_empty(), "a rejected configuration writes nothing, found {written:?}");
+    let written: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert!(
+        written.is_empty(),
+        "a rejected configuration writes nothing, found {written:?}"
+    );
 }

@@ -8,7 +8,10 @@ use grokking::train::TrainConfig;
 /// AdamW; over seeds 0–7 it memorizes by step 64–73 and groks at 1430–2200.
 pub fn small_config(seed: u64) -> TrainConfig {
     let mut c = config::canonical(seed);
-    c.task = Task::Modular { op: Operation::Add, p: 23 };
+    c.task = Task::Modular {
+        op: Operation::Add,
+        p: 23,
+    };
     c.train_frac = 0.7;
     c.steps = 3000;
     c.eval_every = 10;

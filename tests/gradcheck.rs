@@ -24,7 +24,10 @@ struct Case {
 
 impl Case {
     fn loss_at(&self, params: &Params<f64>) -> f64 {
-        let m = Model { config: self.model.config, params: params.clone() };
+        let m = Model {
+            config: self.model.config,
+            params: params.clone(),
+        };
         let mut ws = Workspace::default();
         m.forward(&self.batch, &mut ws);
         loss::evaluate(self.loss, &ws.logits, &self.batch.labels, None).loss
@@ -33,8 +36,17 @@ impl Case {
     fn analytic(&self) -> (Params<f64>, f64) {
         let mut ws = Workspace::default();
         self.model.forward(&self.batch, &mut ws);
-        let min_abs_z = self.model.pre_activations(&self.batch).iter().fold(f64::INFINITY, |m, z| m.min(z.abs()));
-        loss::evaluate(self.loss, &ws.logits, &self.batch.labels, Some(&mut ws.dlogits));
+        let min_abs_z = self
+            .model
+            .pre_activations(&self.batch)
+            .iter()
+            .fold(f64::INFINITY, |m, z| m.min(z.abs()));
+        loss::evaluate(
+            self.loss,
+            &ws.logits,
+            &self.batch.labels,
+            Some(&mut ws.dlogits),
+        );
         let mut g = self.model.params.zeros_like();
         self.model.backward(&self.batch, &mut ws, &mut g);
         (g, min_abs_z)
@@ -52,23 +64,41 @@ impl Case {
                 minus.matrices_mut()[which][i] -= H;
                 let numeric = (self.loss_at(&plus) - self.loss_at(&minus)) / (2.0 * H);
                 let analytic = g.matrices()[which][i];
-                worst = worst.max((numeric - analytic).abs() / (ABS_TOL + REL_TOL * analytic.abs()));
+                worst =
+                    worst.max((numeric - analytic).abs() / (ABS_TOL + REL_TOL * analytic.abs()));
             }
         }
         worst
     }
 }
 
-fn case(parity: bool, size: u32, width: usize, act: Activation, loss: LossKind, kappa: f64, alpha: f64, seed: u64) -> Case {
-    let task = if parity { Task::SparseParity { n_bits: size, k: 2.min(size) } } else { Task::Modular { op: Operation::Add, p: size } };
-    let config = ModelConfig { width, alpha, kappa, activation: act };
+/// A parity task on `size` bits, or addition mod `size`.
+fn task(parity: bool, size: u32) -> Task {
+    if parity {
+        Task::SparseParity {
+            n_bits: size,
+            k: 2.min(size),
+        }
+    } else {
+        Task::Modular {
+            op: Operation::Add,
+            p: size,
+        }
+    }
+}
+
+fn case(task: Task, config: ModelConfig, loss: LossKind, seed: u64) -> Case {
     let model = Model::init(&task, config, seed).unwrap();
     let batch = Batch::new(&task.all_examples().unwrap());
     Case { model, batch, loss }
 }
 
 fn activation() -> impl Strategy<Value = Activation> {
-    prop_oneof![Just(Activation::Relu), Just(Activation::Quad), Just(Activation::Gelu)]
+    prop_oneof![
+        Just(Activation::Relu),
+        Just(Activation::Quad),
+        Just(Activation::Gelu)
+    ]
 }
 
 fn loss_kind() -> impl Strategy<Value = LossKind> {
@@ -88,7 +118,7 @@ proptest! {
         alpha in 0.5f64..2.0,
         seed in any::<u64>(),
     ) {
-        let c = case(parity, size, width, act, loss, kappa, alpha, seed);
+        let c = case(task(parity, size), ModelConfig { width, alpha, kappa, activation: act }, loss, seed);
         let (g, min_abs_z) = c.analytic();
         prop_assume!(act != Activation::Relu || min_abs_z > 10.0 * H);
         let worst = c.worst_violation(&g);
@@ -120,19 +150,35 @@ fn cross_entropy_is_stable_for_huge_logits() {
     let mut grad = DMatrix::zeros(3, 1);
     let s = loss::evaluate(LossKind::CrossEntropy, &logits, &[2], Some(&mut grad));
     let expected = (1.0f64 + (-1.0f64).exp()).ln() + 1.0; // lse − f_y with f_y = 999
-    assert!((s.loss - expected).abs() < 1e-12, "loss {} vs {expected}", s.loss);
+    assert!(
+        (s.loss - expected).abs() < 1e-12,
+        "loss {} vs {expected}",
+        s.loss
+    );
     assert!(grad.iter().all(|g| g.is_finite()));
     assert_eq!(s.accuracy, 0.0);
 }
 
 #[test]
 fn the_check_detects_a_one_percent_gradient_error() {
-    let c = case(false, 5, 6, Activation::Gelu, LossKind::CrossEntropy, 1.0, 1.0, 7);
+    let config = ModelConfig {
+        width: 6,
+        alpha: 1.0,
+        kappa: 1.0,
+        activation: Activation::Gelu,
+    };
+    let c = case(task(false, 5), config, LossKind::CrossEntropy, 7);
     let (mut g, _) = c.analytic();
     assert!(c.worst_violation(&g) <= 1.0, "the true gradient passes");
     g.w2 *= 1.01;
-    assert!(c.worst_violation(&g) > 1.0, "a 1% error in dL/dW2 must fail the check");
+    assert!(
+        c.worst_violation(&g) > 1.0,
+        "a 1% error in dL/dW2 must fail the check"
+    );
     let (mut g, _) = c.analytic();
     g.w1 *= 1.01;
-    assert!(c.worst_violation(&g) > 1.0, "a 1% error in dL/dW1 must fail the check");
+    assert!(
+        c.worst_violation(&g) > 1.0,
+        "a 1% error in dL/dW1 must fail the check"
+    );
 }

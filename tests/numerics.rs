@@ -19,7 +19,10 @@ fn exp_f32_is_within_two_ulp_on_its_range() {
     }
     assert!(worst <= 2, "worst error {worst} ulp");
     assert_eq!(exp_f32(0.0), 1.0);
-    assert!(exp_f32(-1000.0).is_normal() && exp_f32(-1000.0) < 1.3e-38, "clamped to e^-87.3");
+    assert!(
+        exp_f32(-1000.0).is_normal() && exp_f32(-1000.0) < 1.3e-38,
+        "clamped to e^-87.3"
+    );
     assert!(exp_f32(f32::NAN).is_nan());
 }
 

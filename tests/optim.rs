@@ -9,12 +9,54 @@ use nalgebra::DMatrix;
 use proptest::prelude::*;
 
 // Output of `python3 tests/oracle/optim_trajectories.py` (row-major weights after 4 steps).
-const SGD_HEAVY_BALL: [f64; 6] = [0.6385629546666642, -0.2761117426910724, 0.35019883760522397, 0.6636507106275087, -0.6724976720114723, -0.061610129984973];
-const SGD_NESTEROV: [f64; 6] = [0.6444607094302808, -0.3021537079663147, 0.3315113581034403, 0.6501257423694478, -0.6973097816082073, -0.0469104045077946];
-const ADAMW: [f64; 6] = [0.5036927967102132, -0.2849314320175634, 0.20794536262553426, 0.7699997424058137, -0.6769912322675634, 0.08590923928849148];
-const MUON_NS_TALL: [f64; 6] = [0.5148666636089152, -0.31643694934978545, 0.19261739167733075, 0.76188400740984, -0.7145841361000556, 0.09637916478686734];
-const MUON_NS_WIDE: [f64; 6] = [0.7573126080883986, 0.2818531539681215, -1.0412103866482223, -0.4500910816051686, 1.160052637851068, 0.16946843414594123];
-const MUON_POLAR_TALL: [f64; 6] = [0.5135283544756946, -0.31640457552248125, 0.18936300017606666, 0.7537165580422006, -0.7167625374314962, 0.08752100750676939];
+const SGD_HEAVY_BALL: [f64; 6] = [
+    0.6385629546666642,
+    -0.2761117426910724,
+    0.35019883760522397,
+    0.6636507106275087,
+    -0.6724976720114723,
+    -0.061610129984973,
+];
+const SGD_NESTEROV: [f64; 6] = [
+    0.6444607094302808,
+    -0.3021537079663147,
+    0.3315113581034403,
+    0.6501257423694478,
+    -0.6973097816082073,
+    -0.0469104045077946,
+];
+const ADAMW: [f64; 6] = [
+    0.5036927967102132,
+    -0.2849314320175634,
+    0.20794536262553426,
+    0.7699997424058137,
+    -0.6769912322675634,
+    0.08590923928849148,
+];
+const MUON_NS_TALL: [f64; 6] = [
+    0.5148666636089152,
+    -0.31643694934978545,
+    0.19261739167733075,
+    0.76188400740984,
+    -0.7145841361000556,
+    0.09637916478686734,
+];
+const MUON_NS_WIDE: [f64; 6] = [
+    0.7573126080883986,
+    0.2818531539681215,
+    -1.0412103866482223,
+    -0.4500910816051686,
+    1.160052637851068,
+    0.16946843414594123,
+];
+const MUON_POLAR_TALL: [f64; 6] = [
+    0.5135283544756946,
+    -0.31640457552248125,
+    0.18936300017606666,
+    0.7537165580422006,
+    -0.7167625374314962,
+    0.08752100750676939,
+];
 
 /// Agreement demanded of two float64 implementations of the same 4-step recursion (a few ulp per
 /// operation, amplified at most ~10× by Newton–Schulz).
@@ -29,10 +71,15 @@ fn w_wide() -> DMatrix<f64> {
 }
 
 fn gradient(shape: (usize, usize), t: usize) -> DMatrix<f64> {
-    DMatrix::from_fn(shape.0, shape.1, |i, j| (1.0 + i as f64 + 2.0 * j as f64 + 3.0 * t as f64).sin())
+    DMatrix::from_fn(shape.0, shape.1, |i, j| {
+        (1.0 + i as f64 + 2.0 * j as f64 + 3.0 * t as f64).sin()
+    })
 }
 
-fn run(mut w: DMatrix<f64>, mut step: impl FnMut(&mut DMatrix<f64>, &DMatrix<f64>)) -> DMatrix<f64> {
+fn run(
+    mut w: DMatrix<f64>,
+    mut step: impl FnMut(&mut DMatrix<f64>, &DMatrix<f64>),
+) -> DMatrix<f64> {
     for t in 1..=4 {
         let g = gradient(w.shape(), t);
         step(&mut w, &g);
@@ -43,23 +90,45 @@ fn run(mut w: DMatrix<f64>, mut step: impl FnMut(&mut DMatrix<f64>, &DMatrix<f64
 fn assert_matches(name: &str, got: &DMatrix<f64>, expected: &[f64; 6]) {
     let want = DMatrix::from_row_slice(got.nrows(), got.ncols(), expected);
     let err = (got - &want).abs().max();
-    assert!(err <= TRAJECTORY_TOL, "{name}: max error {err:e}\n got {got}\nwant {want}");
+    assert!(
+        err <= TRAJECTORY_TOL,
+        "{name}: max error {err:e}\n got {got}\nwant {want}"
+    );
 }
 
 #[test]
 fn sgd_follows_the_literal_trajectory() {
     for (nesterov, expected) in [(false, &SGD_HEAVY_BALL), (true, &SGD_NESTEROV)] {
-        let c = SgdConfig { lr: 0.1, momentum: 0.9, nesterov, weight_decay: 0.01 };
+        let c = SgdConfig {
+            lr: 0.1,
+            momentum: 0.9,
+            nesterov,
+            weight_decay: 0.01,
+        };
         let mut s = sgd::State::new(&w_tall());
-        assert_matches("sgd", &run(w_tall(), |w, g| sgd::step(&c, w, g, &mut s)), expected);
+        assert_matches(
+            "sgd",
+            &run(w_tall(), |w, g| sgd::step(&c, w, g, &mut s)),
+            expected,
+        );
     }
 }
 
 #[test]
 fn adamw_follows_the_literal_trajectory() {
-    let c = AdamWConfig { lr: 0.01, beta1: 0.9, beta2: 0.98, eps: 1e-8, weight_decay: 0.5 };
+    let c = AdamWConfig {
+        lr: 0.01,
+        beta1: 0.9,
+        beta2: 0.98,
+        eps: 1e-8,
+        weight_decay: 0.5,
+    };
     let mut s = adamw::State::new(&w_tall());
-    assert_matches("adamw", &run(w_tall(), |w, g| adamw::step(&c, w, g, &mut s)), &ADAMW);
+    assert_matches(
+        "adamw",
+        &run(w_tall(), |w, g| adamw::step(&c, w, g, &mut s)),
+        &ADAMW,
+    );
 }
 
 #[test]
@@ -70,16 +139,33 @@ fn muon_follows_the_literal_trajectories() {
         (Orthogonalizer::ExactPolar, w_tall(), &MUON_POLAR_TALL),
     ];
     for (orthogonalizer, w0, expected) in cases {
-        let c = MuonConfig { lr: 0.05, momentum: 0.95, nesterov: true, weight_decay: 0.1, ns_steps: 5, orthogonalizer };
+        let c = MuonConfig {
+            lr: 0.05,
+            momentum: 0.95,
+            nesterov: true,
+            weight_decay: 0.1,
+            ns_steps: 5,
+            orthogonalizer,
+        };
         let mut s = muon::State::new(&w0);
-        assert_matches(&format!("muon {orthogonalizer:?} {:?}", w0.shape()), &run(w0, |w, g| muon::step(&c, w, g, &mut s)), expected);
+        assert_matches(
+            &format!("muon {orthogonalizer:?} {:?}", w0.shape()),
+            &run(w0, |w, g| muon::step(&c, w, g, &mut s)),
+            expected,
+        );
     }
 }
 
 #[test]
 fn a_wrong_hyperparameter_leaves_the_trajectory() {
     // The comparison can fail: AdamW with beta2 = 0.99 instead of 0.98 is far outside the tolerance.
-    let c = AdamWConfig { lr: 0.01, beta1: 0.9, beta2: 0.99, eps: 1e-8, weight_decay: 0.5 };
+    let c = AdamWConfig {
+        lr: 0.01,
+        beta1: 0.9,
+        beta2: 0.99,
+        eps: 1e-8,
+        weight_decay: 0.5,
+    };
     let mut s = adamw::State::new(&w_tall());
     let w = run(w_tall(), |w, g| adamw::step(&c, w, g, &mut s));
     assert!((w - DMatrix::from_row_slice(3, 2, &ADAMW)).abs().max() > 1e3 * TRAJECTORY_TOL);
@@ -141,9 +227,19 @@ fn muon_scales_tall_updates_by_the_shape_factor() {
     // One step from W = 0 without decay: W₁ = −η·s·O, so ‖W₁‖_op = η·s·σ_max(O).
     let g = random_matrix(8, 2, 3);
     let mut w = DMatrix::zeros(8, 2);
-    let c = MuonConfig { lr: 0.1, momentum: 0.0, nesterov: false, weight_decay: 0.0, ns_steps: 5, orthogonalizer: Orthogonalizer::ExactPolar };
+    let c = MuonConfig {
+        lr: 0.1,
+        momentum: 0.0,
+        nesterov: false,
+        weight_decay: 0.0,
+        ns_steps: 5,
+        orthogonalizer: Orthogonalizer::ExactPolar,
+    };
     let mut state = muon::State::new(&w);
     muon::step(&c, &mut w, &g, &mut state);
     let s = sorted_singular_values(&w);
-    assert!((s[0] - 0.1 * 2.0).abs() < 1e-12 && (s[1] - 0.2).abs() < 1e-12, "{s:?}");
+    assert!(
+        (s[0] - 0.1 * 2.0).abs() < 1e-12 && (s[1] - 0.2).abs() < 1e-12,
+        "{s:?}"
+    );
 }

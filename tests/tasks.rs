@@ -25,12 +25,17 @@ fn labels_match_an_independent_computation_for_every_operation() {
         for op in Operation::ALL {
             let task = Task::Modular { op, p };
             let ex = task.all_examples().unwrap();
-            let Inputs::Pairs { a, b, .. } = &ex.inputs else { panic!("pairs expected") };
+            let Inputs::Pairs { a, b, .. } = &ex.inputs else {
+                panic!("pairs expected")
+            };
             let expected: Vec<(u32, u32, u32)> = (0..p)
                 .flat_map(|i| (0..p).map(move |j| (i, j)))
-                .filter_map(|(i, j)| reference(op, i as i64, j as i64, p as i64).map(|c| (i, j, c as u32)))
+                .filter_map(|(i, j)| {
+                    reference(op, i as i64, j as i64, p as i64).map(|c| (i, j, c as u32))
+                })
                 .collect();
-            let got: Vec<(u32, u32, u32)> = (0..ex.len()).map(|k| (a[k], b[k], ex.labels[k])).collect();
+            let got: Vec<(u32, u32, u32)> =
+                (0..ex.len()).map(|k| (a[k], b[k], ex.labels[k])).collect();
             assert_eq!(got, expected, "{op} mod {p}");
         }
     }
@@ -39,9 +44,16 @@ fn labels_match_an_independent_computation_for_every_operation() {
 #[test]
 fn division_excludes_zero_divisor_and_inverts_multiplication() {
     let p = 13;
-    let ex = Task::Modular { op: Operation::Div, p }.all_examples().unwrap();
+    let ex = Task::Modular {
+        op: Operation::Div,
+        p,
+    }
+    .all_examples()
+    .unwrap();
     assert_eq!(ex.len(), (p * (p - 1)) as usize);
-    let Inputs::Pairs { a, b, .. } = &ex.inputs else { panic!() };
+    let Inputs::Pairs { a, b, .. } = &ex.inputs else {
+        panic!()
+    };
     for k in 0..ex.len() {
         assert_ne!(b[k], 0);
         assert_eq!(ex.labels[k] * b[k] % p, a[k], "(a/b)·b = a");
@@ -53,7 +65,9 @@ fn sparse_parity_labels_are_the_product_of_the_support_bits() {
     let task = Task::SparseParity { n_bits: 6, k: 3 };
     let ex = task.all_examples().unwrap();
     assert_eq!(ex.len(), 64);
-    let Inputs::Bits { codes, .. } = &ex.inputs else { panic!() };
+    let Inputs::Bits { codes, .. } = &ex.inputs else {
+        panic!()
+    };
     for (code, label) in codes.iter().zip(&ex.labels) {
         let x = |i: u32| if code >> i & 1 == 1 { -1i32 } else { 1 };
         let y = x(0) * x(1) * x(2);
@@ -66,17 +80,30 @@ fn sparse_parity_labels_are_the_product_of_the_support_bits() {
 #[test]
 fn primality() {
     let primes: Vec<u32> = (0..60).filter(|&n| is_prime(n)).collect();
-    assert_eq!(primes, [2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59]);
+    assert_eq!(
+        primes,
+        [2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59]
+    );
 }
 
 #[test]
 fn bad_tasks_and_fractions_are_clear_errors() {
-    let add = |p| Task::Modular { op: Operation::Add, p };
+    let add = |p| Task::Modular {
+        op: Operation::Add,
+        p,
+    };
     let cases: Vec<(Task, f64, &str)> = vec![
         (add(1), 0.5, "at least 2"),
         (add(0), 0.5, "at least 2"),
         (add(5000), 0.5, "exceeds"),
-        (Task::Modular { op: Operation::Div, p: 12 }, 0.5, "not prime"),
+        (
+            Task::Modular {
+                op: Operation::Div,
+                p: 12,
+            },
+            0.5,
+            "not prime",
+        ),
         (add(11), 0.0, "(0, 1)"),
         (add(11), 1.0, "(0, 1)"),
         (add(11), -0.2, "(0, 1)"),
@@ -88,8 +115,14 @@ fn bad_tasks_and_fractions_are_clear_errors() {
         (Task::SparseParity { n_bits: 5, k: 6 }, 0.5, "k"),
     ];
     for (task, frac, needle) in cases {
-        let err = task.split(frac, 0).expect_err(&format!("{task:?} with fraction {frac} must fail")).to_string();
-        assert!(err.contains(needle), "error for {task:?}, {frac}: {err:?} should mention {needle:?}");
+        let err = task
+            .split(frac, 0)
+            .expect_err(&format!("{task:?} with fraction {frac} must fail"))
+            .to_string();
+        assert!(
+            err.contains(needle),
+            "error for {task:?}, {frac}: {err:?} should mention {needle:?}"
+        );
     }
 }
 
@@ -116,6 +149,9 @@ proptest! {
 
 #[test]
 fn different_seeds_give_different_splits() {
-    let task = Task::Modular { op: Operation::Add, p: 23 };
+    let task = Task::Modular {
+        op: Operation::Add,
+        p: 23,
+    };
     assert_ne!(task.split(0.4, 1).unwrap(), task.split(0.4, 2).unwrap());
 }

@@ -18,19 +18,36 @@ fn small_run_memorizes_then_groks_much_later() {
         let h = train32(&small_config(seed)).history;
         let (t_mem, t_grok) = (h.t_mem.expect("memorizes"), h.t_grok.expect("groks"));
         let last = h.last().unwrap();
-        assert!(last.test_acc >= 0.99 && last.train_acc >= 0.99, "seed {seed}: {last:?}");
-        assert!(t_grok >= 10 * t_mem, "seed {seed}: t_grok {t_grok} is not ≥ 10 t_mem {t_mem}");
+        assert!(
+            last.test_acc >= 0.99 && last.train_acc >= 0.99,
+            "seed {seed}: {last:?}"
+        );
+        assert!(
+            t_grok >= 10 * t_mem,
+            "seed {seed}: t_grok {t_grok} is not ≥ 10 t_mem {t_mem}"
+        );
         let at_mem = h.records.iter().find(|r| r.step >= t_mem).unwrap();
-        assert!(at_mem.test_acc < 0.5, "seed {seed}: at memorization the test accuracy is still low, got {}", at_mem.test_acc);
+        assert!(
+            at_mem.test_acc < 0.5,
+            "seed {seed}: at memorization the test accuracy is still low, got {}",
+            at_mem.test_acc
+        );
         assert!(h.t_grok95.unwrap() <= t_grok);
     }
 }
 
 #[test]
 fn same_seed_gives_identical_histories_at_one_and_two_threads() {
-    let c = TrainConfig { steps: 300, stop_at_grok: false, ..small_config(5) };
+    let c = TrainConfig {
+        steps: 300,
+        stop_at_grok: false,
+        ..small_config(5)
+    };
     let in_pool = |threads| {
-        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
         let mut h = pool.install(|| train32(&c).history);
         h.ms_per_step = 0.0;
         h
@@ -39,17 +56,34 @@ fn same_seed_gives_identical_histories_at_one_and_two_threads() {
     assert_eq!(one, in_pool(2));
     assert_eq!(one, in_pool(1));
     let other = TrainConfig { seed: 6, ..c };
-    assert_ne!(one.records, train32(&other).history.records, "another seed gives other numbers");
+    assert_ne!(
+        one.records,
+        train32(&other).history.records,
+        "another seed gives other numbers"
+    );
 }
 
 #[test]
 fn mini_batches_are_seeded_and_train() {
-    let c = TrainConfig { batch_size: Some(128), steps: 400, stop_at_grok: false, ..small_config(1) };
+    let c = TrainConfig {
+        batch_size: Some(128),
+        steps: 400,
+        stop_at_grok: false,
+        ..small_config(1)
+    };
     let a = train32(&c).history;
     let b = train32(&c).history;
     assert_eq!(a.records, b.records);
-    assert!(a.last().unwrap().train_acc > 0.9, "mini-batch AdamW fits the training set: {:?}", a.last());
-    let full = train32(&TrainConfig { batch_size: None, ..c }).history;
+    assert!(
+        a.last().unwrap().train_acc > 0.9,
+        "mini-batch AdamW fits the training set: {:?}",
+        a.last()
+    );
+    let full = train32(&TrainConfig {
+        batch_size: None,
+        ..c
+    })
+    .history;
     assert_ne!(a.records, full.records);
 }
 
@@ -57,13 +91,23 @@ fn mini_batches_are_seeded_and_train() {
 fn f32_and_f64_training_agree() {
     // Same initial weights (drawn in f64); 200 full-batch AdamW steps. Measured: the largest relative
     // difference in training loss along the run is below 1e-4 and t_mem is identical.
-    let c = TrainConfig { steps: 200, stop_at_grok: false, ..small_config(2) };
+    let c = TrainConfig {
+        steps: 200,
+        stop_at_grok: false,
+        ..small_config(2)
+    };
     let a = train::train::<f32>(&c, &mut Silent).unwrap().history;
     let b = train::train::<f64>(&c, &mut Silent).unwrap().history;
     assert_eq!(a.t_mem, b.t_mem);
     for (x, y) in a.records.iter().zip(&b.records) {
         let rel = (x.train_loss - y.train_loss).abs() / y.train_loss;
-        assert!(rel < F32_F64_LOSS_TOL, "step {}: f32 loss {} vs f64 {}", x.step, x.train_loss, y.train_loss);
+        assert!(
+            rel < F32_F64_LOSS_TOL,
+            "step {}: f32 loss {} vs f64 {}",
+            x.step,
+            x.train_loss,
+            y.train_loss
+        );
         assert!((x.weight_norm - y.weight_norm).abs() / y.weight_norm < F32_F64_LOSS_TOL);
     }
 }
@@ -76,10 +120,19 @@ fn one_f32_gradient_agrees_with_f64() {
     let m64 = Model::<f64>::init(&c.task, c.model, c.seed).unwrap();
     let m32 = Model::<f32>::from_params(&c.task, c.model, m64.params.cast()).unwrap();
     let split = c.task.split(c.train_frac, c.seed).unwrap();
-    fn grad<T: grokking::real::Real>(m: &Model<T>, ex: &grokking::task::Examples) -> grokking::model::Params<f64> {
+    fn grad<T: grokking::real::Real>(
+        m: &Model<T>,
+        ex: &grokking::task::Examples,
+    ) -> grokking::model::Params<f64> {
         let batch = grokking::model::Batch::new(ex);
         let mut ws = grokking::model::Workspace::default();
-        train::forward_loss(m, &batch, &mut ws, grokking::loss::LossKind::CrossEntropy, true);
+        train::forward_loss(
+            m,
+            &batch,
+            &mut ws,
+            grokking::loss::LossKind::CrossEntropy,
+            true,
+        );
         let mut g = m.params.zeros_like();
         m.backward(&batch, &mut ws, &mut g);
         g.cast()
@@ -96,24 +149,52 @@ fn one_f32_gradient_agrees_with_f64() {
 fn divergence_names_the_step_and_keeps_the_metrics_valid() {
     let dir = tempfile::tempdir().unwrap();
     let c = TrainConfig {
-        optimizer: OptimizerConfig::Sgd(SgdConfig { lr: 1e30, momentum: 0.0, nesterov: false, weight_decay: 0.0 }),
+        optimizer: OptimizerConfig::Sgd(SgdConfig {
+            lr: 1e30,
+            momentum: 0.0,
+            nesterov: false,
+            weight_decay: 0.0,
+        }),
         eval_every: 1,
         ..small_config(0)
     };
     let err = run::run(&c, dir.path(), Progress::Hidden).expect_err("lr 1e30 diverges");
-    let Error::NonFinite { step, .. } = err else { panic!("expected NonFinite, got {err}") };
+    let Error::NonFinite { step, .. } = err else {
+        panic!("expected NonFinite, got {err}")
+    };
     assert!(step >= 1, "the initial weights are finite");
     assert!(err.to_string().contains(&format!("step {step}")));
-    let rows = read_metrics(&dir.path().join(report::METRICS_FILE)).expect("metrics.csv stays a valid CSV");
-    assert_eq!(rows.len() as u64, step, "one row per evaluated step before the divergence");
+    let rows = read_metrics(&dir.path().join(report::METRICS_FILE))
+        .expect("metrics.csv stays a valid CSV");
+    assert_eq!(
+        rows.len() as u64,
+        step,
+        "one row per evaluated step before the divergence"
+    );
     assert!(rows.iter().all(|r| r.train_loss.is_finite()));
-    assert!(!dir.path().join(report::SUMMARY_FILE).exists(), "no summary of a diverged run");
+    assert!(
+        !dir.path().join(report::SUMMARY_FILE).exists(),
+        "no summary of a diverged run"
+    );
 }
 
 #[test]
 fn invalid_training_configs_are_errors() {
     let base = small_config(0);
-    let mut bad = vec![TrainConfig { eval_every: 0, ..base }, TrainConfig { batch_size: Some(0), ..base }, TrainConfig { train_frac: 1.0, ..base }];
+    let mut bad = vec![
+        TrainConfig {
+            eval_every: 0,
+            ..base
+        },
+        TrainConfig {
+            batch_size: Some(0),
+            ..base
+        },
+        TrainConfig {
+            train_frac: 1.0,
+            ..base
+        },
+    ];
     let mut m = base;
     m.model.alpha = 0.0;
     bad.push(m);
@@ -121,10 +202,20 @@ fn invalid_training_configs_are_errors() {
     m.model.width = 0;
     bad.push(m);
     let mut m = base;
-    m.optimizer = OptimizerConfig::Sgd(SgdConfig { lr: -1.0, momentum: 0.0, nesterov: false, weight_decay: 0.0 });
+    m.optimizer = OptimizerConfig::Sgd(SgdConfig {
+        lr: -1.0,
+        momentum: 0.0,
+        nesterov: false,
+        weight_decay: 0.0,
+    });
     bad.push(m);
     let mut m = base;
-    m.optimizer = OptimizerConfig::Sgd(SgdConfig { lr: 0.1, momentum: 1.5, nesterov: false, weight_decay: 0.0 });
+    m.optimizer = OptimizerConfig::Sgd(SgdConfig {
+        lr: 0.1,
+        momentum: 1.5,
+        nesterov: false,
+        weight_decay: 0.0,
+    });
     bad.push(m);
     for c in bad {
         let err = train::train::<f32>(&c, &mut Silent).expect_err("invalid config");

@@ -18,7 +18,11 @@ use std::str::FromStr;
 use std::sync::Mutex;
 
 #[derive(Parser)]
-#[command(name = "grok", version, about = "Reproduce grokking on modular arithmetic and check its theory.")]
+#[command(
+    name = "grok",
+    version,
+    about = "Reproduce grokking on modular arithmetic and check its theory."
+)]
 struct Cli {
     /// Worker threads for matrix products and element-wise work (default: all cores).
     #[arg(long, global = true)]
@@ -91,7 +95,12 @@ struct Hyper {
     #[arg(long, value_delimiter = ',', allow_negative_numbers = true)]
     wd: Vec<f64>,
     /// Init scale alpha (list).
-    #[arg(long, value_delimiter = ',', default_value = "1", allow_negative_numbers = true)]
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "1",
+        allow_negative_numbers = true
+    )]
     alpha: Vec<f64>,
     /// Output multiplier kappa in f = kappa W2 h.
     #[arg(long, default_value_t = 1.0, allow_negative_numbers = true)]
@@ -179,7 +188,9 @@ impl FromStr for TaskName {
         if s == "parity" {
             Ok(TaskName::Parity)
         } else {
-            Operation::from_str(s).map(TaskName::Op).map_err(|e| format!("{e}, parity"))
+            Operation::from_str(s)
+                .map(TaskName::Op)
+                .map_err(|e| format!("{e}, parity"))
         }
     }
 }
@@ -198,7 +209,9 @@ impl FromStr for OptName {
             "adamw" => Ok(OptName::AdamW),
             "sgd" => Ok(OptName::Sgd),
             "muon" => Ok(OptName::Muon),
-            _ => Err(format!("unknown optimizer {s:?}; expected adamw, sgd or muon")),
+            _ => Err(format!(
+                "unknown optimizer {s:?}; expected adamw, sgd or muon"
+            )),
         }
     }
 }
@@ -211,7 +224,10 @@ impl FromStr for SeedList {
     fn from_str(s: &str) -> std::result::Result<Self, String> {
         let mut seeds = Vec::new();
         for part in s.split(',').map(str::trim) {
-            let num = |x: &str| x.parse::<u64>().map_err(|_| format!("bad seed {x:?} in {s:?}"));
+            let num = |x: &str| {
+                x.parse::<u64>()
+                    .map_err(|_| format!("bad seed {x:?} in {s:?}"))
+            };
             match part.split_once("..") {
                 Some((lo, hi)) => {
                     let (lo, hi) = (num(lo)?, num(hi)?);
@@ -236,7 +252,9 @@ struct Shard {
 impl FromStr for Shard {
     type Err = String;
     fn from_str(s: &str) -> std::result::Result<Self, String> {
-        let parsed = s.split_once('/').and_then(|(i, n)| Some((i.parse().ok()?, n.parse().ok()?)));
+        let parsed = s
+            .split_once('/')
+            .and_then(|(i, n)| Some((i.parse().ok()?, n.parse().ok()?)));
         match parsed {
             Some((index, count)) if index < count => Ok(Shard { index, count }),
             _ => Err(format!("shard must be i/n with 0 ≤ i < n, got {s:?}")),
@@ -260,7 +278,13 @@ struct Point {
 impl Hyper {
     /// All grid points (cartesian product of the list options) for `seeds`, in a fixed order.
     fn grid(&self, seeds: &[u64]) -> Vec<Point> {
-        let opt = |v: &Vec<f64>| if v.is_empty() { vec![None] } else { v.iter().copied().map(Some).collect() };
+        let opt = |v: &Vec<f64>| {
+            if v.is_empty() {
+                vec![None]
+            } else {
+                v.iter().copied().map(Some).collect()
+            }
+        };
         let mut points = Vec::new();
         for &task in &self.task {
             for &p in &self.p {
@@ -270,7 +294,16 @@ impl Hyper {
                             for wd in opt(&self.wd) {
                                 for &alpha in &self.alpha {
                                     for &seed in seeds {
-                                        points.push(Point { task, p, train_frac, width, lr, wd, alpha, seed });
+                                        points.push(Point {
+                                            task,
+                                            p,
+                                            train_frac,
+                                            width,
+                                            lr,
+                                            wd,
+                                            alpha,
+                                            seed,
+                                        });
                                     }
                                 }
                             }
@@ -286,7 +319,10 @@ impl Hyper {
     fn config(&self, pt: &Point) -> Result<TrainConfig> {
         let task = match pt.task {
             TaskName::Op(op) => Task::Modular { op, p: pt.p },
-            TaskName::Parity => Task::SparseParity { n_bits: self.bits, k: self.k },
+            TaskName::Parity => Task::SparseParity {
+                n_bits: self.bits,
+                k: self.k,
+            },
         };
         let optimizer = match self.opt {
             OptName::AdamW => OptimizerConfig::AdamW(AdamWConfig {
@@ -308,7 +344,11 @@ impl Hyper {
                 nesterov: true,
                 weight_decay: pt.wd.unwrap_or(DEFAULT_MUON.weight_decay),
                 ns_steps: self.ns_steps,
-                orthogonalizer: if self.exact_polar { Orthogonalizer::ExactPolar } else { Orthogonalizer::NewtonSchulz },
+                orthogonalizer: if self.exact_polar {
+                    Orthogonalizer::ExactPolar
+                } else {
+                    Orthogonalizer::NewtonSchulz
+                },
             }),
         };
         if self.opt != OptName::Muon && self.exact_polar {
@@ -317,7 +357,12 @@ impl Hyper {
         let config = TrainConfig {
             task,
             train_frac: pt.train_frac,
-            model: ModelConfig { width: pt.width, alpha: pt.alpha, kappa: self.kappa, activation: self.act },
+            model: ModelConfig {
+                width: pt.width,
+                alpha: pt.alpha,
+                kappa: self.kappa,
+                activation: self.act,
+            },
             loss: self.loss,
             optimizer,
             batch_size: self.batch,
@@ -325,7 +370,11 @@ impl Hyper {
             eval_every: self.eval_every,
             seed: pt.seed,
             stop_at_grok: self.stop_at_grok,
-            precision: if self.f64 { Precision::F64 } else { Precision::F32 },
+            precision: if self.f64 {
+                Precision::F64
+            } else {
+                Precision::F32
+            },
         };
         config.validate()?;
         Ok(config)
@@ -334,7 +383,9 @@ impl Hyper {
 
 fn main() -> Result<()> {
     let cli = Cli::parse();
-    let threads = cli.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let threads = cli
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     if threads == 0 {
         bail!("--threads must be at least 1");
     }
@@ -342,10 +393,19 @@ fn main() -> Result<()> {
     // matrixmultiply reads its thread count once, at its first product: set it before any work. A sweep
     // parallelises over runs, so each product stays on one thread unless the user says otherwise.
     if std::env::var_os("MATMUL_NUM_THREADS").is_none() {
-        std::env::set_var("MATMUL_NUM_THREADS", if sweep { 1 } else { threads }.to_string());
+        std::env::set_var(
+            "MATMUL_NUM_THREADS",
+            if sweep { 1 } else { threads }.to_string(),
+        );
     }
-    rayon::ThreadPoolBuilder::new().num_threads(threads).build_global().context("starting the thread pool")?;
-    match cli.command.unwrap_or(Command::Reproduce(ReproduceArgs { steps: config::CANONICAL_STEPS, ..Default::default() })) {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build_global()
+        .context("starting the thread pool")?;
+    match cli.command.unwrap_or(Command::Reproduce(ReproduceArgs {
+        steps: config::CANONICAL_STEPS,
+        ..Default::default()
+    })) {
         Command::Reproduce(a) => reproduce(a),
         Command::Train(a) => train(a),
         Command::Sweep(a) => sweep_runs(a),
@@ -355,17 +415,28 @@ fn main() -> Result<()> {
 fn reproduce(a: ReproduceArgs) -> Result<()> {
     let mut config = config::canonical(a.seed);
     config.steps = a.steps;
-    let out = a.out.unwrap_or_else(|| PathBuf::from(format!("runs/canonical_s{}", a.seed)));
+    let out = a
+        .out
+        .unwrap_or_else(|| PathBuf::from(format!("runs/canonical_s{}", a.seed)));
     if !a.json {
         println!("grok reproduce: {}", run::title(&config));
     }
-    let summary = run::run(&config, &out, Progress::Bar).with_context(|| format!("canonical run into {}", out.display()))?;
+    let summary = run::run(&config, &out, Progress::Bar)
+        .with_context(|| format!("canonical run into {}", out.display()))?;
     report(&summary, &out, a.json)
 }
 
 fn train(a: TrainArgs) -> Result<()> {
     let h = &a.hyper;
-    for (name, n) in [("task", h.task.len()), ("p", h.p.len()), ("train-frac", h.train_frac.len()), ("width", h.width.len()), ("lr", h.lr.len()), ("wd", h.wd.len()), ("alpha", h.alpha.len())] {
+    for (name, n) in [
+        ("task", h.task.len()),
+        ("p", h.p.len()),
+        ("train-frac", h.train_frac.len()),
+        ("width", h.width.len()),
+        ("lr", h.lr.len()),
+        ("wd", h.wd.len()),
+        ("alpha", h.alpha.len()),
+    ] {
         if n > 1 {
             bail!("grok train takes one value of --{name}, got {n}; use grok sweep for a grid");
         }
@@ -375,7 +446,8 @@ fn train(a: TrainArgs) -> Result<()> {
     if !a.json {
         println!("grok train: {}", run::title(&config));
     }
-    let summary = run::run(&config, &a.out, Progress::Bar).with_context(|| format!("run into {}", a.out.display()))?;
+    let summary = run::run(&config, &a.out, Progress::Bar)
+        .with_context(|| format!("run into {}", a.out.display()))?;
     report(&summary, &a.out, a.json)
 }
 
@@ -385,22 +457,47 @@ fn report(s: &Summary, out: &Path, json: bool) -> Result<()> {
         return Ok(());
     }
     let t = |t: Option<u64>| t.map_or("not reached".to_string(), |t| t.to_string());
-    println!("train/test: {} / {} examples, {} steps", s.n_train, s.n_test, s.steps_run);
+    println!(
+        "train/test: {} / {} examples, {} steps",
+        s.n_train, s.n_test, s.steps_run
+    );
     println!("t_mem  = {}", t(s.t_mem));
     println!("t_grok = {}   (95%: {})", t(s.t_grok), t(s.t_grok95));
-    println!("t_grok/t_mem = {}", s.grok_ratio.map_or("n/a".into(), |r| format!("{r:.1}")));
-    println!("final train acc {:.4}, test acc {:.4}, |θ| {:.3}", s.final_train_acc, s.final_test_acc, s.weight_norm);
-    println!("{:.3} ms/step (median), {:.1} s wall", s.ms_per_step, s.wall_s);
-    println!("wrote {}/{{metrics.csv, summary.json, curves.svg}}", out.display());
+    println!(
+        "t_grok/t_mem = {}",
+        s.grok_ratio.map_or("n/a".into(), |r| format!("{r:.1}"))
+    );
+    println!(
+        "final train acc {:.4}, test acc {:.4}, |θ| {:.3}",
+        s.final_train_acc, s.final_test_acc, s.weight_norm
+    );
+    println!(
+        "{:.3} ms/step (median), {:.1} s wall",
+        s.ms_per_step, s.wall_s
+    );
+    println!(
+        "wrote {}/{{metrics.csv, summary.json, curves.svg}}",
+        out.display()
+    );
     Ok(())
 }
 
 fn sweep_runs(a: SweepArgs) -> Result<()> {
     let grid = a.hyper.grid(&a.seeds.0);
-    let mine: Vec<(usize, Point)> = grid.into_iter().enumerate().filter(|(i, _)| i % a.shard.count == a.shard.index).collect();
-    let configs: Vec<TrainConfig> = mine.iter().map(|(_, pt)| a.hyper.config(pt)).collect::<Result<_>>()?;
-    let bar = ProgressBar::with_draw_target(Some(configs.len() as u64), ProgressDrawTarget::stderr());
-    bar.set_style(ProgressStyle::with_template("[{elapsed_precise}] {bar:32} {pos}/{len} runs {msg}")?);
+    let mine: Vec<(usize, Point)> = grid
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| i % a.shard.count == a.shard.index)
+        .collect();
+    let configs: Vec<TrainConfig> = mine
+        .iter()
+        .map(|(_, pt)| a.hyper.config(pt))
+        .collect::<Result<_>>()?;
+    let bar =
+        ProgressBar::with_draw_target(Some(configs.len() as u64), ProgressDrawTarget::stderr());
+    bar.set_style(ProgressStyle::with_template(
+        "[{elapsed_precise}] {bar:32} {pos}/{len} runs {msg}",
+    )?);
     let stdout = Mutex::new(std::io::stdout());
     let jobs = a.jobs.unwrap_or_else(rayon::current_num_threads).max(1);
     let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs).build()?;
@@ -414,7 +511,8 @@ fn sweep_runs(a: SweepArgs) -> Result<()> {
                 bar.inc(1);
                 match result {
                     Ok(summary) => {
-                        let line = serde_json::to_string(&summary).expect("a summary always serialises");
+                        let line =
+                            serde_json::to_string(&summary).expect("a summary always serialises");
                         use std::io::Write;
                         let mut out = stdout.lock().unwrap_or_else(|e| e.into_inner());
                         writeln!(out, "{line}").ok();
@@ -427,7 +525,12 @@ fn sweep_runs(a: SweepArgs) -> Result<()> {
     });
     bar.finish_and_clear();
     if !failures.is_empty() {
-        bail!("{} of {} runs failed:\n{}", failures.len(), configs.len(), failures.join("\n"));
+        bail!(
+            "{} of {} runs failed:\n{}",
+            failures.len(),
+            configs.len(),
+            failures.join("\n")
+        );
     }
     Ok(())
 }

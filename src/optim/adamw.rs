@@ -38,7 +38,11 @@ impl<T: Real> State<T> {
     /// $M_0=V_0=0$, $t=0$, shaped like `w`.
     pub fn new(w: &DMatrix<T>) -> Self {
         let z = DMatrix::zeros(w.nrows(), w.ncols());
-        State { m: z.clone(), v: z, t: 0 }
+        State {
+            m: z.clone(),
+            v: z,
+            t: 0,
+        }
     }
 }
 

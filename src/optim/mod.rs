@@ -61,19 +61,31 @@ impl OptimizerConfig {
     /// Checks every hyperparameter against its domain.
     pub fn validate(&self) -> Result<()> {
         let (lr, wd) = (self.lr(), self.weight_decay());
-        ensure(lr.is_finite() && lr > 0.0, || format!("learning rate must be finite and > 0, got {lr}"))?;
-        ensure(wd.is_finite() && wd >= 0.0, || format!("weight decay must be finite and ≥ 0, got {wd}"))?;
-        let unit = |name: &str, x: f64| ensure((0.0..1.0).contains(&x), || format!("{name} must lie in [0, 1), got {x}"));
+        ensure(lr.is_finite() && lr > 0.0, || {
+            format!("learning rate must be finite and > 0, got {lr}")
+        })?;
+        ensure(wd.is_finite() && wd >= 0.0, || {
+            format!("weight decay must be finite and ≥ 0, got {wd}")
+        })?;
+        let unit = |name: &str, x: f64| {
+            ensure((0.0..1.0).contains(&x), || {
+                format!("{name} must lie in [0, 1), got {x}")
+            })
+        };
         match self {
             OptimizerConfig::Sgd(c) => unit("momentum", c.momentum),
             OptimizerConfig::AdamW(c) => {
                 unit("beta1", c.beta1)?;
                 unit("beta2", c.beta2)?;
-                ensure(c.eps.is_finite() && c.eps > 0.0, || format!("eps must be finite and > 0, got {}", c.eps))
+                ensure(c.eps.is_finite() && c.eps > 0.0, || {
+                    format!("eps must be finite and > 0, got {}", c.eps)
+                })
             }
             OptimizerConfig::Muon(c) => {
                 unit("momentum", c.momentum)?;
-                ensure(c.ns_steps >= 1, || "Newton–Schulz needs at least one iteration".into())
+                ensure(c.ns_steps >= 1, || {
+                    "Newton–Schulz needs at least one iteration".into()
+                })
             }
         }
     }
@@ -103,7 +115,10 @@ impl<T: Real> Optimizer<T> {
             OptimizerConfig::AdamW(_) => State::AdamW(adamw::State::new(w)),
             OptimizerConfig::Muon(_) => State::Muon(muon::State::new(w)),
         };
-        Ok(Optimizer { config, states: [state(&params.w1), state(&params.w2)] })
+        Ok(Optimizer {
+            config,
+            states: [state(&params.w1), state(&params.w2)],
+        })
     }
 
     /// The configuration.
@@ -113,7 +128,12 @@ impl<T: Real> Optimizer<T> {
 
     /// Applies one update to both matrices.
     pub fn step(&mut self, params: &mut Params<T>, grads: &Params<T>) {
-        for ((w, g), state) in params.matrices_mut().into_iter().zip(grads.matrices()).zip(&mut self.states) {
+        for ((w, g), state) in params
+            .matrices_mut()
+            .into_iter()
+            .zip(grads.matrices())
+            .zip(&mut self.states)
+        {
             match (&self.config, state) {
                 (OptimizerConfig::Sgd(c), State::Sgd(s)) => sgd::step(c, w, g, s),
                 (OptimizerConfig::AdamW(c), State::AdamW(s)) => adamw::step(c, w, g, s),

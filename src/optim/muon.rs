@@ -63,7 +63,9 @@ pub struct State<T: Real> {
 impl<T: Real> State<T> {
     /// $B_0=0$ shaped like `w`.
     pub fn new(w: &DMatrix<T>) -> Self {
-        State { buffer: DMatrix::zeros(w.nrows(), w.ncols()) }
+        State {
+            buffer: DMatrix::zeros(w.nrows(), w.ncols()),
+        }
     }
 }
 
@@ -113,7 +115,9 @@ pub fn exact_polar<T: Real>(u: &DMatrix<T>) -> DMatrix<T> {
         unreachable!("both singular-vector sets were requested")
     };
     let sigma = &svd.singular_values;
-    let tau = sigma.iter().fold(T::zero(), |a, &b| a.max(b)) * T::of(m.max(n) as f64) * T::default_epsilon();
+    let tau = sigma.iter().fold(T::zero(), |a, &b| a.max(b))
+        * T::of(m.max(n) as f64)
+        * T::default_epsilon();
     let mut out = DMatrix::zeros(m, n);
     for (i, &s) in sigma.iter().enumerate() {
         if s > tau {
@@ -127,7 +131,11 @@ pub fn exact_polar<T: Real>(u: &DMatrix<T>) -> DMatrix<T> {
 pub fn step<T: Real>(c: &MuonConfig, w: &mut DMatrix<T>, g: &DMatrix<T>, s: &mut State<T>) {
     let mu = T::of(c.momentum);
     s.buffer.zip_apply(g, |b, g| *b = mu * *b + g);
-    let direction = if c.nesterov { g.zip_map(&s.buffer, |g, b| g + mu * b) } else { s.buffer.clone() };
+    let direction = if c.nesterov {
+        g.zip_map(&s.buffer, |g, b| g + mu * b)
+    } else {
+        s.buffer.clone()
+    };
     let o = match c.orthogonalizer {
         Orthogonalizer::NewtonSchulz => newton_schulz(&direction, c.ns_steps),
         Orthogonalizer::ExactPolar => exact_polar(&direction),

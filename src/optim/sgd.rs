@@ -32,14 +32,21 @@ pub struct State<T: Real> {
 impl<T: Real> State<T> {
     /// $B_0=0$ shaped like `w`.
     pub fn new(w: &DMatrix<T>) -> Self {
-        State { buffer: DMatrix::zeros(w.nrows(), w.ncols()) }
+        State {
+            buffer: DMatrix::zeros(w.nrows(), w.ncols()),
+        }
     }
 }
 
 /// One SGD update of `w` with gradient `g`.
 pub fn step<T: Real>(c: &SgdConfig, w: &mut DMatrix<T>, g: &DMatrix<T>, s: &mut State<T>) {
     let (lr, mu, wd) = (T::of(c.lr), T::of(c.momentum), T::of(c.weight_decay));
-    for ((w, &g), b) in w.as_mut_slice().iter_mut().zip(g.as_slice()).zip(s.buffer.as_mut_slice()) {
+    for ((w, &g), b) in w
+        .as_mut_slice()
+        .iter_mut()
+        .zip(g.as_slice())
+        .zip(s.buffer.as_mut_slice())
+    {
         let g = g + wd * *w;
         *b = mu * *b + g;
         let update = if c.nesterov { g + mu * *b } else { *b };

@@ -65,8 +65,15 @@ pub struct Summary {
 
 impl Summary {
     /// Builds the summary of a finished run.
-    pub fn new(config: &TrainConfig, history: &History, sizes: (usize, usize), wall_s: f64) -> Result<Self> {
-        let last = history.last().ok_or_else(|| Error::output(SUMMARY_FILE, "the run has no evaluation"))?;
+    pub fn new(
+        config: &TrainConfig,
+        history: &History,
+        sizes: (usize, usize),
+        wall_s: f64,
+    ) -> Result<Self> {
+        let last = history
+            .last()
+            .ok_or_else(|| Error::output(SUMMARY_FILE, "the run has no evaluation"))?;
         let grok_ratio = match (history.t_mem, history.t_grok) {
             (Some(m), Some(g)) if m > 0 => Some(g as f64 / m as f64),
             _ => None,
@@ -112,27 +119,38 @@ impl MetricsWriter {
     /// Creates (truncates) the file at `path`; the header is written with the first row.
     pub fn create(path: &Path) -> Result<Self> {
         let file = File::create(path).map_err(|e| Error::io(path, e))?;
-        Ok(MetricsWriter { path: path.to_path_buf(), writer: csv::Writer::from_writer(file) })
+        Ok(MetricsWriter {
+            path: path.to_path_buf(),
+            writer: csv::Writer::from_writer(file),
+        })
     }
 
     /// Appends one record and flushes it to disk.
     pub fn write(&mut self, record: &EvalRecord) -> Result<()> {
-        self.writer.serialize(record).map_err(|e| Error::output(self.path.display().to_string(), e))?;
+        self.writer
+            .serialize(record)
+            .map_err(|e| Error::output(self.path.display().to_string(), e))?;
         self.writer.flush().map_err(|e| Error::io(&self.path, e))
     }
 }
 
 /// Reads the records of a `metrics.csv`.
 pub fn read_metrics(path: &Path) -> Result<Vec<EvalRecord>> {
-    let mut reader = csv::Reader::from_path(path).map_err(|e| Error::output(path.display().to_string(), e))?;
-    reader.deserialize().map(|r| r.map_err(|e| Error::output(path.display().to_string(), e))).collect()
+    let mut reader =
+        csv::Reader::from_path(path).map_err(|e| Error::output(path.display().to_string(), e))?;
+    reader
+        .deserialize()
+        .map(|r| r.map_err(|e| Error::output(path.display().to_string(), e)))
+        .collect()
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same directory and a rename.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let tmp = path.with_extension("tmp");
     let mut file = File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
-    file.write_all(bytes).and_then(|_| file.sync_all()).map_err(|e| Error::io(&tmp, e))?;
+    file.write_all(bytes)
+        .and_then(|_| file.sync_all())
+        .map_err(|e| Error::io(&tmp, e))?;
     std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
 }
 

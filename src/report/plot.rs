@@ -45,41 +45,80 @@ fn draw(root: &DrawingArea<SVGBackend<'_>, Shift>, h: &History, title: &str) -> 
     let root = root.titled(title, ("sans-serif", 22))?;
     let (top, bottom) = root.split_vertically(SIZE.1 / 2 - 10);
     let x_max = h.records.iter().map(x_of).fold(10.0, f64::max) * 1.05;
-    let marks: Vec<(String, f64, RGBColor)> = [(h.t_mem, "t_mem", MARK_MEM), (h.t_grok, "t_grok", MARK_GROK)]
-        .into_iter()
-        .filter_map(|(t, name, color)| t.map(|t| (format!("{name} = {t}"), (t as f64).max(1.0), color)))
-        .collect();
+    let marks: Vec<(String, f64, RGBColor)> = [
+        (h.t_mem, "t_mem", MARK_MEM),
+        (h.t_grok, "t_grok", MARK_GROK),
+    ]
+    .into_iter()
+    .filter_map(|(t, name, color)| t.map(|t| (format!("{name} = {t}"), (t as f64).max(1.0), color)))
+    .collect();
 
     let mut acc = ChartBuilder::on(&top)
         .margin(12)
         .x_label_area_size(36)
         .y_label_area_size(56)
         .build_cartesian_2d((1.0..x_max).log_scale(), 0.0..1.02)?;
-    acc.configure_mesh().x_desc("step").y_desc("accuracy").draw()?;
-    let series = |f: fn(&EvalRecord) -> f64| h.records.iter().map(move |r| (x_of(r), f(r))).collect::<Vec<_>>();
+    acc.configure_mesh()
+        .x_desc("step")
+        .y_desc("accuracy")
+        .draw()?;
+    let series = |f: fn(&EvalRecord) -> f64| {
+        h.records
+            .iter()
+            .map(move |r| (x_of(r), f(r)))
+            .collect::<Vec<_>>()
+    };
     draw_line(&mut acc, series(|r| r.train_acc), TRAIN, "train accuracy")?;
     draw_line(&mut acc, series(|r| r.test_acc), TEST, "test accuracy")?;
     for (label, x, color) in &marks {
         draw_line(&mut acc, vec![(*x, 0.0), (*x, 1.02)], *color, label)?;
     }
-    acc.configure_series_labels().position(SeriesLabelPosition::UpperLeft).border_style(BLACK).background_style(WHITE.mix(0.9)).draw()?;
+    acc.configure_series_labels()
+        .position(SeriesLabelPosition::UpperLeft)
+        .border_style(BLACK)
+        .background_style(WHITE.mix(0.9))
+        .draw()?;
 
-    let losses: Vec<f64> = h.records.iter().flat_map(|r| [r.train_loss, r.test_loss]).filter(|l| *l > 0.0).collect();
-    let lo = losses.iter().copied().fold(f64::INFINITY, f64::min).max(1e-12) * 0.5;
+    let losses: Vec<f64> = h
+        .records
+        .iter()
+        .flat_map(|r| [r.train_loss, r.test_loss])
+        .filter(|l| *l > 0.0)
+        .collect();
+    let lo = losses
+        .iter()
+        .copied()
+        .fold(f64::INFINITY, f64::min)
+        .max(1e-12)
+        * 0.5;
     let hi = losses.iter().copied().fold(0.0, f64::max).max(lo * 10.0) * 2.0;
     let mut loss = ChartBuilder::on(&bottom)
         .margin(12)
         .x_label_area_size(36)
         .y_label_area_size(56)
         .build_cartesian_2d((1.0..x_max).log_scale(), (lo..hi).log_scale())?;
-    loss.configure_mesh().x_desc("step").y_desc("loss").y_label_formatter(&|v| format!("{v:.0e}")).draw()?;
-    let positive = |f: fn(&EvalRecord) -> f64| h.records.iter().filter(move |r| f(r) > 0.0).map(move |r| (x_of(r), f(r))).collect::<Vec<_>>();
+    loss.configure_mesh()
+        .x_desc("step")
+        .y_desc("loss")
+        .y_label_formatter(&|v| format!("{v:.0e}"))
+        .draw()?;
+    let positive = |f: fn(&EvalRecord) -> f64| {
+        h.records
+            .iter()
+            .filter(move |r| f(r) > 0.0)
+            .map(move |r| (x_of(r), f(r)))
+            .collect::<Vec<_>>()
+    };
     draw_line(&mut loss, positive(|r| r.train_loss), TRAIN, "train loss")?;
     draw_line(&mut loss, positive(|r| r.test_loss), TEST, "test loss")?;
     for (label, x, color) in &marks {
         draw_line(&mut loss, vec![(*x, lo), (*x, hi)], *color, label)?;
     }
-    loss.configure_series_labels().position(SeriesLabelPosition::LowerLeft).border_style(BLACK).background_style(WHITE.mix(0.9)).draw()?;
+    loss.configure_series_labels()
+        .position(SeriesLabelPosition::LowerLeft)
+        .border_style(BLACK)
+        .background_style(WHITE.mix(0.9))
+        .draw()?;
     Ok(())
 }
 
