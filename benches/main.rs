@@ -3,7 +3,7 @@
 //! everything else is the ratio of the two. `newton_schulz`: Muon's orthogonalisation of the canonical
 //! gradient shapes.
 //!
-//! Run: `cargo bench --bench main -- train_step` (set `MATMUL_NUM_THREADS` to fix the GEMM threads).
+//! Run: `cargo bench --bench main -- train_step` (set `RAYON_NUM_THREADS` to fix the threads).
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use grokking::config;

@@ -15,20 +15,18 @@ const SMALL: &[&str] = &[
     "10",
 ];
 
-fn grok(args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_grok"));
-    cmd.args(args);
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    cmd.output().expect("grok runs")
+fn grok(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_grok"))
+        .args(args)
+        .output()
+        .expect("grok runs")
 }
 
-fn train_into(dir: &Path, extra: &[&str], env: &[(&str, &str)]) -> Output {
+fn train_into(dir: &Path, extra: &[&str]) -> Output {
     let mut args = vec!["train", "--out", dir.to_str().unwrap()];
     args.extend_from_slice(SMALL);
     args.extend_from_slice(extra);
-    grok(&args, env)
+    grok(&args)
 }
 
 fn stderr(o: &Output) -> String {
@@ -38,7 +36,7 @@ fn stderr(o: &Output) -> String {
 #[test]
 fn train_writes_metrics_summary_and_plot() {
     let dir = tempfile::tempdir().unwrap();
-    let out = train_into(dir.path(), &[], &[]);
+    let out = train_into(dir.path(), &[]);
     assert!(out.status.success(), "{}", stderr(&out));
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("t_mem") && text.contains("t_grok"), "{text}");
@@ -60,7 +58,7 @@ fn train_writes_metrics_summary_and_plot() {
 #[test]
 fn json_flag_prints_exactly_one_json_object() {
     let dir = tempfile::tempdir().unwrap();
-    let out = train_into(dir.path(), &["--json"], &[]);
+    let out = train_into(dir.path(), &["--json"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let text = String::from_utf8(out.stdout).unwrap();
     assert_eq!(text.lines().count(), 1, "{text}");
@@ -79,11 +77,7 @@ fn numbers(dir: &Path) -> Summary {
 fn same_seed_same_summary_at_one_and_two_threads() {
     let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     for (dir, threads) in [(a.path(), "1"), (b.path(), "2")] {
-        let out = train_into(
-            dir,
-            &["--threads", threads, "--seed", "4"],
-            &[("MATMUL_NUM_THREADS", threads)],
-        );
+        let out = train_into(dir, &["--threads", threads, "--seed", "4"]);
         assert!(out.status.success(), "{}", stderr(&out));
     }
     assert_eq!(numbers(a.path()), numbers(b.path()));
@@ -106,7 +100,7 @@ fn sweep_prints_one_json_line_per_run_of_its_shard() {
         dir.path().to_str().unwrap(),
     ];
     args.extend_from_slice(SMALL);
-    let out = grok(&args, &[]);
+    let out = grok(&args);
     assert!(out.status.success(), "{}", stderr(&out));
     let lines: Vec<Summary> = String::from_utf8(out.stdout)
         .unwrap()
@@ -168,7 +162,7 @@ fn bad_arguments_fail_with_a_clear_message_and_no_panic() {
         (&["--threads", "0"], "threads"),
     ];
     for (args, needle) in cases {
-        let out = grok(args, &[]);
+        let out = grok(args);
         let err = stderr(&out);
         assert!(!out.status.success(), "{args:?} must fail");
         assert!(

@@ -389,15 +389,7 @@ fn main() -> Result<()> {
     if threads == 0 {
         bail!("--threads must be at least 1");
     }
-    let sweep = matches!(cli.command, Some(Command::Sweep(_)));
-    // matrixmultiply reads its thread count once, at its first product: set it before any work. A sweep
-    // parallelises over runs, so each product stays on one thread unless the user says otherwise.
-    if std::env::var_os("MATMUL_NUM_THREADS").is_none() {
-        std::env::set_var(
-            "MATMUL_NUM_THREADS",
-            if sweep { 1 } else { threads }.to_string(),
-        );
-    }
+    // Matrix products and element-wise passes both run on this pool (see `grokking::real::gemm`).
     rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build_global()

@@ -59,6 +59,7 @@ fn draw(root: &DrawingArea<SVGBackend<'_>, Shift>, h: &History, title: &str) -> 
         .y_label_area_size(56)
         .build_cartesian_2d((1.0..x_max).log_scale(), 0.0..1.02)?;
     acc.configure_mesh()
+        .x_label_formatter(&|v| format!("{v:.0}"))
         .x_desc("step")
         .y_desc("accuracy")
         .draw()?;
@@ -98,6 +99,7 @@ fn draw(root: &DrawingArea<SVGBackend<'_>, Shift>, h: &History, title: &str) -> 
         .y_label_area_size(56)
         .build_cartesian_2d((1.0..x_max).log_scale(), (lo..hi).log_scale())?;
     loss.configure_mesh()
+        .x_label_formatter(&|v| format!("{v:.0}"))
         .x_desc("step")
         .y_desc("loss")
         .y_label_formatter(&|v| format!("{v:.0e}"))
