@@ -51,7 +51,8 @@ pub struct TrainConfig {
     pub loss: LossKind,
     /// The optimizer.
     pub optimizer: OptimizerConfig,
-    /// Mini-batch size (sampled with replacement each step); `None` is full batch.
+    /// Mini-batch size (sampled with replacement each step); `None`, or a size of at least the training
+    /// set, is full batch.
     pub batch_size: Option<usize>,
     /// Number of optimizer updates.
     pub steps: u64,
@@ -114,8 +115,9 @@ pub struct History {
     pub t_grok95: Option<u64>,
     /// Updates applied.
     pub steps_run: u64,
-    /// Median wall time of one update (forward, loss, backward, optimizer), in milliseconds.
-    pub ms_per_step: f64,
+    /// Median wall time of one update (forward, loss, backward, optimizer), in milliseconds; `None`
+    /// when no update was made.
+    pub ms_per_step: Option<f64>,
 }
 
 impl History {
@@ -283,16 +285,16 @@ fn finite(x: f64, step: u64, quantity: &'static str) -> Result<()> {
     }
 }
 
-/// Median of `xs` (NaN for an empty slice); sorts `xs`.
-pub fn median(xs: &mut [f64]) -> f64 {
+/// Median of `xs` (`None` for an empty slice); sorts `xs`.
+pub fn median(xs: &mut [f64]) -> Option<f64> {
     if xs.is_empty() {
-        return f64::NAN;
+        return None;
     }
     xs.sort_by(f64::total_cmp);
     let n = xs.len();
-    if n % 2 == 1 {
+    Some(if n % 2 == 1 {
         xs[n / 2]
     } else {
         0.5 * (xs[n / 2 - 1] + xs[n / 2])
-    }
+    })
 }

@@ -49,7 +49,7 @@ fn same_seed_gives_identical_histories_at_one_and_two_threads() {
             .build()
             .unwrap();
         let mut h = pool.install(|| train32(&c).history);
-        h.ms_per_step = 0.0;
+        h.ms_per_step = None;
         h
     };
     let one = in_pool(1);
@@ -221,4 +221,11 @@ fn invalid_training_configs_are_errors() {
         let err = train::train::<f32>(&c, &mut Silent).expect_err("invalid config");
         assert!(matches!(err, Error::InvalidConfig(_)), "{err}");
     }
+}
+
+#[test]
+fn zero_steps_evaluates_the_initial_weights_only() {
+    let h = train32(&TrainConfig { steps: 0, ..small_config(0) }).history;
+    assert_eq!((h.records.len(), h.steps_run, h.ms_per_step), (1, 0, None));
+    assert!(h.records[0].test_acc < 0.2, "random weights are near chance (1/23)");
 }

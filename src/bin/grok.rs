@@ -464,8 +464,9 @@ fn report(s: &Summary, out: &Path, json: bool) -> Result<()> {
         s.final_train_acc, s.final_test_acc, s.weight_norm
     );
     println!(
-        "{:.3} ms/step (median), {:.1} s wall",
-        s.ms_per_step, s.wall_s
+        "{} ms/step (median), {:.1} s wall",
+        s.ms_per_step.map_or("n/a".into(), |m| format!("{m:.3}")),
+        s.wall_s
     );
     println!(
         "wrote {}/{{metrics.csv, summary.json, curves.svg}}",
@@ -499,19 +500,11 @@ fn sweep_runs(a: SweepArgs) -> Result<()> {
             .zip(mine.par_iter())
             .filter_map(|(config, (index, _))| {
                 let dir = a.out.join(run_name(config));
-                let result = run::run(config, &dir, Progress::Hidden);
+                let result = sweep_one(config, &dir, &stdout);
                 bar.inc(1);
-                match result {
-                    Ok(summary) => {
-                        let line =
-                            serde_json::to_string(&summary).expect("a summary always serialises");
-                        use std::io::Write;
-                        let mut out = stdout.lock().unwrap_or_else(|e| e.into_inner());
-                        writeln!(out, "{line}").ok();
-                        None
-                    }
-                    Err(e) => Some(format!("run {index} ({}): {e}", dir.display())),
-                }
+                result
+                    .err()
+                    .map(|e| format!("run {index} ({}): {e:#}", dir.display()))
             })
             .collect()
     });
@@ -525,6 +518,15 @@ fn sweep_runs(a: SweepArgs) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// Trains one grid point into `dir` and prints its summary as one JSON line.
+fn sweep_one(config: &TrainConfig, dir: &Path, stdout: &Mutex<std::io::Stdout>) -> Result<()> {
+    use std::io::Write;
+    let summary = run::run(config, dir, Progress::Hidden)?;
+    let line = serde_json::to_string(&summary)?;
+    let mut out = stdout.lock().unwrap_or_else(|e| e.into_inner());
+    writeln!(out, "{line}").context("writing to stdout")
 }
 
 /// Directory name of a run, unique within a grid: task, fraction, width, optimizer, lr, wd, alpha, seed.

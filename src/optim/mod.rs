@@ -91,12 +91,28 @@ impl OptimizerConfig {
     }
 }
 
+/// The state of SGD and Muon for one weight matrix: the momentum buffer $B$.
+#[derive(Clone, Debug)]
+pub struct MomentumBuffer<T: Real> {
+    /// $B$, same shape as the weight.
+    pub buffer: DMatrix<T>,
+}
+
+impl<T: Real> MomentumBuffer<T> {
+    /// $B_0=0$ shaped like `w`.
+    pub fn new(w: &DMatrix<T>) -> Self {
+        MomentumBuffer {
+            buffer: DMatrix::zeros(w.nrows(), w.ncols()),
+        }
+    }
+}
+
 /// Per-matrix optimizer state.
 #[derive(Clone, Debug)]
 enum State<T: Real> {
-    Sgd(sgd::State<T>),
+    Sgd(MomentumBuffer<T>),
     AdamW(adamw::State<T>),
-    Muon(muon::State<T>),
+    Muon(MomentumBuffer<T>),
 }
 
 /// An optimizer bound to the two weight matrices of a network.
@@ -111,9 +127,9 @@ impl<T: Real> Optimizer<T> {
     pub fn new(config: OptimizerConfig, params: &Params<T>) -> Result<Self> {
         config.validate()?;
         let state = |w: &DMatrix<T>| match config {
-            OptimizerConfig::Sgd(_) => State::Sgd(sgd::State::new(w)),
+            OptimizerConfig::Sgd(_) => State::Sgd(MomentumBuffer::new(w)),
             OptimizerConfig::AdamW(_) => State::AdamW(adamw::State::new(w)),
-            OptimizerConfig::Muon(_) => State::Muon(muon::State::new(w)),
+            OptimizerConfig::Muon(_) => State::Muon(MomentumBuffer::new(w)),
         };
         Ok(Optimizer {
             config,

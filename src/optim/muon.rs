@@ -53,21 +53,8 @@ pub struct MuonConfig {
     pub orthogonalizer: Orthogonalizer,
 }
 
-/// Momentum buffer $B$.
-#[derive(Clone, Debug)]
-pub struct State<T: Real> {
-    /// $B$, same shape as the weight.
-    pub buffer: DMatrix<T>,
-}
-
-impl<T: Real> State<T> {
-    /// $B_0=0$ shaped like `w`.
-    pub fn new(w: &DMatrix<T>) -> Self {
-        State {
-            buffer: DMatrix::zeros(w.nrows(), w.ncols()),
-        }
-    }
-}
+/// The momentum buffer $B$ is the state.
+pub use super::MomentumBuffer as State;
 
 /// The shape factor $s=\sqrt{\max(1,m/n)}$ of an $m\times n$ weight.
 pub fn shape_factor(rows: usize, cols: usize) -> f64 {

@@ -22,21 +22,8 @@ pub struct SgdConfig {
     pub weight_decay: f64,
 }
 
-/// Momentum buffer $B$.
-#[derive(Clone, Debug)]
-pub struct State<T: Real> {
-    /// $B$, same shape as the weight.
-    pub buffer: DMatrix<T>,
-}
-
-impl<T: Real> State<T> {
-    /// $B_0=0$ shaped like `w`.
-    pub fn new(w: &DMatrix<T>) -> Self {
-        State {
-            buffer: DMatrix::zeros(w.nrows(), w.ncols()),
-        }
-    }
-}
+/// The momentum buffer $B$ is the state.
+pub use super::MomentumBuffer as State;
 
 /// One SGD update of `w` with gradient `g`.
 pub fn step<T: Real>(c: &SgdConfig, w: &mut DMatrix<T>, g: &DMatrix<T>, s: &mut State<T>) {

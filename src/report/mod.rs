@@ -55,8 +55,8 @@ pub struct Summary {
     pub w1_norm: f64,
     /// $\|W_2\|_F$ after the last update.
     pub w2_norm: f64,
-    /// Median milliseconds per update (timing: varies between runs).
-    pub ms_per_step: f64,
+    /// Median milliseconds per update (timing: varies between runs); `null` when no update was made.
+    pub ms_per_step: Option<f64>,
     /// Wall time of the run in seconds (timing).
     pub wall_s: f64,
     /// Threads available to the run (timing context).
