@@ -159,13 +159,20 @@ pub fn train<T: Real>(config: &TrainConfig, observer: &mut dyn Observer) -> Resu
     train_from(config, model, observer)
 }
 
-/// Trains `model` (already initialised) on the config's task and split.
+/// Trains `model` (already initialised, e.g. by [`Model::from_params`] for the shapes of the config's
+/// task; its configuration must be the config's) on the config's task and split.
 pub fn train_from<T: Real>(
     config: &TrainConfig,
     mut model: Model<T>,
     observer: &mut dyn Observer,
 ) -> Result<Trained<T>> {
     config.validate()?;
+    ensure(model.config == config.model, || {
+        format!(
+            "the model's configuration {:?} differs from the run's {:?}",
+            model.config, config.model
+        )
+    })?;
     let split: Split = config.task.split(config.train_frac, config.seed)?;
     let train_batch = Batch::<T>::new(&split.train);
     let test_batch = Batch::<T>::new(&split.test);

@@ -225,7 +225,14 @@ fn invalid_training_configs_are_errors() {
 
 #[test]
 fn zero_steps_evaluates_the_initial_weights_only() {
-    let h = train32(&TrainConfig { steps: 0, ..small_config(0) }).history;
+    let h = train32(&TrainConfig {
+        steps: 0,
+        ..small_config(0)
+    })
+    .history;
     assert_eq!((h.records.len(), h.steps_run, h.ms_per_step), (1, 0, None));
-    assert!(h.records[0].test_acc < 0.2, "random weights are near chance (1/23)");
+    assert!(
+        h.records[0].test_acc < 0.2,
+        "random weights are near chance (1/23)"
+    );
 }
