@@ -1,13 +1,15 @@
 //! Criterion benchmarks. `train_step`: one canonical training step (f32, full batch: forward, loss,
 //! backward, AdamW) next to the same step's three matrix products alone, so that the overhead of
 //! everything else is the ratio of the two. `newton_schulz`: Muon's orthogonalisation of the canonical
-//! gradient shapes.
+//! gradient shapes. `fourier`: the Fourier progress measures of a canonical first layer.
 //!
 //! Run: `cargo bench --bench main -- train_step` (set `RAYON_NUM_THREADS` to fix the threads).
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use grokking::config;
 use grokking::loss;
+use grokking::measure::fourier::Fourier;
+use grokking::measure::progress::EmbeddingSpectrum;
 use grokking::model::{Batch, Model, Workspace};
 use grokking::optim::{muon, Optimizer};
 use grokking::real::{gemm, Op};
@@ -83,5 +85,15 @@ fn newton_schulz(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, train_step, newton_schulz);
+fn fourier(c: &mut Criterion) {
+    // The Fourier statistics of a canonical first layer (N = 256, p = 97): 512 FFTs of length 97.
+    let cfg = config::canonical(0);
+    let model = Model::<f32>::init(&cfg.task, cfg.model, cfg.seed).expect("canonical model");
+    let mut planner = Fourier::new();
+    c.bench_function("fourier/embedding_spectrum_p97_n256", |b| {
+        b.iter(|| black_box(EmbeddingSpectrum::of(&model.params.w1, 97, &mut planner).summary()))
+    });
+}
+
+criterion_group!(benches, train_step, newton_schulz, fourier);
 criterion_main!(benches);

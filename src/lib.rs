@@ -11,15 +11,19 @@
 //! * [`optim`] — SGD, AdamW, Muon (Newton–Schulz and exact polar) as pure step functions.
 //! * [`train`] — the training loop, [`train::History`], $t_{mem}$, $t_{grok}$.
 //! * [`config`] — the canonical run, in one place.
+//! * [`measure`] — Fourier analysis with rustfft and the Fourier progress measures.
+//! * [`analytic`] — the exact Fourier solution of $a+b \bmod p$ for the $z^2$ network.
 //! * [`run`] and [`report`] — a run's files: `metrics.csv`, `summary.json`, `curves.svg`.
 //! * [`real`] — the `f32`/`f64` scalar trait and the GEMM wrapper; [`rng`] — seeded streams.
 //!
 //! Conventions: matrices are column-major nalgebra `DMatrix`; one column per example in batches;
 //! step $s$ means $s$ optimizer updates applied. Same seed, same numbers, at any thread count.
 
+pub mod analytic;
 pub mod config;
 pub mod error;
 pub mod loss;
+pub mod measure;
 pub mod model;
 pub mod optim;
 pub mod real;

@@ -2,8 +2,12 @@
 //! write `metrics.csv`, `summary.json` and `curves.svg` into the run directory.
 
 use crate::error::{Error, Result};
+use crate::measure::fourier::Fourier;
+use crate::measure::progress::{EmbeddingSpectrum, FourierSummary};
+use crate::real::Real;
 use crate::report::{self, plot, MetricsWriter, Summary};
-use crate::train::{self, EvalRecord, Observer, Precision, TrainConfig};
+use crate::task::Task;
+use crate::train::{self, EvalRecord, History, Observer, Precision, TrainConfig, Trained};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::path::Path;
 use std::time::Instant;
@@ -58,10 +62,10 @@ pub fn run(config: &TrainConfig, dir: &Path, progress: Progress) -> Result<Summa
     };
     let started = Instant::now();
     let outcome = match config.precision {
-        Precision::F32 => train::train::<f32>(config, &mut observer).map(|t| (t.history, t.sizes)),
-        Precision::F64 => train::train::<f64>(config, &mut observer).map(|t| (t.history, t.sizes)),
+        Precision::F32 => train::train::<f32>(config, &mut observer).map(|t| finish(config, t)),
+        Precision::F64 => train::train::<f64>(config, &mut observer).map(|t| finish(config, t)),
     };
-    let (history, sizes) = match outcome {
+    let (history, sizes, fourier) = match outcome {
         Ok(o) => o,
         Err(e) => {
             observer.bar.abandon();
@@ -69,10 +73,31 @@ pub fn run(config: &TrainConfig, dir: &Path, progress: Progress) -> Result<Summa
         }
     };
     observer.bar.finish_and_clear();
-    let summary = Summary::new(config, &history, sizes, started.elapsed().as_secs_f64())?;
+    let summary = Summary::new(
+        config,
+        &history,
+        sizes,
+        fourier,
+        started.elapsed().as_secs_f64(),
+    )?;
     report::write_summary(&dir.join(report::SUMMARY_FILE), &summary)?;
     plot::write_curves(&dir.join(report::CURVES_FILE), &history, &title(config))?;
     Ok(summary)
+}
+
+/// What the summary needs from a trained network: its history, split sizes, and on $\mathbb{Z}_p$ tasks
+/// the Fourier statistics of its first layer.
+fn finish<T: Real>(
+    config: &TrainConfig,
+    t: Trained<T>,
+) -> (History, (usize, usize), Option<FourierSummary>) {
+    let fourier = match config.task {
+        Task::Modular { p, .. } => Some(
+            EmbeddingSpectrum::of(&t.model.params.w1, p as usize, &mut Fourier::new()).summary(),
+        ),
+        Task::SparseParity { .. } => None,
+    };
+    (t.history, t.sizes, fourier)
 }
 
 /// A one-line description of a run for plot titles.

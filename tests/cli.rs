@@ -48,11 +48,63 @@ fn train_writes_metrics_summary_and_plot() {
     let rows = read_metrics(&dir.path().join("metrics.csv")).unwrap();
     assert_eq!(rows.len(), 31);
     assert_eq!(rows.last().unwrap().test_acc, s.final_test_acc);
+    let f = s
+        .fourier
+        .as_ref()
+        .expect("Fourier statistics on a Z_p task");
+    assert!(!s.key_frequencies.is_empty() && s.key_frequencies == f.key_frequencies);
+    assert_eq!(
+        f.neurons_per_key_frequency.iter().sum::<usize>(),
+        256,
+        "every neuron has a dominant frequency"
+    );
+    assert!(rows.iter().all(|r| r.fourier_concentration.is_some()));
     let svg = std::fs::read_to_string(dir.path().join("curves.svg")).unwrap();
     assert!(
         svg.starts_with("<svg") && svg.contains("test accuracy") && svg.contains("t_mem = "),
         "curves.svg has curves and marks"
     );
+}
+
+#[test]
+fn sparse_parity_trains_end_to_end_without_fourier_statistics() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = [
+        "train",
+        "--task",
+        "parity",
+        "--bits",
+        "8",
+        "--k",
+        "2",
+        "--train-frac",
+        "0.5",
+        "--width",
+        "64",
+    ];
+    let out = grok(
+        &[
+            &args[..],
+            &[
+                "--steps",
+                "50",
+                "--eval-every",
+                "10",
+                "--json",
+                "--out",
+                dir.path().to_str().unwrap(),
+            ],
+        ]
+        .concat(),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let s: Summary = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!((s.n_train, s.n_test), (128, 128));
+    assert!(s.fourier.is_none() && s.key_frequencies.is_empty());
+    assert!(read_metrics(&dir.path().join("metrics.csv"))
+        .unwrap()
+        .iter()
+        .all(|r| r.fourier_concentration.is_none()));
 }
 
 #[test]

@@ -1,7 +1,9 @@
 //! The test harness: one module per subject. Run with `cargo test --release`.
 
+mod analytic;
 mod cli;
 mod common;
+mod fourier_oracle;
 mod gradcheck;
 mod numerics;
 mod optim;

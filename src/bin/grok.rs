@@ -468,6 +468,29 @@ fn report(s: &Summary, out: &Path, json: bool) -> Result<()> {
         s.ms_per_step.map_or("n/a".into(), |m| format!("{m:.3}")),
         s.wall_s
     );
+    if let Some(f) = &s.fourier {
+        let shown: Vec<String> = f
+            .key_frequencies
+            .iter()
+            .zip(&f.neurons_per_key_frequency)
+            .take(10)
+            .map(|(k, n)| format!("{k} ({n})"))
+            .collect();
+        println!(
+            "key frequencies: {} distinct; most common (neurons): {}{}",
+            f.key_frequencies.len(),
+            shown.join(", "),
+            if f.key_frequencies.len() > 10 {
+                ", …"
+            } else {
+                ""
+            }
+        );
+        println!(
+            "Fourier: median per-neuron concentration {:.3}, IPR {:.4}, top-8 energy fraction {:.3}",
+            f.median_concentration, f.ipr, f.top8_energy_fraction
+        );
+    }
     println!(
         "wrote {}/{{metrics.csv, summary.json, curves.svg}}",
         out.display()

@@ -5,6 +5,7 @@
 pub mod plot;
 
 use crate::error::{Error, Result};
+use crate::measure::progress::FourierSummary;
 use crate::train::{EvalRecord, History, TrainConfig};
 use serde::{Deserialize, Serialize};
 use std::fs::File;
@@ -55,6 +56,11 @@ pub struct Summary {
     pub w1_norm: f64,
     /// $\|W_2\|_F$ after the last update.
     pub w2_norm: f64,
+    /// Distinct dominant frequencies of the final $W_1$, most common first ($\mathbb{Z}_p$ tasks; empty
+    /// for sparse parity). See [`crate::measure::progress`].
+    pub key_frequencies: Vec<usize>,
+    /// Fourier statistics of the final $W_1$ ($\mathbb{Z}_p$ tasks).
+    pub fourier: Option<FourierSummary>,
     /// Median milliseconds per update (timing: varies between runs); `null` when no update was made.
     pub ms_per_step: Option<f64>,
     /// Wall time of the run in seconds (timing).
@@ -69,6 +75,7 @@ impl Summary {
         config: &TrainConfig,
         history: &History,
         sizes: (usize, usize),
+        fourier: Option<FourierSummary>,
         wall_s: f64,
     ) -> Result<Self> {
         let last = history
@@ -96,6 +103,11 @@ impl Summary {
             weight_norm: last.weight_norm,
             w1_norm: last.w1_norm,
             w2_norm: last.w2_norm,
+            key_frequencies: fourier
+                .as_ref()
+                .map(|f| f.key_frequencies.clone())
+                .unwrap_or_default(),
+            fourier,
             ms_per_step: history.ms_per_step,
             wall_s,
             threads: rayon::current_num_threads(),
