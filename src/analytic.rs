@@ -20,6 +20,33 @@ pub const NEURONS_PER_FREQUENCY: usize = 6;
 /// Multiplier $t$ of the design: neuron $r$ has phases $(2\pi r/M,\ 2\pi tr/M)$.
 pub const PHASE_MULTIPLIER: usize = 4;
 
+/// The phase harmonics $(m,n)$ of the unwanted terms $\cos(X+m\alpha+n\beta)$ in the logits of one
+/// neuron (see the note); a design cancels them all iff $M\nmid m+tn$ for each.
+pub const UNWANTED_HARMONICS: [(i64, i64); 8] = [
+    (1, 1),
+    (1, -1),
+    (3, 1),
+    (-1, 1),
+    (1, 3),
+    (2, 2),
+    (0, -2),
+    (2, 0),
+];
+
+/// The smallest cyclic design $(M,t)$, $0\le t<M$ (smallest $t$ for that $M$), that cancels every
+/// unwanted harmonic: $M\nmid m+tn$ for all $(m,n)$ in [`UNWANTED_HARMONICS`]; searched up to $M=64$.
+pub fn minimal_cyclic_design() -> Option<(usize, usize)> {
+    (1..=64).find_map(|m: i64| {
+        (0..m)
+            .find(|&t| {
+                UNWANTED_HARMONICS
+                    .iter()
+                    .all(|&(a, b)| (a + t * b).rem_euclid(m) != 0)
+            })
+            .map(|t| (m as usize, t as usize))
+    })
+}
+
 /// The task the construction solves: $a+b \bmod p$.
 pub fn task(p: u32) -> Task {
     Task::Modular {

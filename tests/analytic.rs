@@ -104,9 +104,16 @@ fn margin_and_norm_match_the_closed_forms() {
             margin(p, &k)
         );
     }
-    // All frequencies: margin (M/2)(|K| + 1/2) = 3p/2·… = 9p/4 · (2/3)… check the closed value 3(p/2).
+    // All frequencies: Σ_k cos(2πkd/p) = −1/2 for d ≠ 0, so the margin is (M/2)((p − 1)/2 + 1/2) = 3p/2.
     let all: Vec<usize> = (1..=48).collect();
     assert!((margin(97, &all) - 3.0 * 97.0 / 2.0).abs() < 1e-9);
+}
+
+#[test]
+fn the_design_is_the_smallest_cyclic_one() {
+    let design = (analytic::NEURONS_PER_FREQUENCY, analytic::PHASE_MULTIPLIER);
+    assert_eq!(analytic::minimal_cyclic_design(), Some(design));
+    assert_eq!(design, (6, 4));
 }
 
 #[test]
