@@ -5,6 +5,7 @@ mod cli;
 mod common;
 mod fourier_oracle;
 mod gradcheck;
+mod notes_consistency;
 mod numerics;
 mod optim;
 mod tasks;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # t_mem and t_grok over seeds 0-9 for the canonical run and two variants (a-b mod 97; a+b mod 113),
-# as JSON lines in runs/seeds/<name>.jsonl, then a table of medians. About 3 minutes on 2 cores.
+# as JSON lines in runs/seeds/<name>.jsonl, then a table of medians and one of the Fourier progress
+# measures (notes/scripts/fourier_table.py). About 3 minutes on 2 cores.
 #   usage: notes/scripts/seeds.sh        (from the repository root)
 set -euo pipefail
 cargo build --release --quiet
@@ -22,3 +23,4 @@ for f in sorted(pathlib.Path(sys.argv[1]).glob("*.jsonl")):
     print(f"  median t_mem {st.median(r['t_mem'] for r in runs)}, median t_grok {st.median(r['t_grok'] for r in grok)}, "
           f"median ratio {st.median(r['grok_ratio'] for r in grok):.1f}")
 PY
+python3 notes/scripts/fourier_table.py "$out"
