@@ -191,7 +191,8 @@ fn exp_sum_generic<T: Real>(x: &[T], shift: T, y: &mut [T]) -> T {
     acc.iter().fold(tail, |a, &b| a + b)
 }
 
-/// $\max_i x_i$ (`-∞` for an empty slice; NaN entries are skipped), in [`LANES`] interleaved lanes.
+/// $\max_i x_i$ (the most negative finite value for an empty slice; NaN entries are skipped), in
+/// [`LANES`] interleaved lanes.
 #[inline]
 pub fn max<T: Real>(xs: &[T]) -> T {
     let pick = |a: T, b: T| if b > a { b } else { a };

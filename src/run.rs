@@ -3,7 +3,7 @@
 
 use crate::error::{Error, Result};
 use crate::measure::fourier::Fourier;
-use crate::measure::progress::{EmbeddingSpectrum, FourierSummary};
+use crate::measure::progress::{diagonal_logit_energy, EmbeddingSpectrum, FourierSummary};
 use crate::real::Real;
 use crate::report::{self, plot, MetricsWriter, Summary};
 use crate::task::Task;
@@ -92,9 +92,14 @@ fn finish<T: Real>(
     t: Trained<T>,
 ) -> (History, (usize, usize), Option<FourierSummary>) {
     let fourier = match config.task {
-        Task::Modular { p, .. } => Some(
-            EmbeddingSpectrum::of(&t.model.params.w1, p as usize, &mut Fourier::new()).summary(),
-        ),
+        Task::Modular { p, .. } => {
+            let mut planner = Fourier::new();
+            let mut summary =
+                EmbeddingSpectrum::of(&t.model.params.w1, p as usize, &mut planner).summary();
+            summary.diagonal_logit_energy =
+                diagonal_logit_energy(&t.model, &config.task, &mut planner);
+            Some(summary)
+        }
         Task::SparseParity { .. } => None,
     };
     (t.history, t.sizes, fourier)

@@ -127,3 +127,28 @@ fn bad_inputs_are_errors() {
     );
     assert!(fourier_solution(11, &[2, 2]).is_err());
 }
+
+#[test]
+fn the_exact_solution_puts_all_logit_energy_on_the_addition_diagonal() {
+    use grokking::measure::{fourier::Fourier, progress::diagonal_logit_energy};
+    for (p, k) in [(11u32, vec![3usize]), (23, vec![1, 4, 9])] {
+        let model = fourier_solution(p, &k).unwrap();
+        let d = diagonal_logit_energy(&model, &analytic::task(p), &mut Fourier::new()).unwrap();
+        assert!((d - 1.0).abs() < 1e-12, "p = {p}: {d}");
+    }
+    // A random network of the same task spreads its logits: the diagonal holds about 1/p² of the energy.
+    let p = 23;
+    let task = analytic::task(p);
+    let config = grokking::model::ModelConfig {
+        width: 64,
+        alpha: 1.0,
+        kappa: 1.0,
+        activation: grokking::model::Activation::Relu,
+    };
+    let random = grokking::model::Model::<f64>::init(&task, config, 5).unwrap();
+    let d = diagonal_logit_energy(&random, &task, &mut Fourier::new()).unwrap();
+    assert!(
+        d < 10.0 / (p * p) as f64,
+        "random logits on the diagonal: {d}"
+    );
+}

@@ -59,6 +59,7 @@ fn train_writes_metrics_summary_and_plot() {
         "every neuron has a dominant frequency"
     );
     assert!(rows.iter().all(|r| r.fourier_concentration.is_some()));
+    assert!(f.diagonal_logit_energy.is_some_and(|d| d > 0.0 && d <= 1.0));
     let svg = std::fs::read_to_string(dir.path().join("curves.svg")).unwrap();
     assert!(
         svg.starts_with("<svg") && svg.contains("test accuracy") && svg.contains("t_mem = "),

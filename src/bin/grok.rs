@@ -487,8 +487,11 @@ fn report(s: &Summary, out: &Path, json: bool) -> Result<()> {
             }
         );
         println!(
-            "Fourier: median per-neuron concentration {:.3}, IPR {:.4}, top-8 energy fraction {:.3}",
-            f.median_concentration, f.ipr, f.top8_energy_fraction
+            "Fourier: median per-neuron concentration {:.3}, IPR {:.4}, top-8 energy fraction {:.3}, logit energy on the (k, k, -k) diagonal {}",
+            f.median_concentration,
+            f.ipr,
+            f.top8_energy_fraction,
+            f.diagonal_logit_energy.map_or("n/a".into(), |d| format!("{d:.3}"))
         );
     }
     println!(

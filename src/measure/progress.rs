@@ -130,6 +130,7 @@ impl EmbeddingSpectrum {
             median_concentration: self.median_concentration(),
             ipr: self.ipr(),
             top8_energy_fraction: self.top_energy_fraction(TOP_FREQUENCIES),
+            diagonal_logit_energy: None,
         }
     }
 }
@@ -147,4 +148,45 @@ pub struct FourierSummary {
     pub ipr: f64,
     /// Fraction of the non-constant energy in the 8 largest frequencies.
     pub top8_energy_fraction: f64,
+    /// Share of the logits' energy on the $(k,k,-k)$ diagonal ([`diagonal_logit_energy`]).
+    pub diagonal_logit_energy: Option<f64>,
+}
+
+/// Fraction of the logits' energy on the diagonal of their 3-D Fourier spectrum, for a network on a
+/// $\mathbb{Z}_p$ task defined on all $p^2$ pairs (`None` for ÷ and for sparse parity).
+///
+/// With $F_{abc}$ the logit of class $c$ at $(a,b)$, remove the softmax-invariant part (the mean over
+/// $c$ of each $F_{ab\cdot}$), take the 3-D DFT $\hat F(k_1,k_2,k_3)$ and return
+/// $\sum_{k\ne0}|\hat F(k,k,-k)|^2/\sum|\hat F|^2$: the share of the logits of the form
+/// $\sum_k g_k\cos(2\pi k(a+b-c)/p+\varphi_k)$, the algorithm of addition. It is 1 for the exact Fourier
+/// solution of [`crate::analytic`] and about $1/p^2$ for random logits.
+pub fn diagonal_logit_energy<T: Real>(
+    model: &crate::model::Model<T>,
+    task: &crate::task::Task,
+    fourier: &mut Fourier,
+) -> Option<f64> {
+    use super::fourier::C64;
+    let crate::task::Task::Modular { op, p } = *task else {
+        return None;
+    };
+    if op == crate::task::Operation::Div {
+        return None;
+    }
+    let p = p as usize;
+    let examples = task.all_examples().ok()?;
+    let batch = crate::model::Batch::new(&examples);
+    let mut ws = crate::model::Workspace::default();
+    model.forward(&batch, &mut ws);
+    // all_examples lists pairs with a outer and b inner: column j = a·p + b; tensor index (a·p + b)·p + c.
+    let mut tensor: Vec<C64> = Vec::with_capacity(p * p * p);
+    for column in ws.logits.column_iter() {
+        let mean = column.iter().map(|x| x.to_f64()).sum::<f64>() / p as f64;
+        tensor.extend(column.iter().map(|x| C64::new(x.to_f64() - mean, 0.0)));
+    }
+    fourier.dft_nd(&mut tensor, &[p, p, p]);
+    let total: f64 = tensor.iter().map(|v| v.norm_sqr()).sum();
+    let diagonal: f64 = (1..p)
+        .map(|k| tensor[(k * p + k) * p + (p - k)].norm_sqr())
+        .sum();
+    (total > 0.0).then(|| diagonal / total)
 }
