@@ -91,7 +91,9 @@ fn fourier(c: &mut Criterion) {
     let model = Model::<f32>::init(&cfg.task, cfg.model, cfg.seed).expect("canonical model");
     let mut planner = Fourier::new();
     c.bench_function("fourier/embedding_spectrum_p97_n256", |b| {
-        b.iter(|| black_box(EmbeddingSpectrum::of(&model.params.w1, 97, &mut planner).summary()))
+        b.iter(|| {
+            black_box(EmbeddingSpectrum::of(&model.params.w1, 97, &mut planner).summary(None))
+        })
     });
 }
 

@@ -180,11 +180,6 @@ impl<T: Real> Params<T> {
         (n1, n2, n1.hypot(n2))
     }
 
-    /// Whether every entry is finite.
-    pub fn is_finite(&self) -> bool {
-        self.w1.iter().chain(self.w2.iter()).all(|x| x.is_finite())
-    }
-
     /// The same weights in another scalar type.
     pub fn cast<U: Real>(&self) -> Params<U> {
         Params {
@@ -246,7 +241,7 @@ impl<T: Real> Model<T> {
         Ok(Model { config, params })
     }
 
-    /// Forward pass: fills `ws.z`, `ws.h` and `ws.logits` for `batch`.
+    /// Forward pass: fills `ws.h` and `ws.logits` for `batch` (and `ws.z` for dense inputs).
     pub fn forward(&self, batch: &Batch<T>, ws: &mut Workspace<T>) {
         ws.resize(
             self.config.width,

@@ -170,25 +170,14 @@ fn exp_sum_f32(x: &[f32], shift: f32, y: &mut [f32]) -> f32 {
     exp_sum_generic(x, shift, y)
 }
 
-/// See [`Real::exp_sum`].
+/// See [`Real::exp_sum`]: one vectorizable pass of `fast_exp`, then the lane-split [`sum`].
 #[inline(always)]
 fn exp_sum_generic<T: Real>(x: &[T], shift: T, y: &mut [T]) -> T {
     assert_eq!(x.len(), y.len(), "exp_sum: equal lengths");
-    let mut acc = [T::zero(); LANES];
-    let mut xs = x.chunks_exact(LANES);
-    let mut ys = y.chunks_exact_mut(LANES);
-    for (xc, yc) in (&mut xs).zip(&mut ys) {
-        for ((a, y), &x) in acc.iter_mut().zip(yc).zip(xc) {
-            *y = (x - shift).fast_exp();
-            *a += *y;
-        }
-    }
-    let mut tail = T::zero();
-    for (y, &x) in ys.into_remainder().iter_mut().zip(xs.remainder()) {
+    for (y, &x) in y.iter_mut().zip(x) {
         *y = (x - shift).fast_exp();
-        tail += *y;
     }
-    acc.iter().fold(tail, |a, &b| a + b)
+    sum(y)
 }
 
 /// $\max_i x_i$ (the most negative finite value for an empty slice; NaN entries are skipped), in

@@ -94,11 +94,11 @@ fn finish<T: Real>(
     let fourier = match config.task {
         Task::Modular { p, .. } => {
             let mut planner = Fourier::new();
-            let mut summary =
-                EmbeddingSpectrum::of(&t.model.params.w1, p as usize, &mut planner).summary();
-            summary.diagonal_logit_energy =
-                diagonal_logit_energy(&t.model, &config.task, &mut planner);
-            Some(summary)
+            let diagonal = diagonal_logit_energy(&t.model, &config.task, &mut planner);
+            Some(
+                EmbeddingSpectrum::of(&t.model.params.w1, p as usize, &mut planner)
+                    .summary(diagonal),
+            )
         }
         Task::SparseParity { .. } => None,
     };

@@ -16,8 +16,10 @@
 //!   $\mathrm{IPR}=\sum_{k\ge1}S_k^2/(\sum_{k\ge1}S_k)^2\in[1/\lfloor p/2\rfloor,1]$, and the fraction of the
 //!   non-constant energy in the 8 largest $S_k$.
 
-use super::fourier::Fourier;
+use super::fourier::{Fourier, C64};
+use crate::model::{Batch, Model, Workspace};
 use crate::real::Real;
+use crate::task::{Operation, Task};
 use nalgebra::DMatrix;
 use serde::{Deserialize, Serialize};
 
@@ -121,8 +123,8 @@ impl EmbeddingSpectrum {
         }
     }
 
-    /// The summary recorded in `summary.json`.
-    pub fn summary(&self) -> FourierSummary {
+    /// The summary recorded in `summary.json`, with the network's [`diagonal_logit_energy`].
+    pub fn summary(&self, diagonal_logit_energy: Option<f64>) -> FourierSummary {
         let keys = self.key_frequencies();
         FourierSummary {
             key_frequencies: keys.iter().map(|k| k.0).collect(),
@@ -130,7 +132,7 @@ impl EmbeddingSpectrum {
             median_concentration: self.median_concentration(),
             ipr: self.ipr(),
             top8_energy_fraction: self.top_energy_fraction(TOP_FREQUENCIES),
-            diagonal_logit_energy: None,
+            diagonal_logit_energy,
         }
     }
 }
@@ -161,21 +163,20 @@ pub struct FourierSummary {
 /// $\sum_k g_k\cos(2\pi k(a+b-c)/p+\varphi_k)$, the algorithm of addition. It is 1 for the exact Fourier
 /// solution of [`crate::analytic`] and about $1/p^2$ for random logits.
 pub fn diagonal_logit_energy<T: Real>(
-    model: &crate::model::Model<T>,
-    task: &crate::task::Task,
+    model: &Model<T>,
+    task: &Task,
     fourier: &mut Fourier,
 ) -> Option<f64> {
-    use super::fourier::C64;
-    let crate::task::Task::Modular { op, p } = *task else {
+    let Task::Modular { op, p } = *task else {
         return None;
     };
-    if op == crate::task::Operation::Div {
+    if op == Operation::Div {
         return None;
     }
     let p = p as usize;
     let examples = task.all_examples().ok()?;
-    let batch = crate::model::Batch::new(&examples);
-    let mut ws = crate::model::Workspace::default();
+    let batch = Batch::new(&examples);
+    let mut ws = Workspace::default();
     model.forward(&batch, &mut ws);
     // all_examples lists pairs with a outer and b inner: column j = a·p + b; tensor index (a·p + b)·p + c.
     let mut tensor: Vec<C64> = Vec::with_capacity(p * p * p);
