@@ -9,13 +9,15 @@
 //! * $t_{grok}$: first evaluated step with test accuracy $\ge 99\%$; $t_{grok,95}$ the same at 95%.
 //!
 //! Each evaluation also records the weight norms and, on $\mathbb{Z}_p$ tasks, the Fourier progress
-//! measures of $W_1$ (median per-neuron concentration and IPR; about 0.5 ms at $p=97$, $N=256$).
+//! measures of $W_1$ (median per-neuron concentration and IPR; about 0.5 ms at $p=97$, $N=256$) and, for
+//! $+$ and $-$, the restricted and excluded loss over all frequencies.
 //!
 //! A NaN or infinite loss stops the run with [`Error::NonFinite`] naming the step; every record passed to
 //! the observer before that stays valid.
 
 use crate::error::{ensure, Error, Result};
 use crate::loss::{self, LossKind, LossStats};
+use crate::measure::ablation::{self, ablation_losses, AblationLosses, Structure};
 use crate::measure::fourier::Fourier;
 use crate::measure::progress::EmbeddingSpectrum;
 use crate::model::{Batch, Model, ModelConfig, Workspace};
@@ -110,6 +112,10 @@ pub struct EvalRecord {
     pub fourier_concentration: Option<f64>,
     /// Inverse participation ratio of the layer's Fourier spectrum ($\mathbb{Z}_p$ tasks).
     pub fourier_ipr: Option<f64>,
+    /// Restricted loss over all frequencies ($+$ and $-$; see [`measure::ablation`](crate::measure::ablation)).
+    pub restricted_loss: Option<f64>,
+    /// Excluded loss over all frequencies ($+$ and $-$).
+    pub excluded_loss: Option<f64>,
 }
 
 /// What a run records.
@@ -195,6 +201,8 @@ pub fn train_from<T: Real>(
     let mut history = History::default();
     let mut step_ms = Vec::with_capacity(config.steps as usize);
     let mut fourier = Fourier::new();
+    // Key frequencies of the online restricted/excluded loss (`None`: not defined for the task).
+    let keys = Structure::of(&config.task).map(|s| ablation::all_frequencies(s.p as usize));
 
     for step in 0..=config.steps {
         let last = step == config.steps;
@@ -215,16 +223,33 @@ pub fn train_from<T: Real>(
                 Some(s) => s,
                 None => forward_loss(&model, &train_batch, &mut eval_ws, config.loss, false),
             };
+            let train_logits = keys.is_some().then(|| match full_stats {
+                Some(_) => ws.logits.clone(),
+                None => eval_ws.logits.clone(),
+            });
             let test_stats = forward_loss(&model, &test_batch, &mut eval_ws, config.loss, false);
             finite(train_stats.loss, step, "training loss")?;
             finite(test_stats.loss, step, "test loss")?;
+            let ablation = keys
+                .as_ref()
+                .zip(train_logits)
+                .and_then(|(keys, train_logits)| {
+                    ablation_losses(
+                        &config.task,
+                        keys,
+                        config.loss,
+                        (&split.train, &train_logits),
+                        (&split.test, &eval_ws.logits),
+                        &mut fourier,
+                    )
+                });
             let record = record(
                 step,
                 &model,
                 &config.task,
                 &mut fourier,
-                train_stats,
-                test_stats,
+                (train_stats, test_stats),
+                ablation,
             );
             update_times(&mut history, &record);
             history.records.push(record);
@@ -282,8 +307,8 @@ fn record<T: Real>(
     model: &Model<T>,
     task: &Task,
     fourier: &mut Fourier,
-    train: LossStats,
-    test: LossStats,
+    (train, test): (LossStats, LossStats),
+    ablation: Option<AblationLosses>,
 ) -> EvalRecord {
     let (w1_norm, w2_norm, weight_norm) = model.params.norms();
     let spectrum = match *task {
@@ -297,6 +322,8 @@ fn record<T: Real>(
             .as_ref()
             .map(EmbeddingSpectrum::median_concentration),
         fourier_ipr: spectrum.as_ref().map(EmbeddingSpectrum::ipr),
+        restricted_loss: ablation.map(|a| a.restricted),
+        excluded_loss: ablation.map(|a| a.excluded),
         step,
         train_loss: train.loss,
         train_acc: train.accuracy,

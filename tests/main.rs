@@ -1,5 +1,6 @@
 //! The test harness: one module per subject. Run with `cargo test --release`.
 
+mod ablation;
 mod analytic;
 mod cli;
 mod common;
@@ -8,5 +9,6 @@ mod gradcheck;
 mod notes_consistency;
 mod numerics;
 mod optim;
+mod phases;
 mod tasks;
 mod training;

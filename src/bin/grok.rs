@@ -468,6 +468,7 @@ fn report(s: &Summary, out: &Path, json: bool) -> Result<()> {
         s.ms_per_step.map_or("n/a".into(), |m| format!("{m:.3}")),
         s.wall_s
     );
+    println!("phases: {}", s.phases);
     if let Some(f) = &s.fourier {
         let shown: Vec<String> = f
             .key_frequencies

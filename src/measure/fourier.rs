@@ -96,6 +96,23 @@ impl Fourier {
         }
     }
 
+    /// Projection of a real signal $x$ on $\mathbb{Z}_p$ onto the frequencies $k\in\{0,\dots,\lfloor p/2\rfloor\}$
+    /// with `keep(k)`: $\frac1p\sum_{k:\,\text{kept}}\hat x(k)e^{2\pi ika/p}$ summed over both $\pm k$ (an
+    /// orthogonal projection; its squared norm is $\sum_{\text{kept}}E_k$).
+    pub fn band_pass(&mut self, x: &[f64], keep: impl Fn(usize) -> bool) -> Vec<f64> {
+        let p = x.len();
+        let mut xh = self.dft(x);
+        for (k, v) in xh.iter_mut().enumerate() {
+            if !keep(k.min(p - k)) {
+                *v = C64::default();
+            }
+        }
+        // Inverse DFT by conjugation: x = conj(DFT(conj(x̂))) / p.
+        xh.iter_mut().for_each(|v| *v = v.conj());
+        self.dft_nd(&mut xh, &[p]);
+        xh.iter().map(|v| v.re / p as f64).collect()
+    }
+
     /// Energy $E_k$ of a real signal on $\mathbb{Z}_p$ at each frequency $k=0,\dots,\lfloor p/2\rfloor$
     /// (see the module docs); $\sum_kE_k=\|x\|^2$.
     pub fn energy(&mut self, x: &[f64]) -> Vec<f64> {

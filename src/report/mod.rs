@@ -5,6 +5,7 @@
 pub mod plot;
 
 use crate::error::{Error, Result};
+use crate::measure::phases::Phases;
 use crate::measure::progress::FourierSummary;
 use crate::train::{EvalRecord, History, TrainConfig};
 use serde::{Deserialize, Serialize};
@@ -56,6 +57,8 @@ pub struct Summary {
     pub w1_norm: f64,
     /// $\|W_2\|_F$ after the last update.
     pub w2_norm: f64,
+    /// The four phases detected from the progress measures ([`crate::measure::phases`]).
+    pub phases: Phases,
     /// Distinct dominant frequencies of the final $W_1$, most common first ($\mathbb{Z}_p$ tasks; empty
     /// for sparse parity). See [`crate::measure::progress`].
     pub key_frequencies: Vec<usize>,
@@ -103,6 +106,7 @@ impl Summary {
             weight_norm: last.weight_norm,
             w1_norm: last.w1_norm,
             w2_norm: last.w2_norm,
+            phases: Phases::detect(history),
             key_frequencies: fourier
                 .as_ref()
                 .map(|f| f.key_frequencies.clone())

@@ -1,0 +1,149 @@
+//! Restricted and excluded loss: Fourier ablations of the logits (after Nanda et al., 2023, "Progress
+//! measures for grokking via mechanistic interpretability").
+//!
+//! For $a\circ b=a+b$ (or $a-b$) write $s=s(a,b)=a\circ b\bmod p$, which is also the label. For each class
+//! $c$ view the logit $F_c(a,b)$ as a function on $\mathbb{Z}_p^2$. Its orthogonal projection onto
+//! $\operatorname{span}\{\cos(w_ks),\sin(w_ks):k\in K\}$, $w_k=2\pi k/p$, is $(P_Kg_c)(s)$, where
+//! $g_c(s)=\frac1p\sum_{(a,b):\,s(a,b)=s}F_c(a,b)$ is the mean of $F_c$ over the $p$ pairs with that $s$ and
+//! $P_K$ keeps the frequencies $K$ of a signal on $\mathbb{Z}_p$
+//! ([`Fourier::band_pass`](super::fourier::Fourier::band_pass)). (The 2-D modes $e^{iw_k s(a,b)}$ are
+//! orthogonal with norm$^2$ $p^2$, and $\sum_{a,b}F_c e^{-iw_ks}=p\,\hat g_c(k)$.) For a set $K$ of key
+//! frequencies:
+//!
+//! * **restricted loss**: the loss of $R_c(a,b)=(P_{K\cup\{0\}}g_c)(s)$ on *all* $p^2$ pairs: only the
+//!   part of the logits that the Fourier algorithm of $a\circ b$ can produce, at the key frequencies;
+//! * **excluded loss**: the loss of $E_c(a,b)=F_c(a,b)-(P_Kg_c)(s)$ on the *training* pairs: the network
+//!   with that algorithm removed.
+//!
+//! Since $R_c$ depends on $(a,b)$ only through $s$ and the label is $s$, the restricted loss is the mean
+//! over $s$ of the loss of the $p$ vectors $(R_c(s))_c$: $O(p^2)$ after the $O(p^3)$ means.
+//!
+//! These are defined for $+$ and $-$ only (for $\times$, $\div$ the structure lives in the discrete-log
+//! basis; see T6). The online measure in [`train`](crate::train) takes $K$ = all frequencies
+//! $1,\dots,\lfloor p/2\rfloor$: the canonical MLP uses every one of them (see
+//! [`progress`](super::progress)), so there is no smaller key set; then $P_Kg_c=g_c-\bar g_c$.
+
+use super::fourier::Fourier;
+use crate::loss::{self, LossKind};
+use crate::real::Real;
+use crate::task::{Examples, Inputs, Operation, Task};
+use nalgebra::DMatrix;
+use serde::{Deserialize, Serialize};
+
+/// Restricted and excluded loss of one network.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AblationLosses {
+    /// Loss of the key-frequency part of the logits, on all pairs.
+    pub restricted: f64,
+    /// Loss of the logits without their key-frequency part, on the training pairs.
+    pub excluded: f64,
+}
+
+/// The map $(a,b)\mapsto s=a\pm b\bmod p$ of a task whose label is $s$ ($+$ or $-$).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Structure {
+    /// The modulus.
+    pub p: u32,
+    subtract: bool,
+}
+
+impl Structure {
+    /// The structure of `task`; `None` unless it is $+$ or $-$ on $\mathbb{Z}_p$.
+    pub fn of(task: &Task) -> Option<Self> {
+        match *task {
+            Task::Modular { op, p } if matches!(op, Operation::Add | Operation::Sub) => {
+                Some(Structure {
+                    p,
+                    subtract: op == Operation::Sub,
+                })
+            }
+            _ => None,
+        }
+    }
+
+    /// $s(a,b)$.
+    pub fn index(&self, a: u32, b: u32) -> usize {
+        let b = if self.subtract { self.p - b } else { b };
+        ((a + b) % self.p) as usize
+    }
+}
+
+/// Every frequency $1,\dots,\lfloor p/2\rfloor$.
+pub fn all_frequencies(p: usize) -> Vec<usize> {
+    (1..=p / 2).collect()
+}
+
+/// Restricted and excluded loss for the key frequencies `keys` (each in $1..=\lfloor p/2\rfloor$) from the
+/// logits ($C\times n$, one column per example) of the training and the test examples of a split, which
+/// together hold every pair once. `None` for tasks other than $+$ and $-$.
+///
+/// Panics if the examples are not pairs of the task or a logit matrix has the wrong shape (a caller's
+/// bug).
+pub fn ablation_losses<T: Real>(
+    task: &Task,
+    keys: &[usize],
+    kind: LossKind,
+    train: (&Examples, &DMatrix<T>),
+    test: (&Examples, &DMatrix<T>),
+    fourier: &mut Fourier,
+) -> Option<AblationLosses> {
+    let structure = Structure::of(task)?;
+    let p32 = structure.p;
+    let p = p32 as usize;
+    // means[c·p + s] = g_c(s)
+    let mut means = vec![0.0; p * p];
+    let mut count = vec![0usize; p];
+    for (examples, logits) in [train, test] {
+        let (a, b) = pairs(examples, p32);
+        assert_eq!(logits.shape(), (p, a.len()), "logits must be p × n");
+        for (j, column) in logits.column_iter().enumerate() {
+            let s = structure.index(a[j], b[j]);
+            count[s] += 1;
+            for (c, f) in column.iter().enumerate() {
+                means[c * p + s] += f.to_f64();
+            }
+        }
+    }
+    assert!(
+        count.iter().all(|&n| n == p),
+        "train and test must hold every pair once"
+    );
+    means.iter_mut().for_each(|g| *g /= p as f64);
+
+    let key = |k: usize| keys.contains(&k);
+    // restricted[s·p + c] = (P_{K∪0} g_c)(s); removed[c·p + s] = (P_K g_c)(s)
+    let mut restricted = DMatrix::<f64>::zeros(p, p);
+    let mut removed = vec![0.0; p * p];
+    for c in 0..p {
+        let g = &means[c * p..(c + 1) * p];
+        for (s, v) in fourier
+            .band_pass(g, |k| k == 0 || key(k))
+            .into_iter()
+            .enumerate()
+        {
+            restricted[(c, s)] = v;
+        }
+        removed[c * p..(c + 1) * p].copy_from_slice(&fourier.band_pass(g, key));
+    }
+    let labels: Vec<u32> = (0..p32).collect();
+    let restricted_loss = loss::evaluate(kind, &restricted, &labels, None).loss;
+
+    let (examples, logits) = train;
+    let (a, b) = pairs(examples, p32);
+    let excluded = DMatrix::<T>::from_fn(p, a.len(), |c, j| {
+        let s = structure.index(a[j], b[j]);
+        T::of(logits[(c, j)].to_f64() - removed[c * p + s])
+    });
+    let excluded_loss = loss::evaluate(kind, &excluded, &examples.labels, None).loss;
+    Some(AblationLosses {
+        restricted: restricted_loss,
+        excluded: excluded_loss,
+    })
+}
+
+fn pairs(examples: &Examples, p: u32) -> (&[u32], &[u32]) {
+    match &examples.inputs {
+        Inputs::Pairs { a, b, p: q } if *q == p => (a, b),
+        _ => panic!("examples must be pairs mod {p}"),
+    }
+}
