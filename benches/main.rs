@@ -92,7 +92,7 @@ fn fourier(c: &mut Criterion) {
     let mut planner = Fourier::new();
     c.bench_function("fourier/embedding_spectrum_p97_n256", |b| {
         b.iter(|| {
-            black_box(EmbeddingSpectrum::of(&model.params.w1, 97, &mut planner).summary(None))
+            black_box(EmbeddingSpectrum::of(&model.params.w1, 97, &mut planner).summary(None, None))
         })
     });
 }

@@ -1,12 +1,15 @@
 //! One run from configuration to files: train (in the configured precision) with a progress bar, and
-//! write `metrics.csv`, `summary.json` and `curves.svg` into the run directory.
+//! write `metrics.csv`, `summary.json`, `weights.json`, the plots `curves.svg` and `progress.svg`, and on
+//! $\mathbb{Z}_p$ tasks `spectrum.csv` and `fourier.svg` into the run directory (see [`report`]).
 
 use crate::error::{Error, Result};
 use crate::measure::fourier::Fourier;
-use crate::measure::progress::{diagonal_logit_energy, EmbeddingSpectrum, FourierSummary};
+use crate::measure::phases::Phases;
+use crate::measure::progress::{analyse, FourierSummary};
 use crate::real::Real;
-use crate::report::{self, plot, MetricsWriter, Summary};
-use crate::task::Task;
+use crate::report::plot::{self, fourier, progress};
+use crate::report::weights::{Weights, WEIGHTS_FILE};
+use crate::report::{self, MetricsWriter, Summary};
 use crate::train::{self, EvalRecord, History, Observer, Precision, TrainConfig, Trained};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::path::Path;
@@ -65,7 +68,7 @@ pub fn run(config: &TrainConfig, dir: &Path, progress: Progress) -> Result<Summa
         Precision::F32 => train::train::<f32>(config, &mut observer).map(|t| finish(config, t)),
         Precision::F64 => train::train::<f64>(config, &mut observer).map(|t| finish(config, t)),
     };
-    let (history, sizes, fourier) = match outcome {
+    let (history, sizes, fourier, weights) = match outcome {
         Ok(o) => o,
         Err(e) => {
             observer.bar.abandon();
@@ -81,28 +84,32 @@ pub fn run(config: &TrainConfig, dir: &Path, progress: Progress) -> Result<Summa
         started.elapsed().as_secs_f64(),
     )?;
     report::write_summary(&dir.join(report::SUMMARY_FILE), &summary)?;
-    plot::write_curves(&dir.join(report::CURVES_FILE), &history, &title(config))?;
+    weights.write(&dir.join(WEIGHTS_FILE))?;
+    write_plots(dir, &history, &summary.phases, &title(config))?;
     Ok(summary)
 }
 
-/// What the summary needs from a trained network: its history, split sizes, and on $\mathbb{Z}_p$ tasks
-/// the Fourier statistics of its first layer.
+/// Writes `curves.svg`, `progress.svg` and, when `history` holds embedding spectra, `spectrum.csv` and
+/// `fourier.svg` into `dir`.
+pub fn write_plots(dir: &Path, history: &History, phases: &Phases, title: &str) -> Result<()> {
+    plot::write_curves(&dir.join(report::CURVES_FILE), history, title)?;
+    progress::write_progress(&dir.join(report::PROGRESS_FILE), history, phases, title)?;
+    if history.embedding_spectra.len() >= 2 {
+        report::write_spectra(&dir.join(report::SPECTRUM_FILE), &history.embedding_spectra)?;
+        fourier::write_fourier(&dir.join(report::FOURIER_FILE), history, phases, title)?;
+    }
+    Ok(())
+}
+
+/// What the outputs need from a trained network: its history, split sizes, on $\mathbb{Z}_p$ tasks the
+/// Fourier statistics, and its weights.
 fn finish<T: Real>(
     config: &TrainConfig,
     t: Trained<T>,
-) -> (History, (usize, usize), Option<FourierSummary>) {
-    let fourier = match config.task {
-        Task::Modular { p, .. } => {
-            let mut planner = Fourier::new();
-            let diagonal = diagonal_logit_energy(&t.model, &config.task, &mut planner);
-            Some(
-                EmbeddingSpectrum::of(&t.model.params.w1, p as usize, &mut planner)
-                    .summary(diagonal),
-            )
-        }
-        Task::SparseParity { .. } => None,
-    };
-    (t.history, t.sizes, fourier)
+) -> (History, (usize, usize), Option<FourierSummary>, Weights) {
+    let fourier = analyse(&t.model, &config.task, &mut Fourier::new());
+    let weights = Weights::of(config, &t.model, t.history.steps_run);
+    (t.history, t.sizes, fourier, weights)
 }
 
 /// A one-line description of a run for plot titles.

@@ -134,6 +134,9 @@ pub struct History {
     /// Median wall time of one update (forward, loss, backward, optimizer), in milliseconds; `None`
     /// when no update was made.
     pub ms_per_step: Option<f64>,
+    /// On $\mathbb{Z}_p$ tasks, the layer spectrum $S_k$, $k=0..=\lfloor p/2\rfloor$, of $W_1$ at each
+    /// evaluation ([`EmbeddingSpectrum::layer_spectrum`]), as `(step, S)`.
+    pub embedding_spectra: Vec<(u64, Vec<f64>)>,
 }
 
 impl History {
@@ -243,7 +246,7 @@ pub fn train_from<T: Real>(
                         &mut fourier,
                     )
                 });
-            let record = record(
+            let (record, spectrum) = record(
                 step,
                 &model,
                 &config.task,
@@ -251,6 +254,9 @@ pub fn train_from<T: Real>(
                 (train_stats, test_stats),
                 ablation,
             );
+            if let Some(s) = spectrum {
+                history.embedding_spectra.push((step, s.layer_spectrum()));
+            }
             update_times(&mut history, &record);
             history.records.push(record);
             observer.on_eval(&record)?;
@@ -309,7 +315,7 @@ fn record<T: Real>(
     fourier: &mut Fourier,
     (train, test): (LossStats, LossStats),
     ablation: Option<AblationLosses>,
-) -> EvalRecord {
+) -> (EvalRecord, Option<EmbeddingSpectrum>) {
     let (w1_norm, w2_norm, weight_norm) = model.params.norms();
     let spectrum = match *task {
         Task::Modular { p, .. } => {
@@ -317,7 +323,7 @@ fn record<T: Real>(
         }
         Task::SparseParity { .. } => None,
     };
-    EvalRecord {
+    let record = EvalRecord {
         fourier_concentration: spectrum
             .as_ref()
             .map(EmbeddingSpectrum::median_concentration),
@@ -332,7 +338,8 @@ fn record<T: Real>(
         w1_norm,
         w2_norm,
         weight_norm,
-    }
+    };
+    (record, spectrum)
 }
 
 fn update_times(h: &mut History, r: &EvalRecord) {

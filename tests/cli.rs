@@ -1,6 +1,6 @@
 //! The `grok` binary: outputs, `--json`, determinism across thread counts, sweeps, and errors.
 
-use grokking::report::{read_metrics, Summary};
+use grokking::report::{read_metrics, read_spectra, Summary};
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -65,6 +65,56 @@ fn train_writes_metrics_summary_and_plot() {
         svg.starts_with("<svg") && svg.contains("test accuracy") && svg.contains("t_mem = "),
         "curves.svg has curves and marks"
     );
+    let svg = std::fs::read_to_string(dir.path().join("progress.svg")).unwrap();
+    assert!(svg.contains("restricted loss") && svg.contains("excluded loss"));
+    let svg = std::fs::read_to_string(dir.path().join("fourier.svg")).unwrap();
+    assert!(svg.contains("frequency k"));
+    let spectra = read_spectra(&dir.path().join("spectrum.csv")).unwrap();
+    assert_eq!(spectra.len(), rows.len());
+    assert!(spectra.iter().all(|(_, s)| s.len() == 23 / 2 + 1));
+}
+
+/// `grok fourier` reloads the weights and agrees with what the run measured online (in f32).
+#[test]
+fn fourier_reanalyses_a_finished_run_consistently() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(train_into(dir.path(), &[]).status.success());
+    let s = Summary::read(&dir.path().join("summary.json")).unwrap();
+    let out = grok(&["fourier", "--run", dir.path().to_str().unwrap(), "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        report["phases"],
+        serde_json::to_value(s.phases).unwrap(),
+        "same phases as the run"
+    );
+    let f = s.fourier.unwrap();
+    assert_eq!(
+        report["fourier"]["key_frequencies"],
+        serde_json::to_value(&f.key_frequencies).unwrap()
+    );
+    // The last ablation keeps every key frequency (all 11 here): the online measure of the last step.
+    let last = read_metrics(&dir.path().join("metrics.csv"))
+        .unwrap()
+        .pop()
+        .unwrap();
+    let all = report["ablations"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert_eq!(all["frequencies"].as_array().unwrap().len(), 11);
+    for (offline, online) in [
+        (&all["restricted_loss"], last.restricted_loss.unwrap()),
+        (&all["excluded_loss"], last.excluded_loss.unwrap()),
+    ] {
+        let offline = offline.as_f64().unwrap();
+        assert!(
+            (offline - online).abs() <= 1e-4 * online.max(1.0),
+            "f64 re-analysis {offline} vs online f32 {online}"
+        );
+    }
 }
 
 #[test]
@@ -178,6 +228,7 @@ fn sweep_prints_one_json_line_per_run_of_its_shard() {
 fn bad_arguments_fail_with_a_clear_message_and_no_panic() {
     let dir = tempfile::tempdir().unwrap();
     let out_dir = dir.path().to_str().unwrap();
+    let missing = format!("{out_dir}/missing");
     let cases: &[(&[&str], &str)] = &[
         (&["train", "--out", out_dir, "--p", "1"], "at least 2"),
         (
@@ -213,6 +264,7 @@ fn bad_arguments_fail_with_a_clear_message_and_no_panic() {
             "empty seed range",
         ),
         (&["--threads", "0"], "threads"),
+        (&["fourier", "--run", &missing], "summary.json"),
     ];
     for (args, needle) in cases {
         let out = grok(args);

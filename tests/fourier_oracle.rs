@@ -148,3 +148,35 @@ fn random_layers_are_not_fourier_concentrated() {
         "random neurons spread over almost all frequencies"
     );
 }
+
+/// The $z^2$ Fourier solution's neurons are $(\cos A+\cos B)^2$: exactly 4/5 of their non-constant
+/// activation energy is in the first-harmonic family of their frequency and 2/5 in $\cos(k(a+b))$; a
+/// random ReLU layer is far from that.
+#[test]
+fn activation_spectra_of_the_fourier_solution_and_of_a_random_layer() {
+    use grokking::measure::activation::ActivationSpectrum;
+    for (p, keys) in [(11u32, vec![1usize, 3]), (23, vec![2, 7, 11])] {
+        let model = grokking::analytic::fourier_solution(p, &keys).unwrap();
+        let task = grokking::analytic::task(p);
+        let mut planner = Fourier::new();
+        let s = ActivationSpectrum::of(&model, &task, &mut planner).unwrap();
+        for (i, &kappa) in s.frequency.iter().enumerate() {
+            assert_eq!(kappa, keys[i / 6], "neuron {i}");
+            assert!((s.first_harmonic_fraction[i] - 0.8).abs() < 1e-12);
+            assert!((s.sum_mode_fraction[i] - 0.4).abs() < 1e-12);
+        }
+        let embedding = EmbeddingSpectrum::of(&model.params.w1, p as usize, &mut planner);
+        let summary = s.summary(&embedding);
+        assert_eq!(summary.agreement_with_embedding, 1.0);
+        assert_eq!(summary.distinct_frequencies, keys.len());
+    }
+    let cfg = grokking::config::canonical(0);
+    let model = grokking::model::Model::<f64>::init(&cfg.task, cfg.model, 0).unwrap();
+    let s = ActivationSpectrum::of(&model, &cfg.task, &mut Fourier::new()).unwrap();
+    let mut f = s.first_harmonic_fraction.clone();
+    let median = grokking::train::median(&mut f).unwrap();
+    assert!(
+        median < 0.2,
+        "random ReLU layer: median first-harmonic fraction {median}"
+    );
+}

@@ -64,6 +64,7 @@ fn synthetic(t: Truth, noise: f64, outliers: bool, excluded: bool, seed: u64) ->
         t_grok95: t.t_grok,
         steps_run: t.t_end,
         ms_per_step: None,
+        embedding_spectra: Vec::new(),
     }
 }
 

@@ -5,12 +5,17 @@ use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand};
 use grokking::config::{self, CANONICAL_ADAMW, DEFAULT_MUON, DEFAULT_SGD};
 use grokking::loss::LossKind;
+use grokking::measure::ablation;
+use grokking::measure::fourier::Fourier;
+use grokking::measure::phases::Phases;
+use grokking::measure::progress::{analyse, FourierSummary};
 use grokking::model::{Activation, ModelConfig};
 use grokking::optim::{AdamWConfig, MuonConfig, OptimizerConfig, Orthogonalizer, SgdConfig};
-use grokking::report::Summary;
+use grokking::report::weights::{Weights, WEIGHTS_FILE};
+use grokking::report::{self, Summary};
 use grokking::run::{self, Progress};
 use grokking::task::{Operation, Task};
-use grokking::train::{Precision, TrainConfig};
+use grokking::train::{History, Precision, TrainConfig};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -39,6 +44,19 @@ enum Command {
     Train(TrainArgs),
     /// Train a grid of configurations in parallel; one JSON line per finished run on stdout.
     Sweep(SweepArgs),
+    /// Analyse a finished run: Fourier statistics of its final weights, restricted and excluded loss
+    /// for growing sets of key frequencies, its phases; rewrites its progress.svg and fourier.svg.
+    Fourier(FourierArgs),
+}
+
+#[derive(Args)]
+struct FourierArgs {
+    /// Run directory (holding summary.json, weights.json, metrics.csv and, for Z_p tasks, spectrum.csv).
+    #[arg(long)]
+    run: PathBuf,
+    /// Print the analysis as one JSON object on stdout (and nothing else there).
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Args, Default)]
@@ -401,7 +419,109 @@ fn main() -> Result<()> {
         Command::Reproduce(a) => reproduce(a),
         Command::Train(a) => train(a),
         Command::Sweep(a) => sweep_runs(a),
+        Command::Fourier(a) => fourier(a),
     }
+}
+
+/// Restricted and excluded loss of the final weights for one set of key frequencies.
+#[derive(serde::Serialize)]
+struct KeyedAblation {
+    /// The key frequencies: the `n` most common dominant frequencies of the neurons.
+    frequencies: Vec<usize>,
+    restricted_loss: f64,
+    excluded_loss: f64,
+}
+
+/// What `grok fourier` reports.
+#[derive(serde::Serialize)]
+struct FourierReport {
+    run: PathBuf,
+    t_mem: Option<u64>,
+    t_grok: Option<u64>,
+    phases: Phases,
+    fourier: Option<FourierSummary>,
+    ablations: Vec<KeyedAblation>,
+}
+
+fn fourier(a: FourierArgs) -> Result<()> {
+    let dir = &a.run;
+    let summary = Summary::read(&dir.join(report::SUMMARY_FILE))?;
+    let weights = Weights::read(&dir.join(WEIGHTS_FILE))?;
+    let model = weights.model()?;
+    let config = &weights.config;
+    let spectrum_file = dir.join(report::SPECTRUM_FILE);
+    let history = History {
+        records: report::read_metrics(&dir.join(report::METRICS_FILE))?,
+        t_mem: summary.t_mem,
+        t_grok: summary.t_grok,
+        t_grok95: summary.t_grok95,
+        steps_run: summary.steps_run,
+        ms_per_step: summary.ms_per_step,
+        embedding_spectra: if spectrum_file.exists() {
+            report::read_spectra(&spectrum_file)?
+        } else {
+            Vec::new()
+        },
+    };
+    let phases = Phases::detect(&history);
+    let mut planner = Fourier::new();
+    let analysis = analyse(&model, &config.task, &mut planner);
+    let mut ablations = Vec::new();
+    if let Some(f) = &analysis {
+        let n = f.key_frequencies.len();
+        let mut sizes: Vec<usize> = [1, 2, 4, 8, 16].into_iter().filter(|&m| m < n).collect();
+        sizes.push(n);
+        for m in sizes {
+            let keys = f.key_frequencies[..m].to_vec();
+            if let Some(l) = ablation::of_model(&model, config, &keys, &mut planner)? {
+                ablations.push(KeyedAblation {
+                    frequencies: keys,
+                    restricted_loss: l.restricted,
+                    excluded_loss: l.excluded,
+                });
+            }
+        }
+    }
+    run::write_plots(dir, &history, &phases, &run::title(config))?;
+    let out = FourierReport {
+        run: dir.clone(),
+        t_mem: summary.t_mem,
+        t_grok: summary.t_grok,
+        phases,
+        fourier: analysis,
+        ablations,
+    };
+    if a.json {
+        println!("{}", serde_json::to_string(&out)?);
+        return Ok(());
+    }
+    println!("grok fourier: {} ({})", dir.display(), run::title(config));
+    println!("phases: {}", out.phases);
+    match &out.fourier {
+        Some(f) => print_fourier(f),
+        None => println!("no Fourier analysis: the task is not on Z_p"),
+    }
+    if !out.ablations.is_empty() {
+        println!("restricted / excluded loss of the final weights, keeping the n most common key frequencies:");
+        for k in &out.ablations {
+            println!(
+                "  n = {:3}: restricted {:.4}, excluded {:.4}",
+                k.frequencies.len(),
+                k.restricted_loss,
+                k.excluded_loss
+            );
+        }
+    }
+    println!(
+        "wrote {}/{{progress.svg{}}}",
+        dir.display(),
+        if history.embedding_spectra.len() >= 2 {
+            ", fourier.svg"
+        } else {
+            ""
+        }
+    );
+    Ok(())
 }
 
 fn reproduce(a: ReproduceArgs) -> Result<()> {
@@ -470,36 +590,54 @@ fn report(s: &Summary, out: &Path, json: bool) -> Result<()> {
     );
     println!("phases: {}", s.phases);
     if let Some(f) = &s.fourier {
-        let shown: Vec<String> = f
-            .key_frequencies
-            .iter()
-            .zip(&f.neurons_per_key_frequency)
-            .take(10)
-            .map(|(k, n)| format!("{k} ({n})"))
-            .collect();
-        println!(
-            "key frequencies: {} distinct; most common (neurons): {}{}",
-            f.key_frequencies.len(),
-            shown.join(", "),
-            if f.key_frequencies.len() > 10 {
-                ", …"
-            } else {
-                ""
-            }
-        );
-        println!(
-            "Fourier: median per-neuron concentration {:.3}, IPR {:.4}, top-8 energy fraction {:.3}, logit energy on the (k, k, -k) diagonal {}",
-            f.median_concentration,
-            f.ipr,
-            f.top8_energy_fraction,
-            f.diagonal_logit_energy.map_or("n/a".into(), |d| format!("{d:.3}"))
-        );
+        print_fourier(f);
     }
     println!(
-        "wrote {}/{{metrics.csv, summary.json, curves.svg}}",
-        out.display()
+        "wrote {}/{{metrics.csv, summary.json, weights.json, curves.svg, progress.svg{}}}",
+        out.display(),
+        if s.fourier.is_some() {
+            ", spectrum.csv, fourier.svg"
+        } else {
+            ""
+        }
     );
     Ok(())
+}
+
+fn print_fourier(f: &FourierSummary) {
+    let shown: Vec<String> = f
+        .key_frequencies
+        .iter()
+        .zip(&f.neurons_per_key_frequency)
+        .take(10)
+        .map(|(k, n)| format!("{k} ({n})"))
+        .collect();
+    println!(
+        "key frequencies: {} distinct; most common (neurons): {}{}",
+        f.key_frequencies.len(),
+        shown.join(", "),
+        if f.key_frequencies.len() > 10 {
+            ", …"
+        } else {
+            ""
+        }
+    );
+    println!(
+        "Fourier: median per-neuron concentration {:.3}, IPR {:.4}, top-8 energy fraction {:.3}, logit energy on the (k, k, -k) diagonal {}",
+        f.median_concentration,
+        f.ipr,
+        f.top8_energy_fraction,
+        f.diagonal_logit_energy.map_or("n/a".into(), |d| format!("{d:.3}"))
+    );
+    if let Some(a) = &f.activation {
+        println!(
+            "activations (2-D DFT over (a, b)): median first-harmonic fraction {:.3}, median a+b-mode fraction {:.3}, {} distinct frequencies, {:.0}% agree with the embedding",
+            a.median_first_harmonic_fraction,
+            a.median_sum_mode_fraction,
+            a.distinct_frequencies,
+            100.0 * a.agreement_with_embedding
+        );
+    }
 }
 
 fn sweep_runs(a: SweepArgs) -> Result<()> {

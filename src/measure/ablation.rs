@@ -24,9 +24,12 @@
 //! [`progress`](super::progress)), so there is no smaller key set; then $P_Kg_c=g_c-\bar g_c$.
 
 use super::fourier::Fourier;
+use crate::error::Result;
 use crate::loss::{self, LossKind};
+use crate::model::{Batch, Model, Workspace};
 use crate::real::Real;
 use crate::task::{Examples, Inputs, Operation, Task};
+use crate::train::TrainConfig;
 use nalgebra::DMatrix;
 use serde::{Deserialize, Serialize};
 
@@ -146,4 +149,28 @@ fn pairs(examples: &Examples, p: u32) -> (&[u32], &[u32]) {
         Inputs::Pairs { a, b, p: q } if *q == p => (a, b),
         _ => panic!("examples must be pairs mod {p}"),
     }
+}
+
+/// [`ablation_losses`] of `model` on the split of `config` (its task, training fraction and seed).
+pub fn of_model<T: Real>(
+    model: &Model<T>,
+    config: &TrainConfig,
+    keys: &[usize],
+    fourier: &mut Fourier,
+) -> Result<Option<AblationLosses>> {
+    let split = config.task.split(config.train_frac, config.seed)?;
+    let logits = |examples: &Examples| {
+        let mut ws = Workspace::default();
+        model.forward(&Batch::new(examples), &mut ws);
+        ws.logits
+    };
+    let (train, test) = (logits(&split.train), logits(&split.test));
+    Ok(ablation_losses(
+        &config.task,
+        keys,
+        config.loss,
+        (&split.train, &train),
+        (&split.test, &test),
+        fourier,
+    ))
 }

@@ -1,8 +1,10 @@
-//! Instruments that look inside a network: Fourier spectra ([`fourier`]) and the progress measures
-//! built on them ([`progress`]), the Fourier ablations of the logits ([`ablation`]), and the phases of
-//! a run detected from them ([`phases`]).
+//! Instruments that look inside a network: Fourier spectra ([`fourier`]), the progress measures of the
+//! embedding built on them ([`progress`]), the 2-D spectra of neuron activations ([`activation`]), the
+//! Fourier ablations of the logits ([`ablation`]), and the phases of a run detected from them
+//! ([`phases`]).
 
 pub mod ablation;
+pub mod activation;
 pub mod fourier;
 pub mod phases;
 pub mod progress;

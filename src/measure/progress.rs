@@ -16,6 +16,7 @@
 //!   $\mathrm{IPR}=\sum_{k\ge1}S_k^2/(\sum_{k\ge1}S_k)^2\in[1/\lfloor p/2\rfloor,1]$, and the fraction of the
 //!   non-constant energy in the 8 largest $S_k$.
 
+use super::activation::{ActivationSpectrum, ActivationSummary};
 use super::fourier::{Fourier, C64};
 use crate::model::{Batch, Model, Workspace};
 use crate::real::Real;
@@ -123,8 +124,13 @@ impl EmbeddingSpectrum {
         }
     }
 
-    /// The summary recorded in `summary.json`, with the network's [`diagonal_logit_energy`].
-    pub fn summary(&self, diagonal_logit_energy: Option<f64>) -> FourierSummary {
+    /// The summary recorded in `summary.json`, with the network's [`diagonal_logit_energy`] and
+    /// activation spectra.
+    pub fn summary(
+        &self,
+        diagonal_logit_energy: Option<f64>,
+        activation: Option<ActivationSummary>,
+    ) -> FourierSummary {
         let keys = self.key_frequencies();
         FourierSummary {
             key_frequencies: keys.iter().map(|k| k.0).collect(),
@@ -133,8 +139,25 @@ impl EmbeddingSpectrum {
             ipr: self.ipr(),
             top8_energy_fraction: self.top_energy_fraction(TOP_FREQUENCIES),
             diagonal_logit_energy,
+            activation,
         }
     }
+}
+
+/// Every Fourier statistic of a network on a $\mathbb{Z}_p$ task (`None` for sparse parity): the
+/// embedding spectrum, the diagonal logit energy and the activation spectra.
+pub fn analyse<T: Real>(
+    model: &Model<T>,
+    task: &Task,
+    fourier: &mut Fourier,
+) -> Option<FourierSummary> {
+    let Task::Modular { p, .. } = *task else {
+        return None;
+    };
+    let spectrum = EmbeddingSpectrum::of(&model.params.w1, p as usize, fourier);
+    let diagonal = diagonal_logit_energy(model, task, fourier);
+    let activation = ActivationSpectrum::of(model, task, fourier).map(|a| a.summary(&spectrum));
+    Some(spectrum.summary(diagonal, activation))
 }
 
 /// Fourier statistics of a trained first layer (see the module docs).
@@ -152,6 +175,8 @@ pub struct FourierSummary {
     pub top8_energy_fraction: f64,
     /// Share of the logits' energy on the $(k,k,-k)$ diagonal ([`diagonal_logit_energy`]).
     pub diagonal_logit_energy: Option<f64>,
+    /// The neurons' 2-D activation spectra ([`super::activation`]; `None` for ÷).
+    pub activation: Option<ActivationSummary>,
 }
 
 /// Fraction of the logits' energy on the diagonal of their 3-D Fourier spectrum, for a network on a

@@ -1,8 +1,10 @@
-//! Outputs of a run: `metrics.csv` (one row per evaluation, flushed as it is written), `summary.json`
-//! and `curves.svg`, the latter two written to a temporary file and renamed, so that a reader never sees
-//! half a file.
+//! Outputs of a run: `metrics.csv` (one row per evaluation, flushed as it is written), `summary.json`,
+//! `weights.json` ([`weights`]), `spectrum.csv` (the embedding's layer spectrum at each evaluation,
+//! $\mathbb{Z}_p$ tasks) and the plots `curves.svg`, `progress.svg`, `fourier.svg` ([`plot`]); all but
+//! `metrics.csv` are written to a temporary file and renamed, so that a reader never sees half a file.
 
 pub mod plot;
+pub mod weights;
 
 use crate::error::{Error, Result};
 use crate::measure::phases::Phases;
@@ -19,6 +21,12 @@ pub const METRICS_FILE: &str = "metrics.csv";
 pub const SUMMARY_FILE: &str = "summary.json";
 /// See [`METRICS_FILE`].
 pub const CURVES_FILE: &str = "curves.svg";
+/// See [`METRICS_FILE`].
+pub const PROGRESS_FILE: &str = "progress.svg";
+/// See [`METRICS_FILE`].
+pub const FOURIER_FILE: &str = "fourier.svg";
+/// See [`METRICS_FILE`].
+pub const SPECTRUM_FILE: &str = "spectrum.csv";
 
 /// The record of one finished run (`summary.json`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -174,4 +182,39 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 pub fn write_summary(path: &Path, summary: &Summary) -> Result<()> {
     let json = serde_json::to_string_pretty(summary).map_err(|e| Error::output(SUMMARY_FILE, e))?;
     write_atomic(path, json.as_bytes())
+}
+
+/// Writes the layer spectra $S_k$ of [`History::embedding_spectra`] as CSV (`step,k0,k1,…`), atomically.
+pub fn write_spectra(path: &Path, spectra: &[(u64, Vec<f64>)]) -> Result<()> {
+    let bins = spectra.first().map_or(0, |s| s.1.len());
+    let mut text = String::from("step");
+    (0..bins).for_each(|k| text.push_str(&format!(",k{k}")));
+    for (step, s) in spectra {
+        text.push_str(&format!("\n{step}"));
+        s.iter().for_each(|e| text.push_str(&format!(",{e}")));
+    }
+    text.push('\n');
+    write_atomic(path, text.as_bytes())
+}
+
+/// Reads a file written by [`write_spectra`].
+pub fn read_spectra(path: &Path) -> Result<Vec<(u64, Vec<f64>)>> {
+    let bad = |e: &dyn std::fmt::Display| Error::output(path.display().to_string(), e.to_string());
+    let mut reader = csv::Reader::from_path(path).map_err(|e| bad(&e))?;
+    reader
+        .records()
+        .map(|row| {
+            let row = row.map_err(|e| bad(&e))?;
+            let mut fields = row.iter();
+            let step = fields
+                .next()
+                .unwrap_or_default()
+                .parse()
+                .map_err(|e| bad(&e))?;
+            let s = fields
+                .map(|x| x.parse::<f64>().map_err(|e| bad(&e)))
+                .collect::<Result<Vec<f64>>>()?;
+            Ok((step, s))
+        })
+        .collect()
 }

@@ -1,18 +1,24 @@
-//! `curves.svg`: the classic grokking plot. Top: training and test accuracy against the step (log axis);
-//! bottom: training and test loss (log-log). Vertical lines mark $t_{mem}$ and $t_{grok}$. Step 0 is
-//! drawn at step 1 (a log axis has no 0).
+//! The plots of a run. `curves.svg` (here): the classic grokking plot. Top: training and test accuracy
+//! against the step (log axis); bottom: training and test loss (log-log). Vertical lines mark $t_{mem}$
+//! and $t_{grok}$. Step 0 is drawn at step 1 (a log axis has no 0). `progress.svg` ([`progress`]) and
+//! `fourier.svg` ([`fourier`]) plot the progress measures on a linear step axis with the phases.
+
+pub mod fourier;
+pub mod progress;
 
 use crate::error::{Error, Result};
+use crate::measure::phases::Phases;
 use crate::train::{EvalRecord, History};
+use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use std::path::Path;
 
 const SIZE: (u32, u32) = (960, 720);
-const TRAIN: RGBColor = RGBColor(31, 119, 180);
-const TEST: RGBColor = RGBColor(214, 39, 40);
+pub(crate) const TRAIN: RGBColor = RGBColor(31, 119, 180);
+pub(crate) const TEST: RGBColor = RGBColor(214, 39, 40);
 const MARK_MEM: RGBColor = RGBColor(120, 120, 120);
-const MARK_GROK: RGBColor = RGBColor(44, 160, 44);
+pub(crate) const MARK_GROK: RGBColor = RGBColor(44, 160, 44);
 
 /// Renders the curves of `history` to an SVG string, with `title` on top.
 pub fn curves_svg(history: &History, title: &str) -> Result<String> {
@@ -20,13 +26,7 @@ pub fn curves_svg(history: &History, title: &str) -> Result<String> {
     if records.is_empty() {
         return Err(Error::output("curves.svg", "no evaluations to plot"));
     }
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
-        draw(&root, history, title).map_err(|e| Error::output("curves.svg", e))?;
-        root.present().map_err(|e| Error::output("curves.svg", e))?;
-    }
-    Ok(svg)
+    render("curves.svg", SIZE, |root| draw(root, history, title))
 }
 
 /// Writes [`curves_svg`] to `path` atomically.
@@ -34,7 +34,7 @@ pub fn write_curves(path: &Path, history: &History, title: &str) -> Result<()> {
     super::write_atomic(path, curves_svg(history, title)?.as_bytes())
 }
 
-type DrawResult = std::result::Result<(), Box<dyn std::error::Error>>;
+pub(crate) type DrawResult = std::result::Result<(), Box<dyn std::error::Error>>;
 
 fn x_of(r: &EvalRecord) -> f64 {
     (r.step as f64).max(1.0)
@@ -124,7 +124,7 @@ fn draw(root: &DrawingArea<SVGBackend<'_>, Shift>, h: &History, title: &str) -> 
     Ok(())
 }
 
-fn draw_line<'a, X, Y>(
+pub(crate) fn draw_line<'a, X, Y>(
     chart: &mut ChartContext<'a, SVGBackend<'a>, Cartesian2d<X, Y>>,
     points: Vec<(f64, f64)>,
     color: RGBColor,
@@ -138,5 +138,60 @@ where
         .draw_series(LineSeries::new(points, color.stroke_width(2)))?
         .label(label)
         .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2)));
+    Ok(())
+}
+
+/// Renders `draw` into an SVG string of `size`; errors name `file`.
+pub(crate) fn render(
+    file: &str,
+    size: (u32, u32),
+    draw: impl FnOnce(&DrawingArea<SVGBackend<'_>, Shift>) -> DrawResult,
+) -> Result<String> {
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
+        draw(&root).map_err(|e| Error::output(file, e))?;
+        root.present().map_err(|e| Error::output(file, e))?;
+    }
+    Ok(svg)
+}
+
+/// Background colours of phases I–IV.
+const PHASE_COLORS: [RGBColor; 4] = [
+    RGBColor(230, 230, 230),
+    RGBColor(255, 243, 205),
+    RGBColor(214, 234, 248),
+    RGBColor(213, 245, 227),
+];
+
+/// Shades the phases that occurred over the full height `[y0, y1]` of `chart`, labelled I–IV at the top.
+pub(crate) fn draw_phase_bands<'a, Y>(
+    chart: &mut ChartContext<'a, SVGBackend<'a>, Cartesian2d<RangedCoordf64, Y>>,
+    phases: &Phases,
+    (y0, y1): (f64, f64),
+) -> DrawResult
+where
+    Y: Ranged<ValueType = f64>,
+{
+    let spans = [
+        ("I", phases.memorization),
+        ("II", phases.plateau),
+        ("III", phases.circuit_formation),
+        ("IV", phases.generalization),
+    ];
+    for (i, (name, span)) in spans.iter().enumerate() {
+        if let Some([a, b]) = *span {
+            let (a, b) = (a as f64, b as f64);
+            chart.draw_series(std::iter::once(Rectangle::new(
+                [(a, y0), (b, y1)],
+                PHASE_COLORS[i].filled(),
+            )))?;
+            chart.draw_series(std::iter::once(Text::new(
+                name.to_string(),
+                (a, y1),
+                ("sans-serif", 14).into_font().color(&BLACK),
+            )))?;
+        }
+    }
     Ok(())
 }
