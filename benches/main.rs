@@ -1,15 +1,19 @@
 //! Criterion benchmarks. `train_step`: one canonical training step (f32, full batch: forward, loss,
 //! backward, AdamW) next to the same step's three matrix products alone, so that the overhead of
-//! everything else is the ratio of the two. `newton_schulz`: Muon's orthogonalisation of the canonical
-//! gradient shapes. `fourier`: the Fourier progress measures of a canonical first layer.
+//! everything else is the ratio of the two, and one evaluation (every `eval_every` = 10 steps in the
+//! canonical run). `newton_schulz`: Muon's orthogonalisation of the canonical
+//! gradient shapes. `fourier`: the progress measures of one evaluation of a canonical network, and the
+//! end-of-run Fourier analysis.
 //!
 //! Run: `cargo bench --bench main -- train_step` (set `RAYON_NUM_THREADS` to fix the threads).
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use grokking::config;
+use grokking::evaluation::Evaluator;
 use grokking::loss;
+use grokking::measure::ablation;
 use grokking::measure::fourier::Fourier;
-use grokking::measure::progress::EmbeddingSpectrum;
+use grokking::measure::progress::{analyse, EmbeddingSpectrum};
 use grokking::model::{Batch, Model, Workspace};
 use grokking::optim::{muon, Optimizer};
 use grokking::real::{gemm, Op};
@@ -33,6 +37,13 @@ fn train_step(c: &mut Criterion) {
     model.backward(&batch, &mut ws, &mut grads);
     let mut group = c.benchmark_group("train_step");
     group.sample_size(30);
+    // One evaluation (test forward, norms, Fourier measures, restricted/excluded loss), reusing the
+    // training logits of the step as the loop does; it runs once every `eval_every` steps.
+    let mut evaluator = Evaluator::new(&cfg, &split);
+    let train_stats = forward_loss(&model, &batch, &mut ws, cfg.loss, false);
+    group.bench_function("evaluation", |b| {
+        b.iter(|| black_box(evaluator.evaluate(0, &model, Some((train_stats, &ws.logits)))))
+    });
     group.bench_function("full_step", |b| {
         b.iter(|| {
             let stats = forward_loss(&model, &batch, &mut ws, cfg.loss, true);
@@ -86,15 +97,47 @@ fn newton_schulz(c: &mut Criterion) {
 }
 
 fn fourier(c: &mut Criterion) {
-    // The Fourier statistics of a canonical first layer (N = 256, p = 97): 512 FFTs of length 97.
+    // The measures of one evaluation of a canonical network (N = 256, p = 97): the embedding spectrum
+    // (512 FFTs of length 97) and the restricted/excluded loss over all frequencies (from the train and
+    // test logits the evaluation already has); then the end-of-run analysis (3-D logit spectrum and
+    // 256 activation spectra of size 97 × 97).
     let cfg = config::canonical(0);
     let model = Model::<f32>::init(&cfg.task, cfg.model, cfg.seed).expect("canonical model");
+    let split = cfg
+        .task
+        .split(cfg.train_frac, cfg.seed)
+        .expect("canonical split");
+    let logits = |examples| {
+        let mut ws = Workspace::default();
+        model.forward(&Batch::<f32>::new(examples), &mut ws);
+        ws.logits
+    };
+    let (train, test) = (logits(&split.train), logits(&split.test));
+    let keys = ablation::all_frequencies(97);
     let mut planner = Fourier::new();
     c.bench_function("fourier/embedding_spectrum_p97_n256", |b| {
         b.iter(|| {
             black_box(EmbeddingSpectrum::of(&model.params.w1, 97, &mut planner).summary(None, None))
         })
     });
+    c.bench_function("fourier/ablation_losses_p97", |b| {
+        b.iter(|| {
+            black_box(ablation::ablation_losses(
+                &cfg.task,
+                &keys,
+                cfg.loss,
+                (&split.train, &train),
+                (&split.test, &test),
+                &mut planner,
+            ))
+        })
+    });
+    let mut group = c.benchmark_group("fourier");
+    group.sample_size(10);
+    group.bench_function("end_of_run_analysis_p97_n256", |b| {
+        b.iter(|| black_box(analyse(&model, &cfg.task, &mut planner)))
+    });
+    group.finish();
 }
 
 criterion_group!(benches, train_step, newton_schulz, fourier);

@@ -9,11 +9,14 @@
 //! * [`model`] — the two-layer network $f=\kappa W_2\sigma(W_1x)$ with hand-written backward pass.
 //! * [`loss`] — cross-entropy and MSE with their gradients.
 //! * [`optim`] — SGD, AdamW, Muon (Newton–Schulz and exact polar) as pure step functions.
-//! * [`train`] — the training loop, [`train::History`], $t_{mem}$, $t_{grok}$.
+//! * [`train`] — the training loop, [`train::History`], $t_{mem}$, $t_{grok}$; [`evaluation`] — what
+//!   each evaluation measures.
 //! * [`config`] — the canonical run, in one place.
-//! * [`measure`] — Fourier analysis with rustfft and the Fourier progress measures.
+//! * [`measure`] — Fourier analysis with rustfft, the Fourier progress measures, restricted and
+//!   excluded loss, the phases of a run.
 //! * [`analytic`] — the exact Fourier solution of $a+b \bmod p$ for the $z^2$ network.
-//! * [`run`] and [`report`] — a run's files: `metrics.csv`, `summary.json`, `curves.svg`.
+//! * [`run`] and [`report`] — a run's files: `metrics.csv`, `summary.json`, `weights.json`,
+//!   `spectrum.csv` and the plots `curves.svg`, `progress.svg`, `fourier.svg`.
 //! * [`real`] — the `f32`/`f64` scalar trait and the GEMM wrapper; [`rng`] — seeded streams.
 //!
 //! Conventions: matrices are column-major nalgebra `DMatrix`; one column per example in batches;
@@ -22,6 +25,7 @@
 pub mod analytic;
 pub mod config;
 pub mod error;
+pub mod evaluation;
 pub mod loss;
 pub mod measure;
 pub mod model;

@@ -8,18 +8,15 @@
 //! * $t_{mem}$: first step with training accuracy $\ge$ [`THRESHOLD`] (99%).
 //! * $t_{grok}$: first evaluated step with test accuracy $\ge 99\%$; $t_{grok,95}$ the same at 95%.
 //!
-//! Each evaluation also records the weight norms and, on $\mathbb{Z}_p$ tasks, the Fourier progress
-//! measures of $W_1$ (median per-neuron concentration and IPR; about 0.5 ms at $p=97$, $N=256$) and, for
-//! $+$ and $-$, the restricted and excluded loss over all frequencies.
+//! Each evaluation ([`crate::evaluation`]) also records the weight norms and, on $\mathbb{Z}_p$ tasks, the
+//! Fourier progress measures of $W_1$ and, for $+$ and $-$, the restricted and excluded loss.
 //!
-//! A NaN or infinite loss stops the run with [`Error::NonFinite`] naming the step; every record passed to
+//! A NaN or infinite loss stops the run with [`crate::Error::NonFinite`] naming the step; every record passed to
 //! the observer before that stays valid.
 
-use crate::error::{ensure, Error, Result};
+use crate::error::{ensure, Result};
+use crate::evaluation::{finite, Evaluator};
 use crate::loss::{self, LossKind, LossStats};
-use crate::measure::ablation::{self, ablation_losses, AblationLosses, Structure};
-use crate::measure::fourier::Fourier;
-use crate::measure::progress::EmbeddingSpectrum;
 use crate::model::{Batch, Model, ModelConfig, Workspace};
 use crate::optim::{Optimizer, OptimizerConfig};
 use crate::real::Real;
@@ -194,18 +191,15 @@ pub fn train_from<T: Real>(
     })?;
     let split: Split = config.task.split(config.train_frac, config.seed)?;
     let train_batch = Batch::<T>::new(&split.train);
-    let test_batch = Batch::<T>::new(&split.test);
     let n_train = split.train.len();
     let full_batch = config.batch_size.is_none_or(|b| b >= n_train);
     let mut optimizer = Optimizer::new(config.optimizer, &model.params)?;
     let mut grads = model.params.zeros_like();
-    let (mut ws, mut eval_ws) = (Workspace::default(), Workspace::default());
+    let mut ws = Workspace::default();
+    let mut evaluator = Evaluator::new(config, &split);
     let mut batch_rng = rng::child(config.seed, Stream::Batches);
     let mut history = History::default();
     let mut step_ms = Vec::with_capacity(config.steps as usize);
-    let mut fourier = Fourier::new();
-    // Key frequencies of the online restricted/excluded loss (`None`: not defined for the task).
-    let keys = Structure::of(&config.task).map(|s| ablation::all_frequencies(s.p as usize));
 
     for step in 0..=config.steps {
         let last = step == config.steps;
@@ -222,38 +216,8 @@ pub fn train_from<T: Real>(
         let forward_time = started.elapsed();
 
         if step % config.eval_every == 0 || last {
-            let train_stats = match full_stats {
-                Some(s) => s,
-                None => forward_loss(&model, &train_batch, &mut eval_ws, config.loss, false),
-            };
-            let train_logits = keys.is_some().then(|| match full_stats {
-                Some(_) => ws.logits.clone(),
-                None => eval_ws.logits.clone(),
-            });
-            let test_stats = forward_loss(&model, &test_batch, &mut eval_ws, config.loss, false);
-            finite(train_stats.loss, step, "training loss")?;
-            finite(test_stats.loss, step, "test loss")?;
-            let ablation = keys
-                .as_ref()
-                .zip(train_logits)
-                .and_then(|(keys, train_logits)| {
-                    ablation_losses(
-                        &config.task,
-                        keys,
-                        config.loss,
-                        (&split.train, &train_logits),
-                        (&split.test, &eval_ws.logits),
-                        &mut fourier,
-                    )
-                });
-            let (record, spectrum) = record(
-                step,
-                &model,
-                &config.task,
-                &mut fourier,
-                (train_stats, test_stats),
-                ablation,
-            );
+            let train = full_stats.map(|s| (s, &ws.logits));
+            let (record, spectrum) = evaluator.evaluate(step, &model, train)?;
             if let Some(s) = spectrum {
                 history.embedding_spectra.push((step, s.layer_spectrum()));
             }
@@ -308,40 +272,6 @@ pub fn forward_loss<T: Real>(
     loss::evaluate(kind, &ws.logits, &batch.labels, grad)
 }
 
-fn record<T: Real>(
-    step: u64,
-    model: &Model<T>,
-    task: &Task,
-    fourier: &mut Fourier,
-    (train, test): (LossStats, LossStats),
-    ablation: Option<AblationLosses>,
-) -> (EvalRecord, Option<EmbeddingSpectrum>) {
-    let (w1_norm, w2_norm, weight_norm) = model.params.norms();
-    let spectrum = match *task {
-        Task::Modular { p, .. } => {
-            Some(EmbeddingSpectrum::of(&model.params.w1, p as usize, fourier))
-        }
-        Task::SparseParity { .. } => None,
-    };
-    let record = EvalRecord {
-        fourier_concentration: spectrum
-            .as_ref()
-            .map(EmbeddingSpectrum::median_concentration),
-        fourier_ipr: spectrum.as_ref().map(EmbeddingSpectrum::ipr),
-        restricted_loss: ablation.map(|a| a.restricted),
-        excluded_loss: ablation.map(|a| a.excluded),
-        step,
-        train_loss: train.loss,
-        train_acc: train.accuracy,
-        test_loss: test.loss,
-        test_acc: test.accuracy,
-        w1_norm,
-        w2_norm,
-        weight_norm,
-    };
-    (record, spectrum)
-}
-
 fn update_times(h: &mut History, r: &EvalRecord) {
     let first = |t: &mut Option<u64>, reached: bool| {
         if t.is_none() && reached {
@@ -351,14 +281,6 @@ fn update_times(h: &mut History, r: &EvalRecord) {
     first(&mut h.t_mem, r.train_acc >= THRESHOLD);
     first(&mut h.t_grok, r.test_acc >= THRESHOLD);
     first(&mut h.t_grok95, r.test_acc >= THRESHOLD_95);
-}
-
-fn finite(x: f64, step: u64, quantity: &'static str) -> Result<()> {
-    if x.is_finite() {
-        Ok(())
-    } else {
-        Err(Error::NonFinite { step, quantity })
-    }
 }
 
 /// Median of `xs` (`None` for an empty slice); sorts `xs`.

@@ -31,6 +31,7 @@ use crate::real::Real;
 use crate::task::{Examples, Inputs, Operation, Task};
 use crate::train::TrainConfig;
 use nalgebra::DMatrix;
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// Restricted and excluded loss of one network.
@@ -93,50 +94,68 @@ pub fn ablation_losses<T: Real>(
     let structure = Structure::of(task)?;
     let p32 = structure.p;
     let p = p32 as usize;
-    // means[c·p + s] = g_c(s)
-    let mut means = vec![0.0; p * p];
-    let mut count = vec![0usize; p];
-    for (examples, logits) in [train, test] {
+    // sums[s·p + c] = p·g_c(s): row s adds the logit columns of the p pairs with that s, in a fixed order
+    // (train then test, by column), in parallel over s.
+    let mut members: Vec<Vec<(usize, usize)>> = vec![Vec::with_capacity(p); p];
+    for (set, (examples, logits)) in [train, test].into_iter().enumerate() {
         let (a, b) = pairs(examples, p32);
         assert_eq!(logits.shape(), (p, a.len()), "logits must be p × n");
-        for (j, column) in logits.column_iter().enumerate() {
-            let s = structure.index(a[j], b[j]);
-            count[s] += 1;
-            for (c, f) in column.iter().enumerate() {
-                means[c * p + s] += f.to_f64();
-            }
+        for j in 0..a.len() {
+            members[structure.index(a[j], b[j])].push((set, j));
         }
     }
     assert!(
-        count.iter().all(|&n| n == p),
+        members.iter().all(|m| m.len() == p),
         "train and test must hold every pair once"
     );
-    means.iter_mut().for_each(|g| *g /= p as f64);
+    let sources = [train.1, test.1];
+    let mut sums = vec![0.0; p * p];
+    sums.par_chunks_mut(p)
+        .zip(members.par_iter())
+        .for_each(|(row, members)| {
+            for &(set, j) in members {
+                for (acc, f) in row.iter_mut().zip(sources[set].column(j).iter()) {
+                    *acc += f.to_f64();
+                }
+            }
+        });
 
     let key = |k: usize| keys.contains(&k);
-    // restricted[s·p + c] = (P_{K∪0} g_c)(s); removed[c·p + s] = (P_K g_c)(s)
+    // restricted[(c, s)] = (P_{K∪0} g_c)(s); removed[s·p + c] = (P_K g_c)(s)
     let mut restricted = DMatrix::<f64>::zeros(p, p);
     let mut removed = vec![0.0; p * p];
+    let mut g = vec![0.0; p];
     for c in 0..p {
-        let g = &means[c * p..(c + 1) * p];
+        for (s, v) in g.iter_mut().enumerate() {
+            *v = sums[s * p + c] / p as f64;
+        }
         for (s, v) in fourier
-            .band_pass(g, |k| k == 0 || key(k))
+            .band_pass(&g, |k| k == 0 || key(k))
             .into_iter()
             .enumerate()
         {
             restricted[(c, s)] = v;
         }
-        removed[c * p..(c + 1) * p].copy_from_slice(&fourier.band_pass(g, key));
+        for (s, v) in fourier.band_pass(&g, key).into_iter().enumerate() {
+            removed[s * p + c] = v;
+        }
     }
     let labels: Vec<u32> = (0..p32).collect();
     let restricted_loss = loss::evaluate(kind, &restricted, &labels, None).loss;
 
     let (examples, logits) = train;
     let (a, b) = pairs(examples, p32);
-    let excluded = DMatrix::<T>::from_fn(p, a.len(), |c, j| {
-        let s = structure.index(a[j], b[j]);
-        T::of(logits[(c, j)].to_f64() - removed[c * p + s])
-    });
+    let mut excluded = logits.clone();
+    excluded
+        .as_mut_slice()
+        .par_chunks_mut(p)
+        .enumerate()
+        .for_each(|(j, column)| {
+            let s = structure.index(a[j], b[j]);
+            for (f, r) in column.iter_mut().zip(&removed[s * p..(s + 1) * p]) {
+                *f = T::of(f.to_f64() - r);
+            }
+        });
     let excluded_loss = loss::evaluate(kind, &excluded, &examples.labels, None).loss;
     Some(AblationLosses {
         restricted: restricted_loss,
