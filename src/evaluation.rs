@@ -96,6 +96,7 @@ impl<T: Real> Evaluator<T> {
                 .map(EmbeddingSpectrum::median_concentration),
             fourier_ipr: spectrum.as_ref().map(EmbeddingSpectrum::ipr),
             restricted_loss: ablation.map(|a| a.restricted),
+            restricted_test_loss: ablation.and_then(|a| a.restricted_held_out),
             excluded_loss: ablation.map(|a| a.excluded),
         };
         Ok((record, spectrum))

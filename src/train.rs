@@ -111,6 +111,8 @@ pub struct EvalRecord {
     pub fourier_ipr: Option<f64>,
     /// Restricted loss over all frequencies ($+$ and $-$; see [`measure::ablation`](crate::measure::ablation)).
     pub restricted_loss: Option<f64>,
+    /// Held-out restricted loss over all frequencies ($+$ and $-$).
+    pub restricted_test_loss: Option<f64>,
     /// Excluded loss over all frequencies ($+$ and $-$).
     pub excluded_loss: Option<f64>,
 }

@@ -59,6 +59,60 @@ fn oracle_projection(grid: &[f64], p: usize, sub: bool, keep: &[usize]) -> Vec<f
     out
 }
 
+/// The held-out restricted loss from its definition: for each $s$ the mean of the logit vectors of the test
+/// pairs with that $s$, projected on the real Fourier basis (frequencies in `keep`) along $s$, assigned to
+/// every test pair and scored there; `None` if some $s$ has no test pair.
+fn held_out_oracle(
+    grid: &[f64],
+    p: usize,
+    sub: bool,
+    keep: &[usize],
+    test: &Examples,
+    kind: LossKind,
+) -> Option<f64> {
+    let (a, b) = pairs(test);
+    let s_of = |j: usize| {
+        let (a, b) = (a[j] as usize, b[j] as usize);
+        if sub {
+            (a + p - b) % p
+        } else {
+            (a + b) % p
+        }
+    };
+    let mut mean = DMatrix::<f64>::zeros(p, p); // (s, c)
+    let mut count = vec![0usize; p];
+    for j in 0..a.len() {
+        count[s_of(j)] += 1;
+        for c in 0..p {
+            mean[(s_of(j), c)] += grid[(a[j] as usize * p + b[j] as usize) * p + c];
+        }
+    }
+    if count.contains(&0) {
+        return None;
+    }
+    for s in 0..p {
+        for c in 0..p {
+            mean[(s, c)] /= count[s] as f64;
+        }
+    }
+    let basis = real_basis(p);
+    let mut projector = DMatrix::<f64>::zeros(p, p);
+    for j in 0..p {
+        if keep.contains(&basis_frequency(j, p)) {
+            projector += basis.column(j) * basis.column(j).transpose();
+        }
+    }
+    let projected = projector * mean;
+    let mut held_out = vec![0.0; p * p * p];
+    for j in 0..a.len() {
+        let at = (a[j] as usize * p + b[j] as usize) * p;
+        for c in 0..p {
+            held_out[at + c] = projected[(s_of(j), c)];
+        }
+    }
+    Some(direct_loss(&held_out, p, test, kind))
+}
+
 /// Mean loss of the grid logits over `examples`, written out from the definitions.
 fn direct_loss(grid: &[f64], p: usize, examples: &Examples, kind: LossKind) -> f64 {
     let (a, b) = pairs(examples);
@@ -116,6 +170,11 @@ proptest! {
         let want_restricted = direct_loss(&restricted, pu, &all, kind);
         let want_excluded = direct_loss(&excluded, pu, &split.train, kind);
         prop_assert!((got.restricted - want_restricted).abs() < 1e-9, "{} vs {}", got.restricted, want_restricted);
+        let want_held_out = held_out_oracle(&grid, pu, sub, &with_constant, &split.test, kind);
+        match (got.restricted_held_out, want_held_out) {
+            (Some(g), Some(w)) => prop_assert!((g - w).abs() < 1e-9, "held out {} vs {}", g, w),
+            (g, w) => prop_assert_eq!(g.is_some(), w.is_some()),
+        }
         prop_assert!((got.excluded - want_excluded).abs() < 1e-9, "{} vs {}", got.excluded, want_excluded);
     }
 

@@ -53,6 +53,7 @@ fn synthetic(t: Truth, noise: f64, outliers: bool, excluded: bool, seed: u64) ->
                 fourier_concentration: None,
                 fourier_ipr: None,
                 restricted_loss: None,
+                restricted_test_loss: None,
                 excluded_loss: excluded.then(|| if spike { 0.01 } else { jitter(exc) }),
             }
         })

@@ -429,6 +429,7 @@ struct KeyedAblation {
     /// The key frequencies: the `n` most common dominant frequencies of the neurons.
     frequencies: Vec<usize>,
     restricted_loss: f64,
+    restricted_test_loss: Option<f64>,
     excluded_loss: f64,
 }
 
@@ -477,6 +478,7 @@ fn fourier(a: FourierArgs) -> Result<()> {
                 ablations.push(KeyedAblation {
                     frequencies: keys,
                     restricted_loss: l.restricted,
+                    restricted_test_loss: l.restricted_held_out,
                     excluded_loss: l.excluded,
                 });
             }
@@ -502,12 +504,14 @@ fn fourier(a: FourierArgs) -> Result<()> {
         None => println!("no Fourier analysis: the task is not on Z_p"),
     }
     if !out.ablations.is_empty() {
-        println!("restricted / excluded loss of the final weights, keeping the n most common key frequencies:");
+        println!("restricted (all pairs; held out) and excluded loss of the final weights, keeping the n most common key frequencies:");
         for k in &out.ablations {
             println!(
-                "  n = {:3}: restricted {:.4}, excluded {:.4}",
+                "  n = {:3}: restricted {:.4}; held out {}; excluded {:.4}",
                 k.frequencies.len(),
                 k.restricted_loss,
+                k.restricted_test_loss
+                    .map_or("n/a".into(), |l| format!("{l:.4}")),
                 k.excluded_loss
             );
         }

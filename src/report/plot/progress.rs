@@ -1,5 +1,5 @@
 //! `progress.svg`: the progress measures against the step (linear axis), over the shaded phases I–IV.
-//! Top: training, test, restricted and excluded loss (log axis); bottom: the weight norm $\|\theta\|_2$ and
+//! Top: training, test, restricted (both variants) and excluded loss (log axis); bottom: the weight norm $\|\theta\|_2$ and
 //! the median per-neuron Fourier concentration (right axis). A dashed line marks $t_{grok}$.
 
 use super::{draw_line, draw_phase_bands, render, DrawResult, MARK_GROK, TEST, TRAIN};
@@ -12,6 +12,7 @@ use std::path::Path;
 
 const SIZE: (u32, u32) = (960, 760);
 const RESTRICTED: RGBColor = RGBColor(148, 103, 189);
+const RESTRICTED_TEST: RGBColor = RGBColor(227, 119, 194);
 const EXCLUDED: RGBColor = RGBColor(255, 127, 14);
 const CONCENTRATION: RGBColor = RGBColor(23, 190, 207);
 
@@ -51,12 +52,17 @@ fn draw(
             })
             .collect()
     };
-    let losses: [(&str, RGBColor, Measure); 4] = [
+    let losses: [(&str, RGBColor, Measure); 5] = [
         ("train loss", TRAIN, |r| Some(r.train_loss)),
         ("test loss", TEST, |r| Some(r.test_loss)),
         ("restricted loss (all pairs)", RESTRICTED, |r| {
             r.restricted_loss
         }),
+        (
+            "restricted loss, held out (test pairs)",
+            RESTRICTED_TEST,
+            |r| r.restricted_test_loss,
+        ),
         ("excluded loss (train pairs)", EXCLUDED, |r| r.excluded_loss),
     ];
     let values: Vec<f64> = losses
