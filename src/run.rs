@@ -85,13 +85,18 @@ pub fn run(config: &TrainConfig, dir: &Path, progress: Progress) -> Result<Summa
     )?;
     report::write_summary(&dir.join(report::SUMMARY_FILE), &summary)?;
     weights.write(&dir.join(WEIGHTS_FILE))?;
-    write_plots(dir, &history, &summary.phases, &title(config))?;
+    write_plots_and_spectra(dir, &history, &summary.phases, &title(config))?;
     Ok(summary)
 }
 
 /// Writes `curves.svg`, `progress.svg` and, when `history` holds embedding spectra, `spectrum.csv` and
 /// `fourier.svg` into `dir`.
-pub fn write_plots(dir: &Path, history: &History, phases: &Phases, title: &str) -> Result<()> {
+pub fn write_plots_and_spectra(
+    dir: &Path,
+    history: &History,
+    phases: &Phases,
+    title: &str,
+) -> Result<()> {
     plot::write_curves(&dir.join(report::CURVES_FILE), history, title)?;
     progress::write_progress(&dir.join(report::PROGRESS_FILE), history, phases, title)?;
     if history.embedding_spectra.len() >= 2 {

@@ -484,7 +484,7 @@ fn fourier(a: FourierArgs) -> Result<()> {
             }
         }
     }
-    run::write_plots(dir, &history, &phases, &run::title(config))?;
+    run::write_plots_and_spectra(dir, &history, &phases, &run::title(config))?;
     let out = FourierReport {
         run: dir.clone(),
         t_mem: summary.t_mem,
