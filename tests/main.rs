@@ -10,5 +10,6 @@ mod notes_consistency;
 mod numerics;
 mod optim;
 mod phases;
+mod t1_kernel_regime;
 mod tasks;
 mod training;

@@ -76,3 +76,46 @@ fn front_matter_names_existing_files() {
         }
     }
 }
+
+/// Every theorem in the ledger has its module and a note whose front matter carries its id and module
+/// and names the statuses its checks use.
+#[test]
+fn every_registered_theorem_has_a_note_and_a_module() {
+    for t in grokking::theorems::REGISTRY {
+        assert!(
+            root().join(t.module).exists(),
+            "{}: no module {}",
+            t.id,
+            t.module
+        );
+        let note = std::fs::read_to_string(root().join(t.note))
+            .unwrap_or_else(|e| panic!("{}: note {}: {e}", t.id, t.note));
+        let front = note
+            .strip_prefix("---\n")
+            .and_then(|n| n.split("\n---").next())
+            .unwrap_or_else(|| panic!("{}: the note has no front matter", t.id));
+        assert!(
+            front.contains(&format!("id: {}", t.id)),
+            "{}: front matter id",
+            t.id
+        );
+        assert!(
+            front.contains(&format!("module: {}", t.module)),
+            "{}: front matter module",
+            t.id
+        );
+        for heading in [
+            "## Statement",
+            "## Assumptions",
+            "## Proof",
+            "## Numerical check",
+            "## References",
+        ] {
+            assert!(
+                note.contains(heading),
+                "{}: the note lacks {heading:?}",
+                t.id
+            );
+        }
+    }
+}

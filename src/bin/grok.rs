@@ -15,6 +15,7 @@ use grokking::report::weights::{Weights, WEIGHTS_FILE};
 use grokking::report::{self, Summary};
 use grokking::run::{self, Progress};
 use grokking::task::{Operation, Task};
+use grokking::theorems;
 use grokking::train::{History, Precision, TrainConfig};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
@@ -44,9 +45,24 @@ enum Command {
     Train(TrainArgs),
     /// Train a grid of configurations in parallel; one JSON line per finished run on stdout.
     Sweep(SweepArgs),
+    /// The claims ledger: run the checks of the registered theorems (all, or the given ids) and print one
+    /// row per checked claim; exits non-zero if any claim fails its own check.
+    Check(CheckArgs),
     /// Analyse a finished run: Fourier statistics of its final weights, restricted and excluded loss
     /// for growing sets of key frequencies, its phases; rewrites its progress.svg and fourier.svg.
     Fourier(FourierArgs),
+}
+
+#[derive(Args)]
+struct CheckArgs {
+    /// Theorem ids (e.g. T1-kernel); all registered theorems when omitted.
+    ids: Vec<String>,
+    /// Small budgets (about a minute per theorem on 2 cores).
+    #[arg(long)]
+    quick: bool,
+    /// Print the ledger as one JSON object on stdout (and nothing else there).
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Args)]
@@ -420,7 +436,50 @@ fn main() -> Result<()> {
         Command::Train(a) => train(a),
         Command::Sweep(a) => sweep_runs(a),
         Command::Fourier(a) => fourier(a),
+        Command::Check(a) => check(a),
     }
+}
+
+fn check(a: CheckArgs) -> Result<()> {
+    let budget = if a.quick {
+        theorems::Budget::Quick
+    } else {
+        theorems::Budget::Full
+    };
+    let rows = theorems::run(&a.ids, budget)?;
+    if a.json {
+        println!("{}", serde_json::json!({ "ledger": rows }));
+    } else {
+        for row in &rows {
+            println!(
+                "{} — {} [{}] ({})",
+                row.id,
+                row.name,
+                if row.pass { "PASS" } else { "FAIL" },
+                row.note
+            );
+            for c in &row.checks {
+                println!(
+                    "  [{}] {} — {}",
+                    if c.pass { "pass" } else { "FAIL" },
+                    c.status,
+                    c.claim
+                );
+                println!("      predicted: {}", c.prediction);
+                println!("      measured:  {}", c.measured);
+                println!("      tolerance: {}", c.tolerance);
+            }
+        }
+    }
+    let failed: Vec<&str> = rows
+        .iter()
+        .filter(|r| !r.pass)
+        .map(|r| r.id.as_str())
+        .collect();
+    if !failed.is_empty() {
+        bail!("claims failing their own check: {}", failed.join(", "));
+    }
+    Ok(())
 }
 
 /// Restricted and excluded loss of the final weights for one set of key frequencies.

@@ -1,0 +1,122 @@
+//! The claims ledger: every registered theorem with its status label and a check that measures it.
+//!
+//! A check returns one [`Check`] per sub-claim: what the theorem predicts, what was measured, the
+//! tolerance (from the note), and whether the measurement agrees. The ledger's verdict for a theorem is
+//! *pass* when all its checks agree with its status label: a proved bound holds on every sampled case, an
+//! empirical law is reproduced, a *false-as-stated* claim is refuted by its counterexample. `grok check`
+//! prints the ledger and exits non-zero if any verdict fails.
+
+pub mod t1_kernel_regime;
+
+use crate::error::{Error, Result};
+use serde::Serialize;
+
+/// The status label of a theorem (see the notes).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    /// Proved in its note.
+    Proved,
+    /// Proved under the assumptions its note states.
+    ProvedUnderAssumptions,
+    /// Measured, not proved.
+    Empirical,
+    /// False as first stated; the note gives the counterexample and the strongest true version.
+    FalseAsStated,
+}
+
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Status::Proved => "proved",
+            Status::ProvedUnderAssumptions => "proved-under-assumptions",
+            Status::Empirical => "empirical",
+            Status::FalseAsStated => "false-as-stated",
+        })
+    }
+}
+
+/// How much a check may spend.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Budget {
+    /// Under about a minute on 2 cores (`grok check --quick`, the test suite).
+    Quick,
+    /// The sizes the note reports.
+    Full,
+}
+
+/// One sub-claim of a theorem, checked.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Check {
+    /// The sub-claim, in words.
+    pub claim: String,
+    /// Its status label.
+    pub status: Status,
+    /// What the theorem predicts.
+    pub prediction: String,
+    /// What was measured.
+    pub measured: String,
+    /// The tolerance, with where it comes from.
+    pub tolerance: String,
+    /// Whether the measurement agrees with the prediction within the tolerance.
+    pub pass: bool,
+}
+
+/// A registered theorem.
+pub struct Theorem {
+    /// Short id, e.g. `T1-kernel`.
+    pub id: &'static str,
+    /// One-line name.
+    pub name: &'static str,
+    /// Its note, relative to the repository root.
+    pub note: &'static str,
+    /// Its module, relative to the repository root.
+    pub module: &'static str,
+    /// Runs its checks.
+    pub run: fn(Budget) -> Result<Vec<Check>>,
+}
+
+/// Every registered theorem, in ledger order.
+pub const REGISTRY: &[Theorem] = &[t1_kernel_regime::THEOREM];
+
+/// A theorem's line of the ledger.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LedgerRow {
+    /// Its id.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// Its note.
+    pub note: String,
+    /// Its checks.
+    pub checks: Vec<Check>,
+    /// Whether every check passed.
+    pub pass: bool,
+}
+
+/// Runs the theorems with the given ids (all when `ids` is empty), in registry order.
+pub fn run(ids: &[String], budget: Budget) -> Result<Vec<LedgerRow>> {
+    for id in ids {
+        if !REGISTRY.iter().any(|t| t.id.eq_ignore_ascii_case(id)) {
+            let known: Vec<&str> = REGISTRY.iter().map(|t| t.id).collect();
+            return Err(Error::InvalidConfig(format!(
+                "unknown theorem {id:?}; registered: {}",
+                known.join(", ")
+            )));
+        }
+    }
+    REGISTRY
+        .iter()
+        .filter(|t| ids.is_empty() || ids.iter().any(|id| t.id.eq_ignore_ascii_case(id)))
+        .map(|t| {
+            let checks = (t.run)(budget)?;
+            Ok(LedgerRow {
+                id: t.id.into(),
+                name: t.name.into(),
+                note: t.note.into(),
+                pass: checks.iter().all(|c| c.pass),
+                checks,
+            })
+        })
+        .collect()
+}
