@@ -24,3 +24,14 @@ pub fn child(seed: u64, stream: Stream) -> Rng {
     rng.set_stream(stream as u64);
     rng
 }
+
+/// First stream number of [`indexed`]; the named [`Stream`]s lie below it.
+const INDEXED_STREAMS: u64 = 1 << 32;
+
+/// The `index`-th of many independent generators of master seed `seed` (e.g. one per simulated
+/// trajectory): ChaCha8 seeded with `seed`, on stream $2^{32}+$`index`, disjoint from every [`Stream`].
+pub fn indexed(seed: u64, index: u64) -> Rng {
+    let mut rng = Rng::seed_from_u64(seed);
+    rng.set_stream(INDEXED_STREAMS + index);
+    rng
+}

@@ -11,5 +11,6 @@ mod numerics;
 mod optim;
 mod phases;
 mod t1_kernel_regime;
+mod t2_kramers;
 mod tasks;
 mod training;
