@@ -265,6 +265,7 @@ fn bad_arguments_fail_with_a_clear_message_and_no_panic() {
         ),
         (&["--threads", "0"], "threads"),
         (&["fourier", "--run", &missing], "summary.json"),
+        (&["check", "T9"], "unknown theorem"),
     ];
     for (args, needle) in cases {
         let out = grok(args);
@@ -283,5 +284,28 @@ fn bad_arguments_fail_with_a_clear_message_and_no_panic() {
     assert!(
         written.is_empty(),
         "a rejected configuration writes nothing, found {written:?}"
+    );
+}
+
+/// `grok check --quick --json`: one JSON object with a row per registered theorem, all passing.
+#[test]
+fn check_prints_the_ledger_as_json() {
+    let out = grok(&["check", "--quick", "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let ledger: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rows = ledger["ledger"].as_array().unwrap();
+    let ids: Vec<&str> = rows.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    let registered: Vec<&str> = grokking::theorems::REGISTRY.iter().map(|t| t.id).collect();
+    assert_eq!(ids, registered);
+    for row in rows {
+        assert_eq!(row["pass"], true, "{row}");
+        assert!(!row["checks"].as_array().unwrap().is_empty());
+    }
+    let one = grok(&["check", "t1-KERNEL", "--quick", "--json"]);
+    let one: serde_json::Value = serde_json::from_slice(&one.stdout).unwrap();
+    assert_eq!(
+        one["ledger"].as_array().unwrap().len(),
+        1,
+        "ids are case-insensitive"
     );
 }
