@@ -7,6 +7,7 @@
 //! prints the ledger and exits non-zero if any verdict fails.
 
 pub mod t1_kernel_regime;
+pub mod t2_drift;
 pub mod t2_kramers;
 
 use crate::error::{Error, Result};
@@ -78,7 +79,11 @@ pub struct Theorem {
 }
 
 /// Every registered theorem, in ledger order.
-pub const REGISTRY: &[Theorem] = &[t1_kernel_regime::THEOREM, t2_kramers::THEOREM];
+pub const REGISTRY: &[Theorem] = &[
+    t1_kernel_regime::THEOREM,
+    t2_kramers::THEOREM,
+    t2_drift::THEOREM,
+];
 
 /// A theorem's line of the ledger.
 #[derive(Clone, Debug, PartialEq, Serialize)]

@@ -1,0 +1,52 @@
+//! T2-drift: full-batch grokking (against the Arrhenius mechanism) and the 1/lambda drift law.
+
+use grokking::theorems::t2_drift::{drift_slope, measure, Design, Run, SLOPE_TOLERANCE};
+use grokking::theorems::Budget;
+
+#[test]
+fn t2_drift_slope_of_exact_laws() {
+    let run = |t: Option<u64>| Run {
+        t_grok: t,
+        norm_at_mem: None,
+        norm_at_grok: None,
+    };
+    let law = |k: f64| -> Vec<(f64, Vec<Run>)> {
+        [0.25, 0.5, 1.0]
+            .iter()
+            .map(|&wd: &f64| (wd, vec![run(Some((2400.0 * wd.powf(-k)) as u64)); 3]))
+            .collect()
+    };
+    assert!((drift_slope(&law(1.0)).unwrap() + 1.0).abs() < 1e-3);
+    assert!((drift_slope(&law(0.5)).unwrap() + 0.5).abs() < 1e-3);
+    let mut missing = law(1.0);
+    missing[1].1 = vec![run(None), run(None), run(Some(10))];
+    assert_eq!(
+        drift_slope(&missing),
+        None,
+        "a weight decay where most seeds never grok"
+    );
+}
+
+/// The quick design: every full-batch run groks, the slope is -1 within tolerance, and a wrong law
+/// (t ~ lambda^-1/2) is rejected by the same data.
+#[test]
+fn t2_drift_full_batch_runs_grok_and_follow_one_over_lambda() {
+    let data = measure(&Design::of(Budget::Quick)).unwrap();
+    assert!(
+        data.iter()
+            .all(|(_, r)| r.iter().all(|r| r.t_grok.is_some())),
+        "{data:?}"
+    );
+    // Norm separation's premise fails: the norm grows from t_mem to t_grok in every run.
+    for (_, runs) in &data {
+        for r in runs {
+            assert!(r.norm_at_mem.unwrap() < r.norm_at_grok.unwrap(), "{r:?}");
+        }
+    }
+    let slope = drift_slope(&data).unwrap();
+    assert!((slope + 1.0).abs() <= SLOPE_TOLERANCE, "slope {slope}");
+    assert!(
+        (slope + 0.5).abs() > SLOPE_TOLERANCE,
+        "a t ~ lambda^-1/2 law must be rejected: {slope}"
+    );
+}
