@@ -134,7 +134,8 @@ pub struct History {
     /// when no update was made.
     pub ms_per_step: Option<f64>,
     /// On $\mathbb{Z}_p$ tasks, the layer spectrum $S_k$, $k=0..=\lfloor p/2\rfloor$, of $W_1$ at each
-    /// evaluation ([`EmbeddingSpectrum::layer_spectrum`]), as `(step, S)`.
+    /// evaluation ([`layer_spectrum`](crate::measure::progress::EmbeddingSpectrum::layer_spectrum)), as
+    /// `(step, S)`.
     pub embedding_spectra: Vec<(u64, Vec<f64>)>,
 }
 
