@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Data for T2 (escape barrier vs drift): t_grok of the canonical run (a+b mod 97, f = 0.4, AdamW) across
 # weight decay (full batch, lr 3e-3) and across learning rate x batch size (wd 1), seeds 0-4, stopped at
-# t_grok; JSON lines in runs/t2/*.jsonl. About 15 minutes on 2 cores.
+# t_grok; JSON lines in runs/t2/*.jsonl. About 25 minutes on 2 cores (the lambda = 4 runs never grok and run
+# their 40000 steps).
 #   usage: notes/scripts/t2_sweeps.sh        (from the repository root)
 set -euo pipefail
 cargo build --release --quiet
