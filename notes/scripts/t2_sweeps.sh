@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Data for T2 (escape barrier vs drift): t_grok of the canonical run (a+b mod 97, f = 0.4, AdamW) across
-# weight decay (full batch, lr 3e-3) and across learning rate x batch size (wd 1), seeds 0-4, stopped at
+# weight decay (full batch, lr 3e-3), learning rate (full batch, wd 1) and batch size (lr 3e-3, wd 1), seeds 0-4, stopped at
 # t_grok; JSON lines in runs/t2/*.jsonl. About 25 minutes on 2 cores (the lambda = 4 runs never grok and run
 # their 40000 steps).
 #   usage: notes/scripts/t2_sweeps.sh        (from the repository root)
@@ -14,3 +14,4 @@ common=(--seeds 0..5 --steps 40000 --eval-every 10 --stop-at-grok)
 for b in 128 512 1024; do
   ./target/release/grok sweep "${common[@]}" --batch "$b" --out "$out/batch$b" > "$out/batch$b.jsonl"
 done
+python3 notes/scripts/t2_table.py "$out"
