@@ -1,6 +1,8 @@
 //! T2-drift: full-batch grokking (against the Arrhenius mechanism) and the 1/lambda drift law.
 
-use grokking::theorems::t2_drift::{drift_slope, measure, Design, Run, SLOPE_TOLERANCE};
+use grokking::theorems::t2_drift::{
+    drift_slope, measure, measure_batches, median_t_grok, Design, Run, SLOPE_TOLERANCE,
+};
 use grokking::theorems::Budget;
 
 #[test]
@@ -28,10 +30,31 @@ fn t2_drift_slope_of_exact_laws() {
 }
 
 /// The quick design: every full-batch run groks, the slope is -1 within tolerance, and a wrong law
-/// (t ~ lambda^-1/2) is rejected by the same data.
+/// (t ~ lambda^-1/2) is rejected by the same data; more SGD noise makes grokking later, so the Arrhenius
+/// order (earlier with more noise) fails.
 #[test]
 fn t2_drift_full_batch_runs_grok_and_follow_one_over_lambda() {
-    let data = measure(&Design::of(Budget::Quick)).unwrap();
+    let design = Design::of(Budget::Quick);
+    let data = measure(&design).unwrap();
+    let full = data
+        .iter()
+        .find(|(wd, _)| *wd == design.temperature_wd)
+        .and_then(|(_, r)| median_t_grok(r))
+        .unwrap();
+    let mut medians: Vec<f64> = measure_batches(&design)
+        .unwrap()
+        .iter()
+        .map(|(_, r)| median_t_grok(r).unwrap())
+        .collect();
+    medians.push(full);
+    assert!(
+        medians.windows(2).all(|w| w[0] > w[1]),
+        "noise makes grokking later: {medians:?}"
+    );
+    assert!(
+        !medians.windows(2).all(|w| w[0] < w[1]),
+        "the Arrhenius order must fail: {medians:?}"
+    );
     assert!(
         data.iter()
             .all(|(_, r)| r.iter().all(|r| r.t_grok.is_some())),

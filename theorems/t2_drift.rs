@@ -39,11 +39,17 @@ pub struct Design {
     pub seeds: u64,
     /// Step limit of each run.
     pub max_steps: u64,
+    /// Mini-batch sizes of the temperature test (at the weight decay [`Design::temperature_wd`], which is
+    /// one of `weight_decays`, so that its full-batch runs are the $T_{eff}=0$ point).
+    pub batches: Vec<usize>,
+    /// Weight decay of the temperature test.
+    pub temperature_wd: f64,
 }
 
 impl Design {
-    /// The design of `budget`: $p=23$, $f=0.7$, $\lambda\in\{0.25,0.5\}$, 4 seeds (quick, about 20 s);
-    /// the canonical $p=97$, $f=0.4$, $\lambda\in\{0.25,0.5,1\}$, 5 seeds (full, a few minutes).
+    /// The design of `budget`: $p=23$, $f=0.7$, $\lambda\in\{0.25,0.5\}$, batches 32 and 128 at
+    /// $\lambda=0.5$, 4 seeds (quick, about 15 s); the canonical $p=97$, $f=0.4$, $\lambda\in\{0.25,0.5,1\}$,
+    /// batches 128 and 512 at $\lambda=1$, 5 seeds (full, about 5 minutes).
     pub fn of(budget: Budget) -> Self {
         match budget {
             Budget::Quick => Design {
@@ -52,6 +58,8 @@ impl Design {
                 weight_decays: vec![0.25, 0.5],
                 seeds: 4,
                 max_steps: 20_000,
+                batches: vec![32, 128],
+                temperature_wd: 0.5,
             },
             Budget::Full => Design {
                 p: 97,
@@ -59,12 +67,15 @@ impl Design {
                 weight_decays: vec![0.25, 0.5, 1.0],
                 seeds: 5,
                 max_steps: 40_000,
+                batches: vec![128, 512],
+                temperature_wd: 1.0,
             },
         }
     }
 
-    /// The canonical configuration (AdamW, full batch) with this design's task, fraction and `wd`.
-    pub fn config(&self, weight_decay: f64, seed: u64) -> TrainConfig {
+    /// The canonical configuration (AdamW) with this design's task, fraction, `weight_decay` and
+    /// `batch` (`None`: full batch).
+    pub fn config(&self, weight_decay: f64, batch: Option<usize>, seed: u64) -> TrainConfig {
         let mut c = config::canonical(seed);
         c.task = Task::Modular {
             op: Operation::Add,
@@ -74,6 +85,7 @@ impl Design {
         c.steps = self.max_steps;
         c.eval_every = 10;
         c.stop_at_grok = true;
+        c.batch_size = batch;
         if let OptimizerConfig::AdamW(ref mut a) = c.optimizer {
             a.weight_decay = weight_decay;
         }
@@ -93,30 +105,56 @@ pub struct Run {
     pub norm_at_grok: Option<f64>,
 }
 
-/// Every seed at every weight decay of `design`, as `(λ, runs)`.
+/// The seeds of `design` at `weight_decay` and `batch`.
+fn runs(design: &Design, weight_decay: f64, batch: Option<usize>) -> Result<Vec<Run>> {
+    (0..design.seeds)
+        .into_par_iter()
+        .map(|seed| {
+            let config = design.config(weight_decay, batch, seed);
+            let h = train::train::<f32>(&config, &mut Silent)?.history;
+            let norm_at = |t: Option<u64>| {
+                t.and_then(|t| h.records.iter().rev().find(|r| r.step <= t))
+                    .map(|r| r.weight_norm)
+            };
+            Ok(Run {
+                t_grok: h.t_grok,
+                norm_at_mem: norm_at(h.t_mem),
+                norm_at_grok: norm_at(h.t_grok),
+            })
+        })
+        .collect()
+}
+
+/// Every seed at every weight decay of `design` (full batch), as `(λ, runs)`.
 pub fn measure(design: &Design) -> Result<Vec<(f64, Vec<Run>)>> {
     design
         .weight_decays
         .iter()
-        .map(|&wd| {
-            let runs: Result<Vec<Run>> = (0..design.seeds)
-                .into_par_iter()
-                .map(|seed| {
-                    let h = train::train::<f32>(&design.config(wd, seed), &mut Silent)?.history;
-                    let norm_at = |t: Option<u64>| {
-                        t.and_then(|t| h.records.iter().rev().find(|r| r.step <= t))
-                            .map(|r| r.weight_norm)
-                    };
-                    Ok(Run {
-                        t_grok: h.t_grok,
-                        norm_at_mem: norm_at(h.t_mem),
-                        norm_at_grok: norm_at(h.t_grok),
-                    })
-                })
-                .collect();
-            Ok((wd, runs?))
-        })
+        .map(|&wd| Ok((wd, runs(design, wd, None)?)))
         .collect()
+}
+
+/// Every seed at every mini-batch size of `design` (at its temperature weight decay), as `(B, runs)`.
+pub fn measure_batches(design: &Design) -> Result<Vec<(usize, Vec<Run>)>> {
+    design
+        .batches
+        .iter()
+        .map(|&b| Ok((b, runs(design, design.temperature_wd, Some(b))?)))
+        .collect()
+}
+
+/// Median $t_{grok}$ of `runs` if most of them grok.
+pub fn median_t_grok(runs: &[Run]) -> Option<f64> {
+    let mut t: Vec<f64> = runs
+        .iter()
+        .filter_map(|r| r.t_grok)
+        .map(|t| t as f64)
+        .collect();
+    if 2 * t.len() > runs.len() {
+        crate::train::median(&mut t)
+    } else {
+        None
+    }
 }
 
 /// Least-squares slope of $\log$ median $t_{grok}$ against $\log\lambda$ (`None` if some $\lambda$ has no
@@ -124,17 +162,7 @@ pub fn measure(design: &Design) -> Result<Vec<(f64, Vec<Run>)>> {
 pub fn drift_slope(data: &[(f64, Vec<Run>)]) -> Option<f64> {
     let points: Option<Vec<(f64, f64)>> = data
         .iter()
-        .map(|(wd, runs)| {
-            let mut t: Vec<f64> = runs
-                .iter()
-                .filter_map(|r| r.t_grok)
-                .map(|t| t as f64)
-                .collect();
-            (2 * t.len() > runs.len())
-                .then(|| crate::train::median(&mut t))
-                .flatten()
-                .map(|m| (wd.ln(), m.ln()))
-        })
+        .map(|(wd, runs)| median_t_grok(runs).map(|m| (wd.ln(), m.ln())))
         .collect();
     let points = points?;
     let n = points.len() as f64;
@@ -177,6 +205,24 @@ pub fn check(budget: Budget) -> Result<Vec<Check>> {
         .collect();
     let largest_log_ratio = log_ratios.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     let slope = drift_slope(&data);
+    // Temperature: median t_grok from the smallest batch (highest T_eff) to full batch (T_eff = 0).
+    let full = data
+        .iter()
+        .find(|(wd, _)| *wd == design.temperature_wd)
+        .and_then(|(_, r)| median_t_grok(r));
+    let mut by_temperature: Vec<(String, Option<f64>)> = measure_batches(&design)?
+        .iter()
+        .map(|(b, r)| (format!("B={b}"), median_t_grok(r)))
+        .collect();
+    by_temperature.push(("full".into(), full));
+    let medians: Option<Vec<f64>> = by_temperature.iter().map(|x| x.1).collect();
+    let anti_arrhenius = medians
+        .as_ref()
+        .is_some_and(|m| m.windows(2).all(|w| w[0] > w[1]));
+    let temperature_shown: Vec<String> = by_temperature
+        .iter()
+        .map(|(name, m)| format!("{name}: {}", m.map_or("none".into(), |m| format!("{m:.0}"))))
+        .collect();
     Ok(vec![
         Check {
             claim: "as posed: t_grok ~ exp(Delta F / T_eff) with T_eff ~ eta / B, i.e. grokking is noise-activated escape".into(),
@@ -200,6 +246,18 @@ pub fn check(budget: Budget) -> Result<Vec<Check>> {
             }),
             tolerance: format!("{SLOPE_TOLERANCE} (seed spread; note)"),
             pass: slope.is_some_and(|s| (s + 1.0).abs() <= SLOPE_TOLERANCE),
+        },
+        Check {
+            claim: "Arrhenius in the SGD temperature T_eff ~ eta / B: more noise, exponentially earlier escape".into(),
+            status: Status::FalseAsStated,
+            prediction: "median t_grok falls as the batch grows (T_eff falls) from the smallest batch to full batch".into(),
+            measured: format!(
+                "median t_grok at lambda {}: {}",
+                design.temperature_wd,
+                temperature_shown.join(", ")
+            ),
+            tolerance: "none: strict order".into(),
+            pass: anti_arrhenius,
         },
         Check {
             claim: "norm-separation delay law t_grok - t_mem = ln(|θ_mem|² / |θ*|²) / (2 kappa eta lambda), with θ_mem the weights at t_mem".into(),
