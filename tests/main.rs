@@ -13,5 +13,6 @@ mod phases;
 mod t1_kernel_regime;
 mod t2_drift;
 mod t2_kramers;
+mod t3_muon_norm_control;
 mod tasks;
 mod training;

@@ -9,6 +9,7 @@
 pub mod t1_kernel_regime;
 pub mod t2_drift;
 pub mod t2_kramers;
+pub mod t3_muon_norm_control;
 
 use crate::error::{Error, Result};
 use serde::Serialize;
@@ -83,6 +84,7 @@ pub const REGISTRY: &[Theorem] = &[
     t1_kernel_regime::THEOREM,
     t2_kramers::THEOREM,
     t2_drift::THEOREM,
+    t3_muon_norm_control::THEOREM,
 ];
 
 /// A theorem's line of the ledger.

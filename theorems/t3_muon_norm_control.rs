@@ -1,0 +1,297 @@
+//! T3 — Muon norm control: the implemented Muon update has operator norm at most $s\,c_{NS}$, so
+//! $\|W_t\|_{op}\le(1-\eta\lambda)^t\|W_0\|_{op}+\frac{s\,c_{NS}}{\lambda}\bigl(1-(1-\eta\lambda)^t\bigr)$, nearly tight; AdamW's
+//! update can reach $\sqrt{mn}$.
+//! Note: notes/t3_muon_norm_control.md
+//!
+//! $\phi(x)=ax+bx^3+cx^5$ with the implemented $(a,b,c)=(3.4445,-4.7750,2.0315)$ ([`muon::quintic`]);
+//! $c_{NS}=\max_{[0,1]}\phi=\phi(x^*)$, $x^{*2}$ the smaller root of $5cy^2+3by+a=0$; $s=\sqrt{\max(1,m/n)}$.
+
+use super::{Budget, Check, Status, Theorem};
+use crate::error::{ensure, Result};
+use crate::optim::adamw::{self, AdamWConfig};
+use crate::optim::muon::{self, quintic, MuonConfig, Orthogonalizer, NS_COEFFICIENTS};
+use crate::rng::{self, Stream};
+use nalgebra::DMatrix;
+use rand::Rng;
+use rand_distr::{Distribution, StandardNormal};
+
+/// The ledger entry.
+pub const THEOREM: Theorem = Theorem {
+    id: "T3-norm",
+    name: "Muon bounds the operator norm of the weights; AdamW does not",
+    note: "notes/t3_muon_norm_control.md",
+    module: "theorems/t3_muon_norm_control.rs",
+    run: check,
+};
+
+/// Newton–Schulz iterations of the implementation (the default of [`MuonConfig`]).
+pub const NS_STEPS: usize = 5;
+
+/// $x^*=\arg\max_{[0,1]}\phi$: $x^{*2}=\frac{-3b-\sqrt{9b^2-20ac}}{10c}$.
+pub fn quintic_argmax() -> f64 {
+    let (a, b, c) = NS_COEFFICIENTS;
+    ((-3.0 * b - (9.0 * b * b - 20.0 * a * c).sqrt()) / (10.0 * c)).sqrt()
+}
+
+/// $c_{NS}=\phi(x^*)\approx1.2024$.
+pub fn c_ns() -> f64 {
+    quintic(quintic_argmax())
+}
+
+/// $\phi^{\circ k}(x)$.
+pub fn iterate(x: f64, k: usize) -> f64 {
+    (0..k).fold(x, |x, _| quintic(x))
+}
+
+/// The numbers the proof of $\sup_{(0,1]}\phi^{\circ k}=c_{NS}$ rests on (all checked in the ledger).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct QuinticFacts {
+    /// $b^2-4ac$: negative, so $\phi(x)/x=a+bx^2+cx^4>0$.
+    pub discriminant: f64,
+    /// $\phi$ at its local minimum $x_2>1$ (the larger root): positive.
+    pub local_min: f64,
+    /// $\phi(c_{NS})$: below $c_{NS}$, so $\phi$ maps $[0,c_{NS}]$ into itself.
+    pub phi_at_c: f64,
+    /// $\min_{1\le j<k}\phi^{\circ j}(1)$: above $x^*$, so $\phi^{\circ(k-1)}$ reaches $x^*$ on $(0,1]$.
+    pub min_iterate_of_one: f64,
+}
+
+/// The facts for `k` iterations.
+pub fn quintic_facts(k: usize) -> QuinticFacts {
+    let (a, b, c) = NS_COEFFICIENTS;
+    let x2 = ((-3.0 * b + (9.0 * b * b - 20.0 * a * c).sqrt()) / (10.0 * c)).sqrt();
+    QuinticFacts {
+        discriminant: b * b - 4.0 * a * c,
+        local_min: quintic(x2),
+        phi_at_c: quintic(c_ns()),
+        min_iterate_of_one: (1..k)
+            .map(|j| iterate(1.0, j))
+            .fold(f64::INFINITY, f64::min),
+    }
+}
+
+/// $\sup_{(0,1]}\phi^{\circ k}$ on a log-spaced grid of `points` from $10^{-12}$ to 1 (a lower estimate).
+pub fn grid_sup(k: usize, points: usize) -> f64 {
+    (0..=points)
+        .map(|i| 10f64.powf(-12.0 + 12.0 * i as f64 / points as f64))
+        .map(|x| iterate(x, k))
+        .fold(0.0, f64::max)
+}
+
+/// $\min$ and $\max$ of $\phi^{\circ k}$ on $[x_{lo},1]$, on a grid of `points`.
+pub fn range_above(k: usize, x_lo: f64, points: usize) -> (f64, f64) {
+    (0..=points)
+        .map(|i| x_lo + (1.0 - x_lo) * i as f64 / points as f64)
+        .map(|x| iterate(x, k))
+        .fold((f64::INFINITY, 0.0), |(lo, hi), y| (lo.min(y), hi.max(y)))
+}
+
+/// The bound $(1-\eta\lambda)^t\|W_0\|_{op}+\eta\,s\,c\sum_{j<t}(1-\eta\lambda)^j$ (for $\lambda=0$:
+/// $\|W_0\|_{op}+\eta\,s\,c\,t$), with update norm `c`.
+pub fn norm_bound(w0_op: f64, lr: f64, weight_decay: f64, shape: f64, c: f64, t: u64) -> f64 {
+    let q = 1.0 - lr * weight_decay;
+    let geometric = if weight_decay == 0.0 {
+        t as f64
+    } else {
+        (1.0 - q.powi(t as i32)) / (lr * weight_decay)
+    };
+    q.powi(t as i32) * w0_op + lr * shape * c * geometric
+}
+
+/// Largest singular value.
+pub fn op_norm(w: &DMatrix<f64>) -> f64 {
+    w.clone().svd(false, false).singular_values.max()
+}
+
+/// A `rows` × `cols` matrix of i.i.d. $\mathcal N(0,\text{scale}^2)$ entries.
+fn gauss(rng: &mut impl Rng, rows: usize, cols: usize, scale: f64) -> DMatrix<f64> {
+    DMatrix::from_fn(rows, cols, |_, _| {
+        let z: f64 = StandardNormal.sample(rng);
+        scale * z
+    })
+}
+
+/// A random Muon run: shape, initial weights, gradient sequence (i.i.d. Gaussian matrices of random
+/// scales, a share of them rank one), $\eta$, $\lambda\le1/\eta$, $\mu$, Nesterov. Returns the largest
+/// $\|W_t\|_{op}/\text{bound}_t$ over its steps.
+pub fn random_run_ratio(rng: &mut impl Rng, steps: u64) -> Result<f64> {
+    let (m, n) = (rng.random_range(2..24), rng.random_range(2..24));
+    let mut w = gauss(rng, m, n, 1.0);
+    let lr: f64 = 10f64.powf(rng.random_range(-3.0..-0.3));
+    let weight_decay = if rng.random_bool(0.25) {
+        0.0
+    } else {
+        rng.random_range(0.0..1.0) / lr
+    };
+    let config = MuonConfig {
+        lr,
+        momentum: rng.random_range(0.0..0.99),
+        nesterov: rng.random_bool(0.5),
+        weight_decay,
+        ns_steps: NS_STEPS,
+        orthogonalizer: Orthogonalizer::NewtonSchulz,
+    };
+    let (w0, shape) = (op_norm(&w), muon::shape_factor(m, n));
+    let mut state = muon::State::new(&w);
+    let mut worst: f64 = 0.0;
+    for t in 1..=steps {
+        let scale = 10f64.powf(rng.random_range(-3.0..3.0));
+        let g = if rng.random_bool(0.3) {
+            gauss(rng, m, 1, scale) * gauss(rng, 1, n, 1.0)
+        } else {
+            gauss(rng, m, n, scale)
+        };
+        muon::step(&config, &mut w, &g, &mut state);
+        worst = worst.max(op_norm(&w) / norm_bound(w0, lr, weight_decay, shape, c_ns(), t));
+    }
+    Ok(worst)
+}
+
+/// The input singular value $x_k$ with $\phi^{\circ k}(x_k)=c_{NS}$ (bisection on $\phi^{\circ(k-1)}=x^*$ below the
+/// first grid point where $\phi^{\circ(k-1)}\ge x^*$).
+pub fn sup_input(k: usize) -> f64 {
+    let target = quintic_argmax();
+    let mut hi = 1e-12;
+    while iterate(hi, k - 1) < target {
+        hi *= 1.01;
+    }
+    let mut lo = hi / 1.01;
+    for _ in 0..200 {
+        let mid = 0.5 * (lo + hi);
+        if iterate(mid, k - 1) < target {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    0.5 * (lo + hi)
+}
+
+/// The near-tight case: $W_0=0$, a constant gradient with singular values $(x_k,\sqrt{1-x_k^2})$, so that
+/// every update has top singular value $c_{NS}$ along the same direction. Returns
+/// $\|W_T\|_{op}/\text{bound}_T$.
+pub fn tight_ratio(lr: f64, weight_decay: f64, steps: u64) -> Result<f64> {
+    ensure(lr * weight_decay <= 1.0, || {
+        "needs lr * weight_decay <= 1".into()
+    })?;
+    let (m, n) = (4, 3);
+    let x = sup_input(NS_STEPS);
+    let mut g = DMatrix::<f64>::zeros(m, n);
+    g[(0, 0)] = -x;
+    g[(1, 1)] = -(1.0 - x * x).sqrt();
+    let mut w = DMatrix::zeros(m, n);
+    let config = MuonConfig {
+        lr,
+        momentum: 0.95,
+        nesterov: true,
+        weight_decay,
+        ns_steps: NS_STEPS,
+        orthogonalizer: Orthogonalizer::NewtonSchulz,
+    };
+    let mut state = muon::State::new(&w);
+    for _ in 0..steps {
+        muon::step(&config, &mut w, &g, &mut state);
+    }
+    let bound = norm_bound(
+        0.0,
+        lr,
+        weight_decay,
+        muon::shape_factor(m, n),
+        c_ns(),
+        steps,
+    );
+    Ok(op_norm(&w) / bound)
+}
+
+/// AdamW under a constant rank-one sign gradient $G=uv^\top$, $u\in\{\pm1\}^m$, $v\in\{\pm1\}^n$: every
+/// update is $\mathrm{sign}(G)\,|g|/(|g|+\epsilon)$ exactly, of operator norm $\sqrt{mn}/(1+\epsilon)$. Returns
+/// $\|W_T\|_{op}/(\eta\sqrt{mn}\sum_{j<T}(1-\eta\lambda)^j)$ (close to 1) from $W_0=0$.
+pub fn adamw_sign_ratio(m: usize, n: usize, lr: f64, weight_decay: f64, steps: u64) -> f64 {
+    let mut rng = rng::child(3, Stream::Init);
+    let u: Vec<f64> = (0..m)
+        .map(|_| if rng.random_bool(0.5) { 1.0 } else { -1.0 })
+        .collect();
+    let v: Vec<f64> = (0..n)
+        .map(|_| if rng.random_bool(0.5) { 1.0 } else { -1.0 })
+        .collect();
+    let g = DMatrix::from_fn(m, n, |i, j| u[i] * v[j]);
+    let mut w = DMatrix::zeros(m, n);
+    let config = AdamWConfig {
+        lr,
+        beta1: 0.9,
+        beta2: 0.98,
+        eps: 1e-8,
+        weight_decay,
+    };
+    let mut state = adamw::State::new(&w);
+    for _ in 0..steps {
+        adamw::step(&config, &mut w, &g, &mut state);
+    }
+    op_norm(&w) / norm_bound(0.0, lr, weight_decay, ((m * n) as f64).sqrt(), 1.0, steps)
+}
+
+/// Round-off allowance of the bound check, relative (f64 Newton–Schulz and SVD).
+pub const ROUND_OFF: f64 = 1e-9;
+
+/// The ledger check.
+pub fn check(budget: Budget) -> Result<Vec<Check>> {
+    let (runs, steps) = match budget {
+        Budget::Quick => (40, 30),
+        Budget::Full => (400, 60),
+    };
+    let facts = quintic_facts(NS_STEPS);
+    let sup = grid_sup(NS_STEPS, 200_000);
+    let (lo, hi) = range_above(NS_STEPS, 1e-2, 100_000);
+    let facts_hold = facts.discriminant < 0.0
+        && facts.local_min > 0.0
+        && facts.phi_at_c < c_ns()
+        && facts.min_iterate_of_one > quintic_argmax();
+    let mut rng = rng::child(5, Stream::Init);
+    let mut worst: f64 = 0.0;
+    for _ in 0..runs {
+        worst = worst.max(random_run_ratio(&mut rng, steps)?);
+    }
+    let tight = tight_ratio(0.02, 1.0, 200)?;
+    let (m, n) = (256, 194);
+    let adam = adamw_sign_ratio(m, n, 3e-3, 1.0, 50);
+    let advantage = ((m * n) as f64).sqrt() / (muon::shape_factor(m, n) * c_ns());
+    Ok(vec![
+        Check {
+            claim: "c_NS = sup over (0,1] of the 5-fold quintic = max of one quintic".into(),
+            status: Status::Proved,
+            prediction: format!("c_NS = phi(x*) = {:.7} (x* = {:.7})", c_ns(), quintic_argmax()),
+            measured: format!(
+                "grid sup {sup:.7}; disc {:.3} < 0, local min {:.4} > 0, phi(c_NS) {:.4} < c_NS, min_j phi^j(1) {:.4} > x*; 5-fold range on [1e-2, 1]: [{lo:.4}, {hi:.4}]",
+                facts.discriminant, facts.local_min, facts.phi_at_c, facts.min_iterate_of_one
+            ),
+            tolerance: "grid sup within 1e-6 below c_NS".into(),
+            pass: facts_hold && sup <= c_ns() + 1e-12 && c_ns() - sup < 1e-6,
+        },
+        Check {
+            claim: "|W_t|_op <= (1-eta lambda)^t |W_0|_op + eta s c_NS sum_j (1-eta lambda)^j for the implemented Muon".into(),
+            status: Status::Proved,
+            prediction: "ratio |W_t|_op / bound <= 1 for every step of every run".into(),
+            measured: format!("max ratio {worst:.4} over {runs} random runs of {steps} steps"),
+            tolerance: format!("1 + {ROUND_OFF:.0e} (round-off)"),
+            pass: worst <= 1.0 + ROUND_OFF,
+        },
+        Check {
+            claim: "the bound is attained up to the Frobenius epsilon: constant gradient with singular values (x_5, sqrt(1 - x_5^2))".into(),
+            status: Status::Proved,
+            prediction: "ratio 1 (a bound with c_NS replaced by 1 would be broken by the factor c_NS)".into(),
+            measured: format!("ratio {tight:.6} after 200 steps (eta 0.02, lambda 1)"),
+            tolerance: "[0.999, 1 + 1e-9]".into(),
+            pass: (0.999..=1.0 + ROUND_OFF).contains(&tight),
+        },
+        Check {
+            claim: "AdamW's worst case: a constant rank-one sign gradient gives updates of operator norm sqrt(mn)".into(),
+            status: Status::Proved,
+            prediction: format!(
+                "|W_T|_op = eta sqrt(mn) sum_j (1-eta lambda)^j (ratio 1): {advantage:.0} x Muon's bound for a {m} x {n} weight"
+            ),
+            measured: format!("ratio {adam:.6} after 50 steps"),
+            tolerance: "within 1e-6 of 1 (epsilon / |g| = 1e-8)".into(),
+            pass: (adam - 1.0).abs() < 1e-6,
+        },
+    ])
+}
