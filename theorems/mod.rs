@@ -102,20 +102,27 @@ pub struct LedgerRow {
     pub pass: bool,
 }
 
-/// Runs the theorems with the given ids (all when `ids` is empty), in registry order.
+/// Whether `arg` names theorem `id`: the id itself, or its family (`T2` names `T2-kramers` and
+/// `T2-drift`); case-insensitive.
+pub fn selects(arg: &str, id: &str) -> bool {
+    let (arg, id) = (arg.to_ascii_lowercase(), id.to_ascii_lowercase());
+    id == arg || id.starts_with(&format!("{arg}-"))
+}
+
+/// Runs the theorems named by `ids` (all when empty; see [`selects`]), in registry order.
 pub fn run(ids: &[String], budget: Budget) -> Result<Vec<LedgerRow>> {
-    for id in ids {
-        if !REGISTRY.iter().any(|t| t.id.eq_ignore_ascii_case(id)) {
+    for arg in ids {
+        if !REGISTRY.iter().any(|t| selects(arg, t.id)) {
             let known: Vec<&str> = REGISTRY.iter().map(|t| t.id).collect();
             return Err(Error::InvalidConfig(format!(
-                "unknown theorem {id:?}; registered: {}",
+                "unknown theorem {arg:?}; registered: {}",
                 known.join(", ")
             )));
         }
     }
     REGISTRY
         .iter()
-        .filter(|t| ids.is_empty() || ids.iter().any(|id| t.id.eq_ignore_ascii_case(id)))
+        .filter(|t| ids.is_empty() || ids.iter().any(|arg| selects(arg, t.id)))
         .map(|t| {
             let checks = (t.run)(budget)?;
             Ok(LedgerRow {

@@ -55,7 +55,7 @@ enum Command {
 
 #[derive(Args)]
 struct CheckArgs {
-    /// Theorem ids (e.g. T1-kernel); all registered theorems when omitted.
+    /// Theorem ids (e.g. T1-kernel) or families (T2 = every T2-…); all registered theorems when omitted.
     ids: Vec<String>,
     /// Small budgets (about a minute per theorem on 2 cores).
     #[arg(long)]
