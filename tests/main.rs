@@ -14,5 +14,6 @@ mod t1_kernel_regime;
 mod t2_drift;
 mod t2_kramers;
 mod t3_muon_norm_control;
+mod t5_bbp;
 mod tasks;
 mod training;

@@ -10,6 +10,7 @@ pub mod t1_kernel_regime;
 pub mod t2_drift;
 pub mod t2_kramers;
 pub mod t3_muon_norm_control;
+pub mod t5_bbp;
 
 use crate::error::{Error, Result};
 use serde::Serialize;
@@ -85,6 +86,7 @@ pub const REGISTRY: &[Theorem] = &[
     t2_kramers::THEOREM,
     t2_drift::THEOREM,
     t3_muon_norm_control::THEOREM,
+    t5_bbp::THEOREM,
 ];
 
 /// A theorem's line of the ledger.
