@@ -15,5 +15,6 @@ mod t2_drift;
 mod t2_kramers;
 mod t3_muon_norm_control;
 mod t5_bbp;
+mod t5_spectral_democracy;
 mod tasks;
 mod training;

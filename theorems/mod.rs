@@ -11,6 +11,7 @@ pub mod t2_drift;
 pub mod t2_kramers;
 pub mod t3_muon_norm_control;
 pub mod t5_bbp;
+pub mod t5_spectral_democracy;
 
 use crate::error::{Error, Result};
 use serde::Serialize;
@@ -87,6 +88,7 @@ pub const REGISTRY: &[Theorem] = &[
     t2_drift::THEOREM,
     t3_muon_norm_control::THEOREM,
     t5_bbp::THEOREM,
+    t5_spectral_democracy::THEOREM,
 ];
 
 /// A theorem's line of the ledger.
