@@ -14,6 +14,7 @@ mod t1_kernel_regime;
 mod t2_drift;
 mod t2_kramers;
 mod t3_muon_norm_control;
+mod t4_stiefel_proximity;
 mod t5_bbp;
 mod t5_spectral_democracy;
 mod tasks;

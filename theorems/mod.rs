@@ -10,6 +10,7 @@ pub mod t1_kernel_regime;
 pub mod t2_drift;
 pub mod t2_kramers;
 pub mod t3_muon_norm_control;
+pub mod t4_stiefel_proximity;
 pub mod t5_bbp;
 pub mod t5_spectral_democracy;
 
@@ -87,6 +88,7 @@ pub const REGISTRY: &[Theorem] = &[
     t2_kramers::THEOREM,
     t2_drift::THEOREM,
     t3_muon_norm_control::THEOREM,
+    t4_stiefel_proximity::THEOREM,
     t5_bbp::THEOREM,
     t5_spectral_democracy::THEOREM,
 ];
