@@ -6,6 +6,7 @@
 //! empirical law is reproduced, a *false-as-stated* claim is refuted by its counterexample. `grok check`
 //! prints the ledger and exits non-zero if any verdict fails.
 
+pub mod harness;
 pub mod t1_kernel_regime;
 pub mod t2_drift;
 pub mod t2_kramers;

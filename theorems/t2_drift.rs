@@ -8,11 +8,11 @@
 //! infinite there, so one full-batch run that groks refutes the claim as a mechanism for that run. The
 //! drift law is measured: the slope of $\log t_{grok}$ (median over seeds) against $\log\lambda$.
 
+use super::harness::canonical_add;
 use super::{Budget, Check, Status, Theorem};
 use crate::config;
 use crate::error::Result;
-use crate::optim::OptimizerConfig;
-use crate::task::{Operation, Task};
+use crate::optim::{AdamWConfig, OptimizerConfig};
 use crate::train::{self, Silent, TrainConfig};
 use rayon::prelude::*;
 
@@ -76,19 +76,14 @@ impl Design {
     /// The canonical configuration (AdamW) with this design's task, fraction, `weight_decay` and
     /// `batch` (`None`: full batch).
     pub fn config(&self, weight_decay: f64, batch: Option<usize>, seed: u64) -> TrainConfig {
-        let mut c = config::canonical(seed);
-        c.task = Task::Modular {
-            op: Operation::Add,
-            p: self.p,
-        };
-        c.train_frac = self.train_frac;
-        c.steps = self.max_steps;
+        let optimizer = OptimizerConfig::AdamW(AdamWConfig {
+            weight_decay,
+            ..config::CANONICAL_ADAMW
+        });
+        let mut c = canonical_add(self.p, self.train_frac, optimizer, self.max_steps, seed);
         c.eval_every = 10;
         c.stop_at_grok = true;
         c.batch_size = batch;
-        if let OptimizerConfig::AdamW(ref mut a) = c.optimizer {
-            a.weight_decay = weight_decay;
-        }
         c
     }
 }

@@ -6,16 +6,16 @@
 //! $\phi(x)=ax+bx^3+cx^5$ with the implemented $(a,b,c)=(3.4445,-4.7750,2.0315)$ ([`muon::quintic`]);
 //! $c_{NS}=\max_{[0,1]}\phi=\phi(x^*)$, $x^{*2}$ the smaller root of $5cy^2+3by+a=0$; $s=\sqrt{\max(1,m/n)}$.
 
+use super::harness::{canonical_add, train_full_batch_f64};
 use super::{Budget, Check, Status, Theorem};
 use crate::config;
 use crate::error::{ensure, Result};
-use crate::model::{Batch, Model, Workspace};
+use crate::model::Model;
 use crate::optim::adamw::{self, AdamWConfig};
 use crate::optim::muon::{self, quintic, MuonConfig, Orthogonalizer, NS_COEFFICIENTS};
-use crate::optim::{Optimizer, OptimizerConfig};
+use crate::optim::OptimizerConfig;
 use crate::rng::{self, Stream};
-use crate::task::{Operation, Task};
-use crate::train::{forward_loss, TrainConfig, THRESHOLD};
+use crate::train::{TrainConfig, THRESHOLD};
 use nalgebra::DMatrix;
 use rand::Rng;
 use rand_distr::{Distribution, StandardNormal};
@@ -248,19 +248,20 @@ pub struct NormPoint {
     pub train_acc: f64,
 }
 
-/// Trains `config` in f64 (full batch) and records [`NormPoint`]s every `every` steps (exact SVDs).
+/// Trains `config` in f64 (full batch) and records [`NormPoint`]s at step 0, every `every` steps and at
+/// the last step (exact SVDs).
 pub fn norm_trajectory(config: &TrainConfig, every: u64) -> Result<Vec<NormPoint>> {
     config.validate()?;
     let split = config.task.split(config.train_frac, config.seed)?;
-    let batch = Batch::<f64>::new(&split.train);
-    let mut model = Model::<f64>::init(&config.task, config.model, config.seed)?;
-    let mut optimizer = Optimizer::new(config.optimizer, &model.params)?;
-    let mut grads = model.params.zeros_like();
-    let mut ws = Workspace::default();
+    let model = Model::<f64>::init(&config.task, config.model, config.seed)?;
     let mut out = Vec::new();
-    for step in 0..=config.steps {
-        let stats = forward_loss(&model, &batch, &mut ws, config.loss, true);
-        if step % every == 0 {
+    train_full_batch_f64(
+        config,
+        &split.train,
+        model,
+        every,
+        |_| {},
+        |step, model, stats| {
             let [w1, w2] = model.params.matrices();
             out.push(NormPoint {
                 step,
@@ -268,27 +269,9 @@ pub fn norm_trajectory(config: &TrainConfig, every: u64) -> Result<Vec<NormPoint
                 fro: [w1.norm(), w2.norm()],
                 train_acc: stats.accuracy,
             });
-        }
-        if step == config.steps {
-            break;
-        }
-        model.backward(&batch, &mut ws, &mut grads);
-        optimizer.step(&mut model.params, &grads);
-    }
+        },
+    )?;
     Ok(out)
-}
-
-/// The canonical network on $a+b \bmod p$ at training fraction `frac` with `optimizer`, `steps` updates.
-pub fn trajectory_config(p: u32, frac: f64, optimizer: OptimizerConfig, steps: u64) -> TrainConfig {
-    let mut c = config::canonical(0);
-    c.task = Task::Modular {
-        op: Operation::Add,
-        p,
-    };
-    c.train_frac = frac;
-    c.optimizer = optimizer;
-    c.steps = steps;
-    c
 }
 
 /// Largest $\|W_i\|_{op}/\text{bound}_i(t)$ over the recorded steps $t\ge1$ of a Muon run (both layers;
@@ -345,15 +328,16 @@ pub fn check(budget: Budget) -> Result<Vec<Check>> {
     };
     let muon_config = config::DEFAULT_MUON;
     let muon_run = norm_trajectory(
-        &trajectory_config(p, frac, OptimizerConfig::Muon(muon_config), steps),
+        &canonical_add(p, frac, OptimizerConfig::Muon(muon_config), steps, 0),
         every,
     )?;
     let adamw_run = norm_trajectory(
-        &trajectory_config(
+        &canonical_add(
             p,
             frac,
             OptimizerConfig::AdamW(config::CANONICAL_ADAMW),
             steps,
+            0,
         ),
         every,
     )?;

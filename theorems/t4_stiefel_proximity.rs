@@ -8,14 +8,14 @@
 //! $\min_{r\ge0,\,Q}\|W-rQ\|_F^2=\sum\sigma_i^2-(\sum\sigma_i)^2/k$, attained at $Q=\mathrm{polar}(W)$,
 //! $r=\sum\sigma_i/k$; the crate reports it relative to $\|W\|_F$.
 
+use super::harness::{canonical_add, train_full_batch_f64};
 use super::{Budget, Check, Status, Theorem};
 use crate::config;
 use crate::error::Result;
 use crate::model::{Batch, Model, Params, Workspace};
 use crate::optim::muon::exact_polar;
-use crate::optim::{Optimizer, OptimizerConfig};
+use crate::optim::OptimizerConfig;
 use crate::rng;
-use crate::task::{Operation, Task};
 use crate::train::{forward_loss, TrainConfig, THRESHOLD};
 use nalgebra::DMatrix;
 use rand::Rng;
@@ -89,10 +89,7 @@ pub fn train_tracked(
             .iter_mut()
             .for_each(|y| *y = rng.random_range(0..classes));
     }
-    let (train, test) = (
-        Batch::<f64>::new(&split.train),
-        Batch::<f64>::new(&split.test),
-    );
+    let test = Batch::<f64>::new(&split.test);
     let mut model = Model::<f64>::init(&config.task, config.model, config.seed)?;
     let scales: Vec<f64> = model
         .params
@@ -104,21 +101,23 @@ pub fn train_tracked(
         })
         .collect();
     let retract = |p: &mut Params<f64>| {
-        for (w, r) in p.matrices_mut().into_iter().zip(&scales) {
-            *w = exact_polar(w) * *r;
+        if constrained {
+            for (w, r) in p.matrices_mut().into_iter().zip(&scales) {
+                *w = exact_polar(w) * *r;
+            }
         }
     };
-    if constrained {
-        retract(&mut model.params);
-    }
-    let mut optimizer = Optimizer::new(config.optimizer, &model.params)?;
-    let mut grads = model.params.zeros_like();
-    let (mut ws, mut test_ws) = (Workspace::default(), Workspace::default());
+    retract(&mut model.params);
+    let mut test_ws = Workspace::default();
     let mut out = Vec::new();
-    for step in 0..=config.steps {
-        let stats = forward_loss(&model, &train, &mut ws, config.loss, true);
-        if step % every == 0 || step == config.steps {
-            let test_stats = forward_loss(&model, &test, &mut test_ws, config.loss, false);
+    train_full_batch_f64(
+        config,
+        &split.train,
+        model,
+        every,
+        retract,
+        |step, model, stats| {
+            let test_stats = forward_loss(model, &test, &mut test_ws, config.loss, false);
             let [w1, w2] = model.params.matrices();
             out.push(Point {
                 step,
@@ -127,30 +126,9 @@ pub fn train_tracked(
                 distance: [stiefel_distance(w1), stiefel_distance(w2)],
                 fro: [w1.norm(), w2.norm()],
             });
-        }
-        if step == config.steps {
-            break;
-        }
-        model.backward(&train, &mut ws, &mut grads);
-        optimizer.step(&mut model.params, &grads);
-        if constrained {
-            retract(&mut model.params);
-        }
-    }
+        },
+    )?;
     Ok(out)
-}
-
-/// The canonical network on $a+b \bmod p$, fraction `frac`, with `optimizer` for `steps` updates.
-pub fn design(p: u32, frac: f64, optimizer: OptimizerConfig, steps: u64) -> TrainConfig {
-    let mut c = config::canonical(0);
-    c.task = Task::Modular {
-        op: Operation::Add,
-        p,
-    };
-    c.train_frac = frac;
-    c.optimizer = optimizer;
-    c.steps = steps;
-    c
 }
 
 /// First recorded step with training accuracy $\ge99\%$.
@@ -210,19 +188,49 @@ pub fn check(budget: Budget) -> Result<Vec<Check>> {
     let adamw = OptimizerConfig::AdamW(config::CANONICAL_ADAMW);
     let muon = OptimizerConfig::Muon(config::DEFAULT_MUON);
     let [(pc, fc, sc, ec), (p, frac, steps, every)] = designs(budget);
-    let free_adamw = train_tracked(&design(p, frac, adamw, steps), Labels::True, false, every)?;
-    let free_muon = train_tracked(&design(p, frac, muon, steps), Labels::True, false, every)?;
+    let free_adamw = train_tracked(
+        &canonical_add(p, frac, adamw, steps, 0),
+        Labels::True,
+        false,
+        every,
+    )?;
+    let free_muon = train_tracked(
+        &canonical_add(p, frac, muon, steps, 0),
+        Labels::True,
+        false,
+        every,
+    )?;
     let (cmp_adamw, cmp_muon) = if (pc, sc) == (p, steps) {
         (free_adamw.clone(), free_muon.clone())
     } else {
         (
-            train_tracked(&design(pc, fc, adamw, sc), Labels::True, false, ec)?,
-            train_tracked(&design(pc, fc, muon, sc), Labels::True, false, ec)?,
+            train_tracked(
+                &canonical_add(pc, fc, adamw, sc, 0),
+                Labels::True,
+                false,
+                ec,
+            )?,
+            train_tracked(&canonical_add(pc, fc, muon, sc, 0), Labels::True, false, ec)?,
         )
     };
-    let random_free = train_tracked(&design(p, frac, adamw, steps), Labels::Random, false, every)?;
-    let random = train_tracked(&design(p, frac, adamw, steps), Labels::Random, true, every)?;
-    let constrained = train_tracked(&design(p, frac, adamw, steps), Labels::True, true, every)?;
+    let random_free = train_tracked(
+        &canonical_add(p, frac, adamw, steps, 0),
+        Labels::Random,
+        false,
+        every,
+    )?;
+    let random = train_tracked(
+        &canonical_add(p, frac, adamw, steps, 0),
+        Labels::Random,
+        true,
+        every,
+    )?;
+    let constrained = train_tracked(
+        &canonical_add(p, frac, adamw, steps, 0),
+        Labels::True,
+        true,
+        every,
+    )?;
     let (muon_w1, adamw_w1) = (
         closest_after_mem(&cmp_muon, 0),
         closest_after_mem(&cmp_adamw, 0),
