@@ -322,13 +322,13 @@ pub fn check(budget: Budget) -> Result<Vec<Check>> {
     let (m, n) = (256, 194);
     let adam = adamw_sign_ratio(m, n, 3e-3, 1.0, 50);
     let advantage = ((m * n) as f64).sqrt() / (muon::shape_factor(m, n) * c_ns());
-    let (p, frac, steps, every) = match budget {
+    let (p, frac, run_steps, every) = match budget {
         Budget::Quick => (23, 0.7, 600, 20),
         Budget::Full => (97, 0.4, 3000, 50),
     };
     let muon_config = config::DEFAULT_MUON;
     let muon_run = norm_trajectory(
-        &canonical_add(p, frac, OptimizerConfig::Muon(muon_config), steps, 0),
+        &canonical_add(p, frac, OptimizerConfig::Muon(muon_config), run_steps, 0),
         every,
     )?;
     let adamw_run = norm_trajectory(
@@ -336,7 +336,7 @@ pub fn check(budget: Budget) -> Result<Vec<Check>> {
             p,
             frac,
             OptimizerConfig::AdamW(config::CANONICAL_ADAMW),
-            steps,
+            run_steps,
             0,
         ),
         every,
@@ -392,7 +392,7 @@ pub fn check(budget: Budget) -> Result<Vec<Check>> {
     ];
     checks.push(Check {
         claim: format!(
-            "the bound on a real run: canonical network, a+b mod {p}, f = {frac}, Muon lr 0.05, wd 0.1, {steps} steps (f64)"
+            "the bound on a real run: canonical network, a+b mod {p}, f = {frac}, Muon lr 0.05, wd 0.1, {run_steps} steps (f64)"
         ),
         status: Status::Proved,
         prediction: "|W_i(t)|_op <= bound_i(t) for both layers at every recorded step".into(),
