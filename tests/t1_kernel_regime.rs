@@ -1,6 +1,7 @@
 //! T1-kernel: the additive form of one-hot kernel regression (Lemma 1), the zeroth-order bound
 //! (Theorem 3), the ledger's own check, and mutations that must fail.
 
+use crate::common::assert_ledger_passes;
 use grokking::rng::{self, Stream};
 use grokking::theorems::t1_kernel_regime::{random_problem, OneHotKernel, Problem};
 use grokking::theorems::{self, Budget};
@@ -122,15 +123,7 @@ fn t1_kernel_invalid_kernels_are_errors() {
 
 #[test]
 fn t1_kernel_ledger_check_passes_quick() {
-    let rows = theorems::run(&["T1-kernel".into()], Budget::Quick).unwrap();
+    let rows = assert_ledger_passes("T1-kernel");
     assert_eq!(rows.len(), 1);
-    for c in &rows[0].checks {
-        assert!(
-            c.pass,
-            "{}: predicted {}; measured {}",
-            c.claim, c.prediction, c.measured
-        );
-    }
-    assert!(rows[0].pass);
     assert!(theorems::run(&["T9".into()], Budget::Quick).is_err());
 }

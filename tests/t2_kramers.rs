@@ -1,10 +1,10 @@
 //! T2-kramers: exact first passage, Kramers asymptotics, Eyring–Kramers, and the Langevin simulator.
 
+use crate::common::assert_ledger_passes;
 use grokking::theorems::t2_kramers::{
     eyring_kramers_time, kramers_time, simulate, tolerance, CubicWell, KRAMERS_FIRST_ORDER,
     KRAMERS_HEIGHTS, SECOND_ORDER_BOUND,
 };
-use grokking::theorems::{self, Budget};
 use proptest::prelude::*;
 
 proptest! {
@@ -79,12 +79,5 @@ fn t2_bad_inputs_are_errors() {
 
 #[test]
 fn t2_kramers_ledger_check_passes_quick() {
-    let rows = theorems::run(&["T2-kramers".into()], Budget::Quick).unwrap();
-    for c in &rows[0].checks {
-        assert!(
-            c.pass,
-            "{}: predicted {}; measured {}",
-            c.claim, c.prediction, c.measured
-        );
-    }
+    assert_ledger_passes("T2-kramers");
 }

@@ -1,12 +1,12 @@
 //! T3-norm: the Newton–Schulz constants, the operator-norm bound of the implemented Muon over random
 //! runs, its near-tightness, AdamW's contrasting worst case, and mutations that must fail.
 
+use crate::common::assert_ledger_passes;
 use grokking::optim::muon;
 use grokking::theorems::t3_muon_norm_control::{
     adamw_sign_ratio, c_ns, grid_sup, iterate, norm_bound, quintic_argmax, quintic_facts,
     random_run_ratio, tight_ratio, NS_STEPS, ROUND_OFF,
 };
-use grokking::theorems::{self, Budget};
 use proptest::prelude::*;
 
 proptest! {
@@ -63,12 +63,5 @@ fn t3_adamw_worst_case_is_sqrt_mn() {
 
 #[test]
 fn t3_ledger_check_passes_quick() {
-    let rows = theorems::run(&["T3-norm".into()], Budget::Quick).unwrap();
-    for c in &rows[0].checks {
-        assert!(
-            c.pass,
-            "{}: predicted {}; measured {}",
-            c.claim, c.prediction, c.measured
-        );
-    }
+    assert_ledger_passes("T3-norm");
 }

@@ -1,8 +1,8 @@
 //! T4-stiefel: the distance to the scaled Stiefel manifold (closed form against a brute-force scan of the
 //! scale), and the ledger's training checks.
 
+use crate::common::assert_ledger_passes;
 use grokking::theorems::t4_stiefel_proximity::{nearest_scaled_stiefel, stiefel_distance};
-use grokking::theorems::{self, Budget};
 use nalgebra::DMatrix;
 use proptest::prelude::*;
 
@@ -36,12 +36,5 @@ proptest! {
 
 #[test]
 fn t4_ledger_check_passes_quick() {
-    let rows = theorems::run(&["T4".into()], Budget::Quick).unwrap();
-    for c in &rows[0].checks {
-        assert!(
-            c.pass,
-            "{}: predicted {}; measured {}",
-            c.claim, c.prediction, c.measured
-        );
-    }
+    assert_ledger_passes("T4-stiefel");
 }

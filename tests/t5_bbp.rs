@@ -1,10 +1,10 @@
 //! T5-bbp: the rectangular spiked model's limits, continuity at the threshold, random spiked matrices
 //! of size 200 x 400 against the limits, and wrong formulas that must fail.
 
+use crate::common::assert_ledger_passes;
 use grokking::theorems::t5_bbp::{
     edge, measure, overlap_left, overlap_right, threshold, tolerance, top_singular_value,
 };
-use grokking::theorems::{self, Budget};
 use proptest::prelude::*;
 
 const N: usize = 200;
@@ -56,12 +56,5 @@ fn t5_wrong_formulas_are_rejected() {
 
 #[test]
 fn t5_ledger_check_passes_quick() {
-    let rows = theorems::run(&["T5".into()], Budget::Quick).unwrap();
-    for c in &rows[0].checks {
-        assert!(
-            c.pass,
-            "{}: predicted {}; measured {}",
-            c.claim, c.prediction, c.measured
-        );
-    }
+    assert_ledger_passes("T5-bbp");
 }

@@ -1,9 +1,9 @@
 //! T5-democracy: the implemented Newton–Schulz map acts on singular values one by one, as phi^5.
 
+use crate::common::assert_ledger_passes;
 use grokking::optim::muon::{newton_schulz, NS_EPS};
 use grokking::theorems::t3_muon_norm_control::iterate;
 use grokking::theorems::t5_spectral_democracy::{independence_error, with_singular_values};
-use grokking::theorems::{self, Budget};
 use proptest::prelude::*;
 
 proptest! {
@@ -42,12 +42,5 @@ fn t5_the_prediction_needs_five_iterations() {
 
 #[test]
 fn t5_democracy_ledger_check_passes_quick() {
-    let rows = theorems::run(&["T5-democracy".into()], Budget::Quick).unwrap();
-    for c in &rows[0].checks {
-        assert!(
-            c.pass,
-            "{}: predicted {}; measured {}",
-            c.claim, c.prediction, c.measured
-        );
-    }
+    assert_ledger_passes("T5-democracy");
 }
