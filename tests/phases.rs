@@ -108,15 +108,18 @@ proptest! {
     }
 }
 
+/// A run that memorizes at 150 and never groks in 3000 steps.
+const NEVER_GROKS: Truth = Truth {
+    t_mem: 150,
+    t_circ: 500,
+    t_clean: 1400,
+    t_grok: None,
+    t_end: 3000,
+};
+
 #[test]
 fn a_run_that_never_groks_has_no_circuit_or_generalization_phase() {
-    let t = Truth {
-        t_mem: 150,
-        t_circ: 500,
-        t_clean: 1400,
-        t_grok: None,
-        t_end: 3000,
-    };
+    let t = NEVER_GROKS;
     let ph = Phases::detect(&synthetic(t, 1e-3, false, true, 0));
     assert_eq!(ph.memorization, Some([0, 150]));
     assert_eq!(ph.plateau, Some([150, 3000]));
@@ -126,13 +129,7 @@ fn a_run_that_never_groks_has_no_circuit_or_generalization_phase() {
 
 #[test]
 fn a_run_that_never_memorizes_has_no_phase() {
-    let t = Truth {
-        t_mem: 150,
-        t_circ: 500,
-        t_clean: 1400,
-        t_grok: None,
-        t_end: 3000,
-    };
+    let t = NEVER_GROKS;
     let mut h = synthetic(t, 0.0, false, true, 0);
     h.t_mem = None;
     assert_eq!(Phases::detect(&h), Phases::default());
