@@ -531,9 +531,13 @@ fn fourier(a: FourierArgs) -> Result<()> {
         let n = f.key_frequencies.len();
         let mut sizes: Vec<usize> = [1, 2, 4, 8, 16].into_iter().filter(|&m| m < n).collect();
         sizes.push(n);
-        for m in sizes {
-            let keys = f.key_frequencies[..m].to_vec();
-            if let Some(l) = ablation::of_model(&model, config, &keys, &mut planner)? {
+        let key_sets: Vec<Vec<usize>> = sizes
+            .iter()
+            .map(|&m| f.key_frequencies[..m].to_vec())
+            .collect();
+        let losses = ablation::of_model(&model, config, &key_sets, &mut planner)?;
+        for (keys, l) in key_sets.into_iter().zip(losses) {
+            if let Some(l) = l {
                 ablations.push(KeyedAblation {
                     frequencies: keys,
                     restricted_loss: l.restricted,

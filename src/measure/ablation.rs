@@ -219,13 +219,14 @@ fn pairs(examples: &Examples, p: u32) -> (&[u32], &[u32]) {
     }
 }
 
-/// [`ablation_losses`] of `model` on the split of `config` (its task, training fraction and seed).
+/// [`ablation_losses`] of `model` on the split of `config` (its task, training fraction and seed), for
+/// each set of key frequencies in `key_sets`; the logits are computed once.
 pub fn of_model<T: Real>(
     model: &Model<T>,
     config: &TrainConfig,
-    keys: &[usize],
+    key_sets: &[Vec<usize>],
     fourier: &mut Fourier,
-) -> Result<Option<AblationLosses>> {
+) -> Result<Vec<Option<AblationLosses>>> {
     let split = config.task.split(config.train_frac, config.seed)?;
     let logits = |examples: &Examples| {
         let mut ws = Workspace::default();
@@ -233,12 +234,17 @@ pub fn of_model<T: Real>(
         ws.logits
     };
     let (train, test) = (logits(&split.train), logits(&split.test));
-    Ok(ablation_losses(
-        &config.task,
-        keys,
-        config.loss,
-        (&split.train, &train),
-        (&split.test, &test),
-        fourier,
-    ))
+    Ok(key_sets
+        .iter()
+        .map(|keys| {
+            ablation_losses(
+                &config.task,
+                keys,
+                config.loss,
+                (&split.train, &train),
+                (&split.test, &test),
+                fourier,
+            )
+        })
+        .collect())
 }
