@@ -2,14 +2,13 @@
 //! scale), and the ledger's training checks.
 
 use crate::common::assert_ledger_passes;
+use grokking::theorems::harness::gaussian_matrix;
 use grokking::theorems::t4_stiefel_proximity::{nearest_scaled_stiefel, stiefel_distance};
 use nalgebra::DMatrix;
 use proptest::prelude::*;
 
 fn gaussian(seed: u64, m: usize, n: usize) -> DMatrix<f64> {
-    use rand_distr::{Distribution, StandardNormal};
-    let mut rng = grokking::rng::indexed(seed, 0);
-    DMatrix::from_fn(m, n, |_, _| StandardNormal.sample(&mut rng))
+    gaussian_matrix(&mut grokking::rng::indexed(seed, 0), m, n, 1.0)
 }
 
 proptest! {

@@ -1,6 +1,7 @@
-//! What several theorem checks train: the canonical network on $a+b \bmod p$ at a chosen size and
-//! optimizer, and a full-batch f64 training loop that lets a check look at the weights (and change them)
-//! between updates, which the trainer's [`Observer`](crate::train::Observer) does not.
+//! What several theorem checks share: Gaussian random matrices, the canonical network on $a+b \bmod p$
+//! at a chosen size and optimizer, and a full-batch f64 training loop that lets a check look at the
+//! weights (and change them) between updates, which the trainer's [`Observer`](crate::train::Observer)
+//! does not.
 
 use crate::config;
 use crate::error::Result;
@@ -9,6 +10,9 @@ use crate::model::{Batch, Model, Params, Workspace};
 use crate::optim::{Optimizer, OptimizerConfig};
 use crate::task::{Examples, Operation, Task};
 use crate::train::{forward_loss, TrainConfig};
+use nalgebra::DMatrix;
+use rand::Rng;
+use rand_distr::{Distribution, StandardNormal};
 
 /// The canonical run ([`config::canonical`]) on $a+b \bmod p$ with training fraction `frac`, `optimizer`
 /// and `steps` updates, master seed `seed`.
@@ -59,4 +63,12 @@ pub fn train_full_batch_f64(
         after_update(&mut model.params);
     }
     Ok(())
+}
+
+/// A `rows` × `cols` matrix of i.i.d. $\mathcal N(0,\text{scale}^2)$ entries, drawn in column-major order.
+pub fn gaussian_matrix(rng: &mut impl Rng, rows: usize, cols: usize, scale: f64) -> DMatrix<f64> {
+    DMatrix::from_fn(rows, cols, |_, _| {
+        let z: f64 = StandardNormal.sample(rng);
+        scale * z
+    })
 }

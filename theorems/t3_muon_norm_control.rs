@@ -6,7 +6,7 @@
 //! $\phi(x)=ax+bx^3+cx^5$ with the implemented $(a,b,c)=(3.4445,-4.7750,2.0315)$ ([`muon::quintic`]);
 //! $c_{NS}=\max_{[0,1]}\phi=\phi(x^*)$, $x^{*2}$ the smaller root of $5cy^2+3by+a=0$; $s=\sqrt{\max(1,m/n)}$.
 
-use super::harness::{canonical_add, train_full_batch_f64};
+use super::harness::{canonical_add, gaussian_matrix, train_full_batch_f64};
 use super::{Budget, Check, Status, Theorem};
 use crate::config;
 use crate::error::{ensure, Result};
@@ -18,7 +18,6 @@ use crate::rng::{self, Stream};
 use crate::train::{TrainConfig, THRESHOLD};
 use nalgebra::DMatrix;
 use rand::Rng;
-use rand_distr::{Distribution, StandardNormal};
 
 /// The ledger entry.
 pub const THEOREM: Theorem = Theorem {
@@ -108,20 +107,12 @@ pub fn op_norm(w: &DMatrix<f64>) -> f64 {
     w.clone().svd(false, false).singular_values.max()
 }
 
-/// A `rows` × `cols` matrix of i.i.d. $\mathcal N(0,\text{scale}^2)$ entries.
-fn gauss(rng: &mut impl Rng, rows: usize, cols: usize, scale: f64) -> DMatrix<f64> {
-    DMatrix::from_fn(rows, cols, |_, _| {
-        let z: f64 = StandardNormal.sample(rng);
-        scale * z
-    })
-}
-
 /// A random Muon run: shape, initial weights, gradient sequence (i.i.d. Gaussian matrices of random
 /// scales, a share of them rank one), $\eta$, $\lambda\le1/\eta$, $\mu$, Nesterov. Returns the largest
 /// $\|W_t\|_{op}/\text{bound}_t$ over its steps.
 pub fn random_run_ratio(rng: &mut impl Rng, steps: u64) -> Result<f64> {
     let (m, n) = (rng.random_range(2..24), rng.random_range(2..24));
-    let mut w = gauss(rng, m, n, 1.0);
+    let mut w = gaussian_matrix(rng, m, n, 1.0);
     let lr: f64 = 10f64.powf(rng.random_range(-3.0..-0.3));
     let weight_decay = if rng.random_bool(0.25) {
         0.0
@@ -142,9 +133,9 @@ pub fn random_run_ratio(rng: &mut impl Rng, steps: u64) -> Result<f64> {
     for t in 1..=steps {
         let scale = 10f64.powf(rng.random_range(-3.0..3.0));
         let g = if rng.random_bool(0.3) {
-            gauss(rng, m, 1, scale) * gauss(rng, 1, n, 1.0)
+            gaussian_matrix(rng, m, 1, scale) * gaussian_matrix(rng, 1, n, 1.0)
         } else {
-            gauss(rng, m, n, scale)
+            gaussian_matrix(rng, m, n, scale)
         };
         muon::step(&config, &mut w, &g, &mut state);
         worst = worst.max(op_norm(&w) / norm_bound(w0, lr, weight_decay, shape, c_ns(), t));

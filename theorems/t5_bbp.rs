@@ -7,11 +7,11 @@
 //! The yardstick for "Fourier-aligned outliers leave the bulk" in training (T5); the training part is not
 //! done yet.
 
+use super::harness::gaussian_matrix;
 use super::{Budget, Check, Status, Theorem};
 use crate::error::{ensure, Result};
 use crate::rng;
-use nalgebra::{DMatrix, DVector};
-use rand_distr::{Distribution, StandardNormal};
+use nalgebra::DVector;
 use rayon::prelude::*;
 
 /// The ledger entry.
@@ -60,16 +60,11 @@ pub fn sample(n: usize, m: usize, theta: f64, seed: u64, index: u64) -> Result<[
         format!("needs 2 <= n <= m, got {n} x {m}")
     })?;
     let mut rng = rng::indexed(seed, index);
-    let mut unit = |len: usize| {
-        let v = DVector::<f64>::from_fn(len, |_, _| StandardNormal.sample(&mut rng));
-        v.normalize()
+    let mut unit = |len: usize| -> DVector<f64> {
+        gaussian_matrix(&mut rng, len, 1, 1.0).column(0).normalize()
     };
     let (u, v) = (unit(n), unit(m));
-    let scale = 1.0 / (m as f64).sqrt();
-    let mut x = DMatrix::<f64>::from_fn(n, m, |_, _| {
-        let z: f64 = StandardNormal.sample(&mut rng);
-        scale * z
-    });
+    let mut x = gaussian_matrix(&mut rng, n, m, 1.0 / (m as f64).sqrt());
     x += &u * v.transpose() * theta;
     let svd = x.svd(true, true);
     let (Some(left), Some(right_t)) = (svd.u, svd.v_t) else {

@@ -4,6 +4,7 @@
 //! amplifies tiny directions only linearly, by $\phi'(0)^5=a^5\approx485$.
 //! Note: notes/t5_spectral_democracy.md
 
+use super::harness::gaussian_matrix;
 use super::t3_muon_norm_control::{iterate, range_above, NS_STEPS};
 use super::{Budget, Check, Status, Theorem};
 use crate::error::Result;
@@ -11,7 +12,6 @@ use crate::optim::muon::{newton_schulz, NS_COEFFICIENTS, NS_EPS};
 use crate::rng;
 use nalgebra::DMatrix;
 use rand::Rng;
-use rand_distr::{Distribution, StandardNormal};
 
 /// The ledger entry.
 pub const THEOREM: Theorem = Theorem {
@@ -24,8 +24,7 @@ pub const THEOREM: Theorem = Theorem {
 
 /// A random orthogonal $k\times k$ matrix (the Q factor of a Gaussian matrix).
 fn orthogonal(rng: &mut impl Rng, k: usize) -> DMatrix<f64> {
-    let g = DMatrix::<f64>::from_fn(k, k, |_, _| StandardNormal.sample(&mut *rng));
-    g.qr().q()
+    gaussian_matrix(rng, k, k, 1.0).qr().q()
 }
 
 /// A random $m\times n$ matrix ($m\ge n$) with singular values `sigma` (length $n$) and Haar singular vectors.
