@@ -17,5 +17,8 @@ mod t3_muon_norm_control;
 mod t4_stiefel_proximity;
 mod t5_bbp;
 mod t5_spectral_democracy;
+mod t6_algebraic_structure;
+mod t7_norm_discrepancy;
+mod t8_l2_supercooling;
 mod tasks;
 mod training;

@@ -1,14 +1,14 @@
 //! What several theorem checks share: Gaussian random matrices, the canonical network on $a+b \bmod p$
 //! at a chosen size and optimizer, and a full-batch f64 training loop that lets a check look at the
 //! weights (and change them) between updates, which the trainer's [`Observer`](crate::train::Observer)
-//! does not.
+//! does not; and a least-squares slope for the scaling laws the checks fit.
 
 use crate::config;
 use crate::error::Result;
 use crate::loss::LossStats;
 use crate::model::{Batch, Model, Params, Workspace};
 use crate::optim::{Optimizer, OptimizerConfig};
-use crate::task::{Examples, Operation, Task};
+use crate::task::{Examples, Operation, Split, Task};
 use crate::train::{forward_loss, TrainConfig};
 use nalgebra::DMatrix;
 use rand::Rng;
@@ -71,4 +71,41 @@ pub fn gaussian_matrix(rng: &mut impl Rng, rows: usize, cols: usize, scale: f64)
         let z: f64 = StandardNormal.sample(rng);
         scale * z
     })
+}
+
+/// The least-squares slope of $y$ against $x$ through `points` $(x,y)$; `None` with fewer than two distinct $x$.
+pub fn least_squares_slope(points: &[(f64, f64)]) -> Option<f64> {
+    let n = points.len() as f64;
+    let (mx, my) = (
+        points.iter().map(|p| p.0).sum::<f64>() / n,
+        points.iter().map(|p| p.1).sum::<f64>() / n,
+    );
+    let sxy: f64 = points.iter().map(|p| (p.0 - mx) * (p.1 - my)).sum();
+    let sxx: f64 = points.iter().map(|p| (p.0 - mx).powi(2)).sum();
+    (sxx > 0.0).then(|| sxy / sxx)
+}
+
+/// Which labels the training set carries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Labels {
+    /// $a+b \bmod p$.
+    True,
+    /// Uniformly random classes (seeded): nothing to generalize, only to memorize.
+    Random,
+}
+
+/// `config`'s train/test split, with the training labels replaced by uniformly random classes (stream
+/// `rng::indexed(seed, 1)`) when `labels` is [`Labels::Random`].
+pub fn labelled_split(config: &TrainConfig, labels: Labels) -> Result<Split> {
+    let mut split = config.task.split(config.train_frac, config.seed)?;
+    if labels == Labels::Random {
+        let classes = config.task.n_classes() as u32;
+        let mut rng = crate::rng::indexed(config.seed, 1);
+        split
+            .train
+            .labels
+            .iter_mut()
+            .for_each(|y| *y = rng.random_range(0..classes));
+    }
+    Ok(split)
 }

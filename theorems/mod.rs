@@ -14,6 +14,9 @@ pub mod t3_muon_norm_control;
 pub mod t4_stiefel_proximity;
 pub mod t5_bbp;
 pub mod t5_spectral_democracy;
+pub mod t6_algebraic_structure;
+pub mod t7_norm_discrepancy;
+pub mod t8_l2_supercooling;
 
 use crate::error::{Error, Result};
 use serde::Serialize;
@@ -92,6 +95,9 @@ pub const REGISTRY: &[Theorem] = &[
     t4_stiefel_proximity::THEOREM,
     t5_bbp::THEOREM,
     t5_spectral_democracy::THEOREM,
+    t6_algebraic_structure::THEOREM,
+    t7_norm_discrepancy::THEOREM,
+    t8_l2_supercooling::THEOREM,
 ];
 
 /// A theorem's line of the ledger.

@@ -8,17 +8,15 @@
 //! $\min_{r\ge0,\,Q}\|W-rQ\|_F^2=\sum\sigma_i^2-(\sum\sigma_i)^2/k$, attained at $Q=\mathrm{polar}(W)$,
 //! $r=\sum\sigma_i/k$; the crate reports it relative to $\|W\|_F$.
 
-use super::harness::{canonical_add, train_full_batch_f64};
+use super::harness::{canonical_add, labelled_split, train_full_batch_f64, Labels};
 use super::{Budget, Check, Status, Theorem};
 use crate::config;
 use crate::error::Result;
 use crate::model::{Batch, Model, Params, Workspace};
 use crate::optim::muon::exact_polar;
 use crate::optim::OptimizerConfig;
-use crate::rng;
 use crate::train::{forward_loss, TrainConfig, THRESHOLD};
 use nalgebra::DMatrix;
-use rand::Rng;
 
 /// The ledger entry.
 pub const THEOREM: Theorem = Theorem {
@@ -43,15 +41,6 @@ pub fn stiefel_distance(w: &DMatrix<f64>) -> f64 {
 pub fn nearest_scaled_stiefel(w: &DMatrix<f64>) -> DMatrix<f64> {
     let s = w.clone().svd(false, false).singular_values;
     exact_polar(w) * (s.sum() / s.len() as f64)
-}
-
-/// Which labels the training set carries.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Labels {
-    /// $a+b \bmod p$.
-    True,
-    /// Uniformly random classes (seeded): nothing to generalize, only to memorize.
-    Random,
 }
 
 /// A recorded step of [`train_tracked`].
@@ -79,16 +68,7 @@ pub fn train_tracked(
     every: u64,
 ) -> Result<Vec<Point>> {
     config.validate()?;
-    let mut split = config.task.split(config.train_frac, config.seed)?;
-    if labels == Labels::Random {
-        let classes = config.task.n_classes() as u32;
-        let mut rng = rng::indexed(config.seed, 1);
-        split
-            .train
-            .labels
-            .iter_mut()
-            .for_each(|y| *y = rng.random_range(0..classes));
-    }
+    let split = labelled_split(config, labels)?;
     let test = Batch::<f64>::new(&split.test);
     let mut model = Model::<f64>::init(&config.task, config.model, config.seed)?;
     let scales: Vec<f64> = model

@@ -1,0 +1,129 @@
+//! T6-algebra: the Fourier support of operation tables (minimum p iff affine), the Gauss-sum closed forms,
+//! the discrete-log basis, and sparse parity's single Walsh coefficient.
+
+use crate::common::assert_ledger_passes;
+use grokking::analytic;
+use grokking::measure::fourier::Fourier;
+use grokking::measure::margin::min_margin;
+use grokking::model::Batch;
+use grokking::task::Operation;
+use grokking::task::Task;
+use grokking::theorems::t6_algebraic_structure::{
+    additive_separation, is_affine, log_relabel, operation_table, power_spectrum,
+    predicted_nonzero, predicted_participation, random_affine, random_table, separable_solution,
+    sparse_parity_labels, sparsity, walsh_hadamard,
+};
+use proptest::prelude::*;
+
+const PRIMES: [u32; 5] = [5, 7, 11, 13, 17];
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+    /// Every table on Z_p has at least p coefficients and PR ≥ p; exactly p iff it is affine.
+    #[test]
+    fn t6_minimum_support_iff_affine(seed in any::<u64>(), i in 0usize..5, affine in any::<bool>()) {
+        let p = PRIMES[i] as usize;
+        let mut rng = grokking::rng::indexed(seed, 0);
+        let table = if affine { random_affine(&mut rng, p) } else { random_table(&mut rng, p) };
+        let s = sparsity(&power_spectrum(&table, &mut Fourier::new()), p);
+        prop_assert!(s.nonzero >= p && s.participation >= p as f64 * (1.0 - 1e-9), "{s:?}");
+        prop_assert_eq!(s.nonzero == p, is_affine(&table));
+        prop_assert_eq!((s.participation - p as f64).abs() < 1e-6, is_affine(&table));
+    }
+
+    /// The Gauss-sum closed forms for every operation at a random prime.
+    #[test]
+    fn t6_closed_forms_match_the_spectrum(i in 0usize..5, op in 0usize..7) {
+        let (p, op) = (PRIMES[i], Operation::ALL[op]);
+        let s = sparsity(&power_spectrum(&operation_table(op, p).unwrap(), &mut Fourier::new()), p as usize);
+        prop_assert!((s.participation / predicted_participation(op, p) - 1.0).abs() < 1e-9);
+        prop_assert_eq!(s.nonzero, predicted_nonzero(op, p));
+    }
+}
+
+/// Mutation: the dense closed form is wrong for + and the affine one wrong for ×, so swapping them fails.
+#[test]
+fn t6_swapped_closed_forms_fail() {
+    let mut fourier = Fourier::new();
+    let p = 13;
+    let mut pr = |op| {
+        sparsity(
+            &power_spectrum(&operation_table(op, p).unwrap(), &mut fourier),
+            13,
+        )
+        .participation
+    };
+    let (add, mul) = (pr(Operation::Add), pr(Operation::Mul));
+    assert!((add / predicted_participation(Operation::Mul, p) - 1.0).abs() > 0.5);
+    assert!((mul / predicted_participation(Operation::Add, p) - 1.0).abs() > 0.5);
+}
+
+/// × and ÷ have p − 1 coefficients in the discrete-log basis on the units; + does not.
+#[test]
+fn t6_log_basis_sparsifies_multiplication_only() {
+    let mut fourier = Fourier::new();
+    for p in [11u32, 23] {
+        for (op, sparse) in [
+            (Operation::Mul, true),
+            (Operation::Div, true),
+            (Operation::Add, false),
+        ] {
+            let relabelled = log_relabel(&operation_table(op, p).unwrap(), p);
+            let s = sparsity(&power_spectrum(&relabelled, &mut fourier), p as usize - 1);
+            assert_eq!(s.nonzero == p as usize - 1, sparse, "{op} p={p}: {s:?}");
+        }
+    }
+}
+
+/// a²+b² = φ(a)+ψ(b) with φ = ψ = x²: the re-indexed a+b network solves it on every pair with a+b's margin;
+/// the unre-indexed one (the mutation φ = ψ = identity) does not; a²+ab+b² and a³+ab are not separable.
+#[test]
+fn t6_separable_operations_inherit_the_fourier_circuit() {
+    for p in [5u32, 11, 23, 31] {
+        let table = operation_table(Operation::SumSquares, p).unwrap();
+        let (phi, psi) = additive_separation(&table).expect("a^2+b^2 is separable");
+        let k = [1usize];
+        let task = Task::Modular {
+            op: Operation::SumSquares,
+            p,
+        };
+        let batch = Batch::<f64>::new(&task.all_examples().unwrap());
+        let gamma = min_margin(&separable_solution(&phi, &psi, p, &k).unwrap(), &batch);
+        assert!(
+            (gamma / analytic::margin(p, &k) - 1.0).abs() < 1e-9,
+            "p={p}: {gamma}"
+        );
+        let identity: Vec<usize> = (0..p as usize).collect();
+        let unmapped = separable_solution(&identity, &identity, p, &k).unwrap();
+        assert!(min_margin(&unmapped, &batch) < 0.0);
+        for op in [Operation::QuadForm, Operation::CubicPlus, Operation::Mul] {
+            assert!(
+                additive_separation(&operation_table(op, p).unwrap()).is_none(),
+                "{op}"
+            );
+        }
+    }
+}
+
+/// The parity label's Walsh spectrum is one coefficient; a label that is not a parity has more.
+#[test]
+fn t6_sparse_parity_has_one_walsh_coefficient() {
+    let walsh = walsh_hadamard(&sparse_parity_labels(8, 3));
+    let support: Vec<usize> = (0..walsh.len())
+        .filter(|&s| walsh[s].abs() > 1e-12)
+        .collect();
+    assert_eq!(support, vec![0b111]);
+    let majority: Vec<f64> = (0..8usize)
+        .map(|x| if x.count_ones() >= 2 { -1.0 } else { 1.0 })
+        .collect();
+    let support = walsh_hadamard(&majority)
+        .iter()
+        .filter(|v| v.abs() > 1e-12)
+        .count();
+    assert!(support > 1);
+}
+
+#[test]
+fn t6_algebra_ledger_check_passes_quick() {
+    assert_ledger_passes("T6-algebra");
+}

@@ -1,0 +1,111 @@
+//! T8-supercooling: homogeneity and the loss envelope along rays, the Lanczos Hessian against a dense one,
+//! and the collapsed point θ = 0 as a strict local minimum.
+
+use crate::common::assert_ledger_passes;
+use grokking::model::{Activation, Batch, Model, ModelConfig};
+use grokking::task::{Operation, Task};
+use grokking::theorems::t8_l2_supercooling::{hessian_min_eigenvalue, objective_and_gradient, Ray};
+use nalgebra::{DMatrix, SymmetricEigen};
+use proptest::prelude::*;
+
+fn z2_model(p: u32, width: usize, seed: u64) -> (Model<f64>, Batch<f64>) {
+    let task = Task::Modular {
+        op: Operation::Add,
+        p,
+    };
+    let config = ModelConfig {
+        width,
+        alpha: 1.0,
+        kappa: 1.0,
+        activation: Activation::Quad,
+    };
+    let model = Model::<f64>::init(&task, config, seed).unwrap();
+    let batch = Batch::new(&task.split(0.6, seed).unwrap().train);
+    (model, batch)
+}
+
+fn scaled(model: &Model<f64>, s: f64) -> Model<f64> {
+    let mut m = model.clone();
+    m.params.w1 *= s;
+    m.params.w2 *= s;
+    m
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+    /// L(sθ) from the ray (logits × s³) equals the forward loss of the scaled net and lies in the envelope.
+    #[test]
+    fn t8_ray_is_homogeneous_and_enveloped(seed in 0u64..1000, i in 0usize..3, s in 0.1f64..10.0) {
+        let (model, batch) = z2_model([5u32, 7, 11][i], 8, seed);
+        let ray = Ray::new(&model, &batch, 3);
+        let direct = objective_and_gradient(&scaled(&model, s), &batch, 0.0).0;
+        prop_assert!((ray.loss(s) - direct).abs() < 1e-9 * (1.0 + direct));
+        let (lo, hi) = ray.loss_envelope(s);
+        prop_assert!(lo <= direct + 1e-12 && direct <= hi + 1e-12, "{lo} {direct} {hi}");
+    }
+}
+
+/// Mutation: a ray of the wrong degree does not reproduce the scaled net.
+#[test]
+fn t8_wrong_degree_fails() {
+    let (model, batch) = z2_model(7, 8, 1);
+    let direct = objective_and_gradient(&scaled(&model, 3.0), &batch, 0.0).0;
+    assert!((Ray::new(&model, &batch, 2).loss(3.0) - direct).abs() > 1e-3);
+}
+
+/// Lanczos on finite-difference Hessian–vector products against the dense finite-difference Hessian.
+#[test]
+fn t8_lanczos_matches_the_dense_hessian() {
+    let (model, batch) = z2_model(5, 3, 2);
+    let lambda = 1e-2;
+    let theta: Vec<f64> = model
+        .params
+        .w1
+        .iter()
+        .chain(model.params.w2.iter())
+        .copied()
+        .collect();
+    let dim = theta.len();
+    let (n1, h) = (model.params.w1.len(), 1e-5);
+    let grad_at = |x: &[f64]| {
+        let mut m = model.clone();
+        m.params.w1.copy_from_slice(&x[..n1]);
+        m.params.w2.copy_from_slice(&x[n1..]);
+        objective_and_gradient(&m, &batch, lambda).1
+    };
+    let mut dense = DMatrix::zeros(dim, dim);
+    for i in 0..dim {
+        let (mut up, mut down) = (theta.clone(), theta.clone());
+        up[i] += h;
+        down[i] -= h;
+        dense.set_column(i, &((grad_at(&up) - grad_at(&down)) / (2.0 * h)));
+    }
+    let dense = (&dense + dense.transpose()) * 0.5;
+    let want = SymmetricEigen::new(dense).eigenvalues.min();
+    let got = hessian_min_eigenvalue(&model, &batch, lambda, dim);
+    assert!(
+        (got - want).abs() < 1e-5 * (1.0 + want.abs()),
+        "{got} vs {want}"
+    );
+}
+
+/// At θ = 0 the z² net's Hessian of F is exactly λ I, for several λ.
+#[test]
+fn t8_zero_is_a_strict_local_minimum() {
+    let (mut model, batch) = z2_model(7, 6, 3);
+    model.params.w1.fill(0.0);
+    model.params.w2.fill(0.0);
+    for lambda in [1e-4, 1e-2, 1.0] {
+        let g = objective_and_gradient(&model, &batch, lambda).1.norm();
+        let h = hessian_min_eigenvalue(&model, &batch, lambda, 20);
+        assert!(
+            g == 0.0 && (h / lambda - 1.0).abs() < 1e-6,
+            "lambda {lambda}: {g} {h}"
+        );
+    }
+}
+
+#[test]
+fn t8_supercooling_ledger_check_passes_quick() {
+    assert_ledger_passes("T8-supercooling");
+}

@@ -1,0 +1,497 @@
+//! T6-algebra — "strict low-dimensional algebraic structure", computed from the task table.
+//!
+//! The label tensor of a binary operation $\circ$ on $\mathbb{Z}_p$ is $T_{abc}=\mathbf 1[a\circ b=c]$
+//! ($p\times p\times p$, row-major in $(a,b,c)$; for ÷ the pairs with $b=0$ are absent). Its power spectrum
+//! is $P_{klm}=|\hat T_{klm}|^2$ with $\hat T_{klm}=\sum_{abc}T_{abc}e^{-2\pi i(ka+lb+mc)/p}$ (rustfft, unnormalized),
+//! and its *participation ratio* is $\mathrm{PR}=(\sum P)^2/\sum P^2$ (the inverse of the IPR of the normalized
+//! spectrum: the effective number of coefficients).
+//!
+//! Proved in the note (`notes/t6_algebraic_structure.md`):
+//! * **Minimum support.** For every operation (every $a,b$ with exactly one $c$), $\hat T$ has at least $p$
+//!   non-zero coefficients and $\mathrm{PR}\ge p$, with equality in either iff $\circ$ is affine,
+//!   $a\circ b=ua+vb+w$. For $+$ the support is $\{(k,k,-k)\}$ and $\hat T=p^2$ there (the character identity
+//!   $\mathbf 1[a+b=c]=\frac1p\sum_k\chi_k(a)\chi_k(b)\overline{\chi_k(c)}$); for $-$ it is $\{(k,-k,-k)\}$.
+//! * **Dense operations.** $\times$, $a^2+b^2$, $a^2+ab+b^2$, $a^3+ab$ ($p>3$) have $|\hat T_{klm}|=p$ for every
+//!   $m\ne0$, so $\mathrm{PR}=p^{10}/(p^8+p^7-p^6)\approx p$²; ÷ has $\mathrm{PR}=p^3(p-1)/(p^2-2p+2)$.
+//! * **Discrete-log basis.** Relabelling the units by $a=g^i$ ($g$ a primitive root) turns $\times$ into
+//!   $i+j$ and ÷ into $i-j$ over $\mathbb{Z}_{p-1}$: on the units both have exactly $p-1$ coefficients.
+//! * **Sparse parity.** $y(x)=\prod_{i\in S}x_i$ has one non-zero Walsh–Hadamard coefficient.
+
+use super::{Budget, Check, Status, Theorem};
+use crate::analytic;
+use crate::error::{ensure, Result};
+use crate::measure::fourier::{Fourier, C64};
+use crate::measure::margin;
+use crate::model::{Batch, Model, Params};
+use crate::rng;
+use crate::task::{is_prime, Operation, Task};
+use nalgebra::DMatrix;
+use rand::Rng;
+
+/// The ledger entry.
+pub const THEOREM: Theorem = Theorem {
+    id: "T6-algebra",
+    name: "algebraic structure of the task tables: minimum Fourier support iff affine; the log basis; parity",
+    note: "notes/t6_algebraic_structure.md",
+    module: "theorems/t6_algebraic_structure.rs",
+    run: check,
+};
+
+/// A coefficient counts as non-zero when its power exceeds this fraction of the largest power
+/// (the exact zeros come out of the FFT at about $10^{-20}$ relative).
+pub const ZERO_POWER: f64 = 1e-12;
+
+/// A table $c=\mathrm{op}(a,b)$ on $\mathbb{Z}_n$, `None` where undefined: `table[a * n + b]`.
+pub type Table = Vec<Option<usize>>;
+
+/// The table of `op` modulo `p` (÷ needs `p` prime).
+pub fn operation_table(op: Operation, p: u32) -> Result<Table> {
+    ensure(p >= 2 && (op != Operation::Div || is_prime(p)), || {
+        format!("{op} needs a prime modulus, got p = {p}")
+    })?;
+    Ok((0..p * p)
+        .map(|i| op.apply(i / p, i % p, p).map(|c| c as usize))
+        .collect())
+}
+
+/// The power spectrum $P_{klm}=|\hat T_{klm}|^2$ of the label tensor of `table` on $\mathbb{Z}_n$ ($n^2$ entries),
+/// row-major in $(k,l,m)$.
+pub fn power_spectrum(table: &[Option<usize>], fourier: &mut Fourier) -> Vec<f64> {
+    let n = (table.len() as f64).sqrt().round() as usize;
+    assert_eq!(n * n, table.len(), "a table has n² entries");
+    let mut t = vec![C64::default(); n * n * n];
+    for (ab, c) in table.iter().enumerate() {
+        if let Some(c) = c {
+            t[ab * n + c] = C64::new(1.0, 0.0);
+        }
+    }
+    fourier.dft_nd(&mut t, &[n, n, n]);
+    t.iter().map(|z| z.norm_sqr()).collect()
+}
+
+/// Sparsity of a power spectrum.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Sparsity {
+    /// Coefficients with power above [`ZERO_POWER`] × the largest.
+    pub nonzero: usize,
+    /// $\mathrm{PR}=(\sum P)^2/\sum P^2$.
+    pub participation: f64,
+    /// Fraction of $\sum P$ in the `top` largest coefficients.
+    pub top_energy: f64,
+}
+
+/// The sparsity of `power`, with the energy fraction of its `top` largest coefficients.
+pub fn sparsity(power: &[f64], top: usize) -> Sparsity {
+    let max = power.iter().copied().fold(0.0, f64::max);
+    let total: f64 = power.iter().sum();
+    let mut sorted = power.to_vec();
+    sorted.sort_by(|a, b| b.total_cmp(a));
+    Sparsity {
+        nonzero: power.iter().filter(|&&x| x > ZERO_POWER * max).count(),
+        participation: total * total / power.iter().map(|x| x * x).sum::<f64>(),
+        top_energy: sorted.iter().take(top).sum::<f64>() / total,
+    }
+}
+
+/// The predicted participation ratio of `op`'s tensor in the Fourier basis of $\mathbb{Z}_p^3$ ($p>3$ prime),
+/// from the Gauss-sum evaluation in the note: $p$ for $+,-$; $p^{10}/(p^8+p^7-p^6)$ for
+/// $\times$ and the three polynomial operations; $p^3(p-1)/(p^2-2p+2)$ for ÷.
+pub fn predicted_participation(op: Operation, p: u32) -> f64 {
+    let p = p as f64;
+    match op {
+        Operation::Add | Operation::Sub => p,
+        Operation::Mul | Operation::SumSquares | Operation::QuadForm | Operation::CubicPlus => {
+            p.powi(10) / (p.powi(8) + p.powi(7) - p.powi(6))
+        }
+        Operation::Div => p.powi(3) * (p - 1.0) / (p * p - 2.0 * p + 2.0),
+    }
+}
+
+/// The predicted number of non-zero Fourier coefficients of `op`'s tensor ($p>3$ prime): $p$ for $+,-$;
+/// $1+(p-1)p^2$ for $\times$ and the polynomial operations; $p+(p-1)^2p$ for ÷.
+pub fn predicted_nonzero(op: Operation, p: u32) -> usize {
+    let p = p as usize;
+    match op {
+        Operation::Add | Operation::Sub => p,
+        Operation::Mul | Operation::SumSquares | Operation::QuadForm | Operation::CubicPlus => {
+            1 + (p - 1) * p * p
+        }
+        Operation::Div => p + (p - 1) * (p - 1) * p,
+    }
+}
+
+/// The smallest primitive root modulo the prime `p`: the least $g$ whose order is $p-1$.
+pub fn primitive_root(p: u32) -> u32 {
+    let order = |g: u32| {
+        let (mut x, mut k) = (g as u64 % p as u64, 1u32);
+        while x != 1 {
+            x = x * g as u64 % p as u64;
+            k += 1;
+        }
+        k
+    };
+    (2..p).find(|&g| order(g) == p - 1).unwrap_or(1)
+}
+
+/// `table` (on $\mathbb{Z}_p$, `p` prime) restricted to the units and relabelled by discrete logarithms:
+/// entry $(i,j)$ of the result, a table on $\mathbb{Z}_{p-1}$, is $\log_g(g^i\circ g^j)$, `None` where the
+/// result is 0 or undefined.
+pub fn log_relabel(table: &[Option<usize>], p: u32) -> Table {
+    let (g, p) = (primitive_root(p) as usize, p as usize);
+    let mut power = vec![1usize; p - 1];
+    let mut log = vec![usize::MAX; p];
+    for i in 0..p - 1 {
+        if i > 0 {
+            power[i] = power[i - 1] * g % p;
+        }
+        log[power[i]] = i;
+    }
+    let n = p - 1;
+    (0..n * n)
+        .map(|ij| {
+            let c = table[power[ij / n] * p + power[ij % n]]?;
+            (c != 0).then(|| log[c])
+        })
+        .collect()
+}
+
+/// Whether every row and every column of `table` (on $\mathbb{Z}_n$, fully defined) is a permutation.
+pub fn is_latin_square(table: &[Option<usize>]) -> bool {
+    let n = (table.len() as f64).sqrt().round() as usize;
+    let permutation = |cells: Vec<Option<usize>>| {
+        let mut seen = vec![false; n];
+        cells.into_iter().all(|c| match c {
+            Some(c) if c < n && !seen[c] => {
+                seen[c] = true;
+                true
+            }
+            _ => false,
+        })
+    };
+    (0..n).all(|a| permutation((0..n).map(|b| table[a * n + b]).collect()))
+        && (0..n).all(|b| permutation((0..n).map(|a| table[a * n + b]).collect()))
+}
+
+/// A random affine table $c=ua+vb+w \bmod n$ (`u`, `v`, `w` uniform, possibly 0).
+pub fn random_affine(rng: &mut impl Rng, n: usize) -> Table {
+    let (u, v, w) = (
+        rng.random_range(0..n),
+        rng.random_range(0..n),
+        rng.random_range(0..n),
+    );
+    (0..n * n)
+        .map(|ab| Some((u * (ab / n) + v * (ab % n) + w) % n))
+        .collect()
+}
+
+/// A uniformly random table on $\mathbb{Z}_n$ (every $c$ independent and uniform).
+pub fn random_table(rng: &mut impl Rng, n: usize) -> Table {
+    (0..n * n).map(|_| Some(rng.random_range(0..n))).collect()
+}
+
+/// Whether `table` (fully defined, on $\mathbb{Z}_n$) is affine: $c=ua+vb+w$ for some $u,v,w$ (read off
+/// $w=c(0,0)$, $u=c(1,0)-w$, $v=c(0,1)-w$ and compared everywhere).
+pub fn is_affine(table: &[Option<usize>]) -> bool {
+    let n = (table.len() as f64).sqrt().round() as usize;
+    let at = |a: usize, b: usize| table[a * n + b];
+    let (Some(w), Some(cu), Some(cv)) = (at(0, 0), at(1 % n, 0), at(0, 1 % n)) else {
+        return false;
+    };
+    let (u, v) = ((cu + n - w) % n, (cv + n - w) % n);
+    (0..n * n).all(|ab| at(ab / n, ab % n) == Some((u * (ab / n) + v * (ab % n) + w) % n))
+}
+
+/// The maps $(\varphi,\psi)$ with $a\circ b=\varphi(a)+\psi(b) \bmod n$, if the fully defined `table` is additively
+/// separable. That holds iff $a\circ b-a\circ0-0\circ b+0\circ0\equiv0$ for all $a,b$, and then
+/// $\varphi(a)=a\circ0$, $\psi(b)=0\circ b-0\circ0$ (the maps need not be injective: $a^2+b^2$ has $\varphi=\psi=x^2$).
+pub fn additive_separation(table: &[Option<usize>]) -> Option<(Vec<usize>, Vec<usize>)> {
+    let n = (table.len() as f64).sqrt().round() as usize;
+    let at = |a: usize, b: usize| table[a * n + b];
+    let origin = at(0, 0)?;
+    let phi: Vec<usize> = (0..n).map(|a| at(a, 0)).collect::<Option<_>>()?;
+    let psi: Vec<usize> = (0..n)
+        .map(|b| at(0, b).map(|c| (c + n - origin) % n))
+        .collect::<Option<_>>()?;
+    (0..n * n)
+        .all(|ab| at(ab / n, ab % n) == Some((phi[ab / n] + psi[ab % n]) % n))
+        .then_some((phi, psi))
+}
+
+/// The $z^2$ Fourier network of $a+b$ ([`analytic::fourier_solution`] with frequencies `frequencies`) with its
+/// embedding columns re-indexed, $U(a):=U_+(\varphi(a))$, $V(b):=V_+(\psi(b))$: its logits at $(a,b)$ are those of
+/// the $a+b$ network at $(\varphi(a),\psi(b))$, so it solves $a\circ b=\varphi(a)+\psi(b)$ on all pairs with the same
+/// margin, and (every column of the construction has squared norm $3|K|$) the same parameter norm.
+pub fn separable_solution(
+    phi: &[usize],
+    psi: &[usize],
+    p: u32,
+    frequencies: &[usize],
+) -> Result<Model<f64>> {
+    let pu = p as usize;
+    ensure(phi.len() == pu && psi.len() == pu, || {
+        format!("the maps must have {pu} entries")
+    })?;
+    ensure(phi.iter().chain(psi).all(|&x| x < pu), || {
+        format!("the maps must take values in 0..{pu}")
+    })?;
+    let add = analytic::fourier_solution(p, frequencies)?;
+    let w1_add = &add.params.w1;
+    let w1 = DMatrix::from_fn(w1_add.nrows(), 2 * pu, |j, col| {
+        if col < pu {
+            w1_add[(j, phi[col])]
+        } else {
+            w1_add[(j, pu + psi[col - pu])]
+        }
+    });
+    let params = Params {
+        w1,
+        w2: add.params.w2.clone(),
+    };
+    Model::from_params(&analytic::task(p), add.config, params)
+}
+
+/// The Walsh–Hadamard coefficients $\hat y_S=2^{-n}\sum_x y(x)\prod_{i\in S}x_i$ of $y$ on $\{\pm1\}^n$, indexed by
+/// the bit mask of $S$; `y[x]` with bit $i$ of `x` set meaning $x_i=-1$. Fast transform, $O(n2^n)$.
+pub fn walsh_hadamard(y: &[f64]) -> Vec<f64> {
+    assert!(y.len().is_power_of_two(), "length 2^n");
+    let mut h = y.to_vec();
+    let mut half = 1;
+    while half < h.len() {
+        for block in h.chunks_mut(2 * half) {
+            let (lo, hi) = block.split_at_mut(half);
+            for (x, y) in lo.iter_mut().zip(hi.iter_mut()) {
+                (*x, *y) = (*x + *y, *x - *y);
+            }
+        }
+        half *= 2;
+    }
+    let scale = 1.0 / h.len() as f64;
+    h.iter_mut().for_each(|v| *v *= scale);
+    h
+}
+
+/// The $\pm1$ label of sparse parity on $n$ bits with support $\{0,\dots,k-1\}$, as [`walsh_hadamard`] indexes it.
+pub fn sparse_parity_labels(n_bits: u32, k: u32) -> Vec<f64> {
+    let mask = (1usize << k) - 1;
+    (0..1usize << n_bits)
+        .map(|x| {
+            if (x & mask).count_ones() % 2 == 0 {
+                1.0
+            } else {
+                -1.0
+            }
+        })
+        .collect()
+}
+
+/// Largest deviation of $\hat T$ for + from $p^2\,\mathbf 1[k=l=-m]$ (for − from $p^2\,\mathbf 1[k=-l=-m]$), relative to $p^2$.
+pub fn character_identity_error(op: Operation, p: u32, fourier: &mut Fourier) -> Result<f64> {
+    ensure(matches!(op, Operation::Add | Operation::Sub), || {
+        format!("the character identity is for + and -, not {op}")
+    })?;
+    let n = p as usize;
+    let mut t = vec![C64::default(); n * n * n];
+    for (ab, c) in operation_table(op, p)?.iter().enumerate() {
+        t[ab * n + c.expect("+ and - are total")] = C64::new(1.0, 0.0);
+    }
+    fourier.dft_nd(&mut t, &[n, n, n]);
+    let p2 = (n * n) as f64;
+    let mut worst: f64 = 0.0;
+    for (i, z) in t.iter().enumerate() {
+        let (k, l, m) = (i / (n * n), i / n % n, i % n);
+        let minus_m = (n - m) % n;
+        let on = k == minus_m
+            && match op {
+                Operation::Add => l == minus_m,
+                _ => l == m,
+            };
+        let want = if on { p2 } else { 0.0 };
+        worst = worst.max((z - C64::new(want, 0.0)).norm() / p2);
+    }
+    Ok(worst)
+}
+
+/// The ledger check.
+pub fn check(budget: Budget) -> Result<Vec<Check>> {
+    let (primes, random_cases): (&[u32], usize) = match budget {
+        Budget::Quick => (&[11, 23], 40),
+        Budget::Full => (&[11, 23, 31, 97], 200),
+    };
+    let mut fourier = Fourier::new();
+    let mut checks = Vec::new();
+
+    // Character identity for + and −.
+    let mut worst_identity: f64 = 0.0;
+    for &p in primes {
+        for op in [Operation::Add, Operation::Sub] {
+            worst_identity = worst_identity.max(character_identity_error(op, p, &mut fourier)?);
+        }
+    }
+    checks.push(Check {
+        claim: "character identity: 1[a+b=c] = (1/p) sum_k chi_k(a) chi_k(b) conj(chi_k(c)); likewise for a-b".into(),
+        status: Status::Proved,
+        prediction: "T^(k,l,m) = p^2 on {(k,k,-k)} (+) and {(k,-k,-k)} (-), 0 elsewhere".into(),
+        measured: format!("max deviation / p^2 = {worst_identity:.1e} at p in {primes:?}"),
+        tolerance: "1e-9 (FFT round-off)".into(),
+        pass: worst_identity < 1e-9,
+    });
+
+    // Closed forms for every operation.
+    let mut worst_pr: f64 = 0.0;
+    let mut count_mismatch = 0;
+    let mut rows = Vec::new();
+    for &p in primes {
+        for op in Operation::ALL {
+            let s = sparsity(
+                &power_spectrum(&operation_table(op, p)?, &mut fourier),
+                p as usize,
+            );
+            let want = predicted_participation(op, p);
+            worst_pr = worst_pr.max((s.participation / want - 1.0).abs());
+            count_mismatch += usize::from(s.nonzero != predicted_nonzero(op, p));
+            if p == *primes.last().expect("non-empty") {
+                rows.push(format!("{op} {:.1}", s.participation));
+            }
+        }
+    }
+    let p_last = primes.last().expect("non-empty");
+    checks.push(Check {
+        claim: "Gauss-sum closed forms: PR = p for +,-; p^10/(p^8+p^7-p^6) for *, a^2+b^2, a^2+ab+b^2, a^3+ab; p^3(p-1)/(p^2-2p+2) for /".into(),
+        status: Status::Proved,
+        prediction: "PR and the number of non-zero coefficients as in the closed forms".into(),
+        measured: format!(
+            "max relative PR error {worst_pr:.1e}, {count_mismatch} support-size mismatches over 7 ops x {primes:?}; PR at p = {p_last}: {}",
+            rows.join(", ")
+        ),
+        tolerance: "1e-9 relative; support sizes exact".into(),
+        pass: worst_pr < 1e-9 && count_mismatch == 0,
+    });
+
+    // Minimum support: >= p always, = p iff affine.
+    let mut rng = rng::indexed(6, 0);
+    let (mut below, mut affine_not_minimal, mut minimal_not_affine) = (0, 0, 0);
+    let mut least_ratio = f64::INFINITY;
+    for case in 0..random_cases {
+        let n = [5usize, 7, 11, 13][case % 4];
+        let table = if case % 2 == 0 {
+            random_affine(&mut rng, n)
+        } else {
+            random_table(&mut rng, n)
+        };
+        let s = sparsity(&power_spectrum(&table, &mut fourier), n);
+        let minimal = s.nonzero == n;
+        least_ratio = least_ratio.min(s.participation / n as f64);
+        below += usize::from(s.nonzero < n || s.participation < n as f64 * (1.0 - 1e-9));
+        affine_not_minimal += usize::from(is_affine(&table) && !minimal);
+        minimal_not_affine += usize::from(minimal && !is_affine(&table));
+    }
+    checks.push(Check {
+        claim: "minimum support: every operation table has >= p non-zero coefficients and PR >= p, with equality iff it is affine".into(),
+        status: Status::Proved,
+        prediction: "no table below p; affine <=> exactly p coefficients".into(),
+        measured: format!(
+            "{random_cases} random tables (half affine) at p in 5..13: {below} below p, {affine_not_minimal} affine but not minimal, {minimal_not_affine} minimal but not affine; least PR/p = {least_ratio:.6}"
+        ),
+        tolerance: "exact counts; PR to 1e-9 relative".into(),
+        pass: below == 0 && affine_not_minimal == 0 && minimal_not_affine == 0,
+    });
+
+    // The discrete-log basis.
+    let mut log_rows = Vec::new();
+    let mut log_ok = true;
+    for &p in primes {
+        for op in [Operation::Mul, Operation::Div] {
+            let relabelled = log_relabel(&operation_table(op, p)?, p);
+            let s = sparsity(&power_spectrum(&relabelled, &mut fourier), p as usize - 1);
+            log_ok &= s.nonzero == p as usize - 1 && is_affine(&relabelled);
+            if p == *p_last {
+                log_rows.push(format!("{op}: {} coefficients", s.nonzero));
+            }
+        }
+    }
+    let latin: Vec<String> = Operation::ALL
+        .iter()
+        .filter(|&&op| op != Operation::Div)
+        .map(|&op| {
+            let t = operation_table(op, *p_last).expect("valid");
+            format!("{op} {}", if is_latin_square(&t) { "yes" } else { "no" })
+        })
+        .collect();
+    let polynomial_latin = [
+        Operation::SumSquares,
+        Operation::QuadForm,
+        Operation::CubicPlus,
+    ]
+    .iter()
+    .any(|&op| is_latin_square(&operation_table(op, *p_last).expect("valid")));
+    checks.push(Check {
+        claim: "* and / are affine over Z_(p-1) on the units after a = g^i; the polynomial operations are not Latin squares, so no relabelling makes them group tables".into(),
+        status: Status::Proved,
+        prediction: "p-1 coefficients for * and / in the log basis; Latin square: +, -, * no (0 row), polynomial ops no".into(),
+        measured: format!("at p = {p_last}: {}; Latin: {}", log_rows.join(", "), latin.join(", ")),
+        tolerance: "exact".into(),
+        pass: log_ok && !polynomial_latin,
+    });
+
+    // Additive separability: the Fourier circuit transfers, with the same norm and margin.
+    let p = *p_last;
+    let all_frequencies: Vec<usize> = (1..=(p as usize - 1) / 2).collect();
+    let (want_margin, want_norm) = (
+        analytic::margin(p, &all_frequencies),
+        analytic::parameter_norm(p, &all_frequencies),
+    );
+    let mut separable = Vec::new();
+    let mut transfer_ok = true;
+    for op in Operation::ALL
+        .into_iter()
+        .filter(|&op| op != Operation::Div)
+    {
+        let table = operation_table(op, p)?;
+        let Some((phi, psi)) = additive_separation(&table) else {
+            continue;
+        };
+        separable.push(op.to_string());
+        let model = separable_solution(&phi, &psi, p, &all_frequencies)?;
+        let task = Task::Modular { op, p };
+        let batch = Batch::<f64>::new(&task.all_examples()?);
+        let gamma = margin::min_margin(&model, &batch);
+        let norm = model.params.norms().2;
+        transfer_ok &=
+            (gamma / want_margin - 1.0).abs() < 1e-9 && (norm / want_norm - 1.0).abs() < 1e-9;
+    }
+    checks.push(Check {
+        claim: "a table a o b = phi(a) + psi(b) (any maps) is solved on all p^2 pairs by the a+b Fourier network with re-indexed embeddings, at the same norm and margin".into(),
+        status: Status::Proved,
+        prediction: format!(
+            "separable: add, sub, sum_squares (not mul, quad_form, cubic_plus); margin {want_margin:.3}, norm {want_norm:.3} for each at p = {p}"
+        ),
+        measured: format!(
+            "separable: {}; margins and norms {}",
+            separable.join(", "),
+            if transfer_ok { "equal to a+b's (1e-9)" } else { "differ" }
+        ),
+        tolerance: "exact set; 1e-9 relative".into(),
+        pass: transfer_ok && separable == ["add", "sub", "sum_squares"],
+    });
+
+    // Sparse parity.
+    let (n_bits, k) = (10, 3);
+    let walsh = walsh_hadamard(&sparse_parity_labels(n_bits, k));
+    let support: Vec<usize> = (0..walsh.len())
+        .filter(|&s| walsh[s].abs() > 1e-12)
+        .collect();
+    checks.push(Check {
+        claim:
+            "sparse parity y = prod_{i in S} x_i has a single Walsh-Hadamard coefficient, 1 at S"
+                .into(),
+        status: Status::Proved,
+        prediction: format!("support {{S}} = {{mask {}}}", (1usize << k) - 1),
+        measured: format!(
+            "n = {n_bits}, k = {k}: support {support:?}, value {:.3}",
+            walsh[(1 << k) - 1]
+        ),
+        tolerance: "exact (1e-12)".into(),
+        pass: support == vec![(1 << k) - 1] && (walsh[(1 << k) - 1] - 1.0).abs() < 1e-12,
+    });
+    Ok(checks)
+}

@@ -1,0 +1,387 @@
+//! T7-norm — norm discrepancy between memorizing and generalizing solutions, with the normalization explicit.
+//!
+//! * **Kernel regime (memorization; proved).** For a one-hot kernel $K=k_2I+L$ on $n$ training pairs
+//!   ($L=k_0J+k_1(RR^\top+CC^\top)\succeq0$, $R,C$ the row/column indicators; the family of T1-kernel), the
+//!   interpolant of the one-hot targets $Y$ ($n\times p$) with the least RKHS norm has margin exactly 1 and
+//!   squared norm $E=\mathrm{tr}(Y^\top K^{-1}Y)$, with
+//!   $$\frac{n-\|P_SY\|_F^2}{k_2}\le E\le\frac n{k_2},$$
+//!   $P_S$ the projection on the span of $R$ and $C$ (dimension $\le2p-1$). So $E$ grows linearly in $n$, for
+//!   the true labels as for random ones. For a linearized network with tangent kernel $K$, $E$ is the least
+//!   $\|\Delta\theta\|^2$ that fits the data.
+//! * **Fourier circuit (generalization; proved).** The $z^2$ network of `analytic` with all $(p-1)/2$
+//!   frequencies fits all $p^2$ pairs, hence every training set, with margin $\gamma=3p/2$ and norm
+//!   $\|\theta\|=\sqrt{9p(p-1)/2}$: the norm for margin 1 of a degree-3 homogeneous net,
+//!   $\|\theta\|/\gamma^{1/3}$, does not depend on $n$.
+//! * **Trained nets (empirical).** The ReLU MLP is homogeneous of degree 2, so its norm for margin 1 is
+//!   $\|\theta\|/\gamma_{min}^{1/2}$; measured along a run, the best value while it only memorizes against the
+//!   value after it groks.
+//!
+//! Note: notes/t7_norm_discrepancy.md
+
+use super::harness::{
+    canonical_add, labelled_split, least_squares_slope, train_full_batch_f64, Labels,
+};
+use super::t1_kernel_regime::OneHotKernel;
+use super::{Budget, Check, Status, Theorem};
+use crate::analytic;
+use crate::error::{ensure, Error, Result};
+use crate::measure::margin::norm_per_margin;
+use crate::model::{Batch, Model, Workspace};
+use crate::optim::{AdamWConfig, OptimizerConfig};
+use crate::task::Inputs;
+use crate::train::{forward_loss, TrainConfig};
+use nalgebra::{DMatrix, SymmetricEigen};
+use rayon::prelude::*;
+
+/// The ledger entry.
+pub const THEOREM: Theorem = Theorem {
+    id: "T7-norm",
+    name: "norm discrepancy: memorization costs a norm growing with n, the Fourier circuit a norm independent of n",
+    note: "notes/t7_norm_discrepancy.md",
+    module: "theorems/t7_norm_discrepancy.rs",
+    run: check,
+};
+
+/// The least-norm interpolant of one training set in the kernel regime.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct KernelMemorization {
+    /// Training pairs $n$.
+    pub n: usize,
+    /// $E=\mathrm{tr}(Y^\top K^{-1}Y)$, the squared RKHS norm of the interpolant (margin 1).
+    pub energy: f64,
+    /// $\|P_SY\|_F^2$, the part of the targets an additive function $g(a)+h(b)$ can carry.
+    pub structured: f64,
+    /// $k_2$.
+    pub k2: f64,
+}
+
+impl KernelMemorization {
+    /// The proved bounds $((n-\|P_SY\|^2)/k_2,\ n/k_2)$ on [`energy`](Self::energy).
+    pub fn bounds(&self) -> (f64, f64) {
+        let n = self.n as f64;
+        ((n - self.structured) / self.k2, n / self.k2)
+    }
+}
+
+/// The kernel-regime memorization of the canonical split of $a+b \bmod p$ at `train_frac` (seed `seed`), with
+/// its true or random labels.
+pub fn kernel_memorization(
+    p: u32,
+    train_frac: f64,
+    seed: u64,
+    labels: Labels,
+    kernel: OneHotKernel,
+) -> Result<KernelMemorization> {
+    let config = canonical_add(
+        p,
+        train_frac,
+        OptimizerConfig::AdamW(crate::config::CANONICAL_ADAMW),
+        0,
+        seed,
+    );
+    let split = labelled_split(&config, labels)?;
+    let Inputs::Pairs { a, b, .. } = &split.train.inputs else {
+        return Err(Error::Shape("a+b mod p has pair inputs".into()));
+    };
+    let pairs: Vec<(u32, u32)> = a.iter().copied().zip(b.iter().copied()).collect();
+    kernel_memorization_on(p, &pairs, &split.train.labels, kernel)
+}
+
+/// [`KernelMemorization`] of the training pairs `pairs` in $\mathbb{Z}_p^2$ with classes `labels`. Errors unless
+/// $k_2>0$ (needed to interpolate), $k_0,k_1\ge0$, and the inputs fit together.
+pub fn kernel_memorization_on(
+    p: u32,
+    pairs: &[(u32, u32)],
+    labels: &[u32],
+    kernel: OneHotKernel,
+) -> Result<KernelMemorization> {
+    ensure(
+        kernel.k2 > 0.0 && kernel.k0 >= 0.0 && kernel.k1 >= 0.0,
+        || format!("interpolation needs k2 > 0 and k0, k1 >= 0, got {kernel:?}"),
+    )?;
+    let (n, pu) = (pairs.len(), p as usize);
+    ensure(labels.len() == n && n > 0, || {
+        format!("{n} pairs need as many labels, got {}", labels.len())
+    })?;
+    ensure(
+        pairs.iter().all(|&(a, b)| a < p && b < p) && labels.iter().all(|&c| c < p),
+        || format!("pairs and labels must lie in 0..{p}"),
+    )?;
+    let k = DMatrix::from_fn(n, n, |i, j| kernel.value(pairs[i], pairs[j]));
+    let y = DMatrix::from_fn(n, pu, |i, c| f64::from(labels[i] as usize == c));
+    let solved = k
+        .cholesky()
+        .ok_or_else(|| Error::Shape("the kernel matrix is not positive definite".into()))?
+        .solve(&y);
+    let energy = y.component_mul(&solved).sum();
+    // |P_S Y|^2 = tr(Y^T B G^+ B^T Y) with B = [R C] and G = B^T B = V diag(mu) V^T.
+    let b = DMatrix::from_fn(n, 2 * pu, |i, col| {
+        let (ai, bi) = (pairs[i].0 as usize, pairs[i].1 as usize);
+        f64::from(if col < pu { ai == col } else { bi == col - pu })
+    });
+    let bty = b.transpose() * &y;
+    let eigen = SymmetricEigen::new(b.transpose() * &b);
+    let top = eigen.eigenvalues.max();
+    let structured: f64 = (0..2 * pu)
+        .filter(|&i| eigen.eigenvalues[i] > 1e-9 * top)
+        .map(|i| {
+            (eigen.eigenvectors.column(i).transpose() * &bty).norm_squared() / eigen.eigenvalues[i]
+        })
+        .sum();
+    Ok(KernelMemorization {
+        n,
+        energy,
+        structured,
+        k2: kernel.k2,
+    })
+}
+
+/// The least-squares slope of $\ln E$ against $\ln n$ over `runs`, and the interval the sandwich allows it
+/// around the law $E\propto n^q$: with $x_i=\ln n_i$ and $\ln E_i=q\,x_i+c+e_i$, $e_i\in[\ln(1-\delta_i),0]$,
+/// $\delta_i=\|P_SY\|^2/n_i$, the slope is $q+\sum_iw_ie_i$, $w_i=(x_i-\bar x)/\sum_j(x_j-\bar x)^2$, which is linear
+/// in $e$, so its range is $[q+\sum_{w_i>0}w_i\ln(1-\delta_i),\ q+\sum_{w_i<0}w_i\ln(1-\delta_i)]$. The proved law is $q=1$.
+pub fn energy_slope(runs: &[KernelMemorization], q: f64) -> Option<(f64, (f64, f64))> {
+    let points: Vec<(f64, f64)> = runs
+        .iter()
+        .map(|r| ((r.n as f64).ln(), r.energy.ln()))
+        .collect();
+    let slope = least_squares_slope(&points)?;
+    let mean = points.iter().map(|q| q.0).sum::<f64>() / points.len() as f64;
+    let sxx: f64 = points.iter().map(|q| (q.0 - mean).powi(2)).sum();
+    let (mut lo, mut hi) = (q, q);
+    for (r, point) in runs.iter().zip(&points) {
+        let (w, e) = (
+            (point.0 - mean) / sxx,
+            (1.0 - r.structured / r.n as f64).ln(),
+        );
+        if w > 0.0 {
+            lo += w * e;
+        } else {
+            hi += w * e;
+        }
+    }
+    Some((slope, (lo, hi)))
+}
+
+/// The norm for margin 1 of the all-frequency Fourier circuit, $\sqrt{9p(p-1)/2}/(3p/2)^{1/3}$.
+pub fn predicted_fourier_norm_per_margin(p: u32) -> f64 {
+    let p = p as f64;
+    (4.5 * p * (p - 1.0)).sqrt() / (1.5 * p).cbrt()
+}
+
+/// The same, measured on the constructed network over all $p^2$ pairs (`None` if it misclassified a pair).
+pub fn fourier_norm_per_margin(p: u32) -> Result<Option<f64>> {
+    let k: Vec<usize> = (1..=(p as usize - 1) / 2).collect();
+    let model = analytic::fourier_solution(p, &k)?;
+    let batch = Batch::<f64>::new(&analytic::task(p).all_examples()?);
+    Ok(norm_per_margin(&model, &batch, 3))
+}
+
+/// Norms of a trained ReLU network: the best norm for margin 1 while it has memorized (every training
+/// margin positive) but not generalized (test accuracy below 50%), and at the end of the run.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TrainedNorms {
+    /// Least $\|\theta\|/\gamma_{min}^{1/2}$ over the memorizing steps, with that step's $\|\theta\|$.
+    pub memorizing: Option<(f64, f64)>,
+    /// $\|\theta\|/\gamma_{min}^{1/2}$ and $\|\theta\|$ at the last step.
+    pub last: Option<(f64, f64)>,
+    /// Test accuracy at the last step.
+    pub last_test_acc: f64,
+}
+
+/// Trains `config` (ReLU, full batch, f64) and records [`TrainedNorms`] every `every` steps.
+pub fn trained_norms(config: &TrainConfig, every: u64) -> Result<TrainedNorms> {
+    let split = labelled_split(config, Labels::True)?;
+    let (train, test) = (
+        Batch::<f64>::new(&split.train),
+        Batch::<f64>::new(&split.test),
+    );
+    let model = Model::<f64>::init(&config.task, config.model, config.seed)?;
+    let mut ws = Workspace::default();
+    let mut out = TrainedNorms {
+        memorizing: None,
+        last: None,
+        last_test_acc: 0.0,
+    };
+    train_full_batch_f64(
+        config,
+        &split.train,
+        model,
+        every,
+        |_| {},
+        |step, model, stats| {
+            let test_acc = forward_loss(model, &test, &mut ws, config.loss, false).accuracy;
+            let at = || norm_per_margin(model, &train, 2).map(|r| (r, model.params.norms().2));
+            if stats.accuracy == 1.0 && test_acc < 0.5 {
+                if let Some(now) = at() {
+                    if out.memorizing.is_none_or(|best| now.0 < best.0) {
+                        out.memorizing = Some(now);
+                    }
+                }
+            }
+            if step == config.steps {
+                out.last = at();
+                out.last_test_acc = test_acc;
+            }
+        },
+    )?;
+    Ok(out)
+}
+
+/// Sizes of the check.
+struct Design {
+    kernel_p: u32,
+    fractions: &'static [f64],
+    fourier_primes: &'static [u32],
+    train_p: u32,
+    train_frac: f64,
+    weight_decay: f64,
+    steps: u64,
+    seeds: u64,
+}
+
+impl Design {
+    fn of(budget: Budget) -> Self {
+        match budget {
+            Budget::Quick => Design {
+                kernel_p: 23,
+                fractions: &[0.2, 0.35, 0.5, 0.7, 0.9],
+                fourier_primes: &[11, 23, 31],
+                train_p: 23,
+                train_frac: 0.7,
+                weight_decay: 0.5,
+                steps: 4000,
+                seeds: 2,
+            },
+            Budget::Full => Design {
+                kernel_p: 31,
+                fractions: &[0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9],
+                fourier_primes: &[11, 23, 31, 47, 97],
+                train_p: 97,
+                train_frac: 0.4,
+                weight_decay: 1.0,
+                steps: 4000,
+                seeds: 3,
+            },
+        }
+    }
+}
+
+/// A fixed kernel of the family with $k_2>0$ (the sandwich holds for every one; this one has all parts).
+pub const KERNEL: OneHotKernel = OneHotKernel {
+    k0: 0.5,
+    k1: 1.0,
+    k2: 2.0,
+};
+
+/// The ledger check.
+pub fn check(budget: Budget) -> Result<Vec<Check>> {
+    let design = Design::of(budget);
+    let mut checks = Vec::new();
+
+    // Kernel regime: the sandwich and the slope, true and random labels.
+    for labels in [Labels::True, Labels::Random] {
+        let runs: Vec<KernelMemorization> = design
+            .fractions
+            .par_iter()
+            .map(|&f| kernel_memorization(design.kernel_p, f, 0, labels, KERNEL))
+            .collect::<Result<_>>()?;
+        let inside = runs.iter().all(|r| {
+            let (lo, hi) = r.bounds();
+            r.energy >= lo * (1.0 - 1e-9) && r.energy <= hi * (1.0 + 1e-9)
+        });
+        let (slope, (lo, hi)) = energy_slope(&runs, 1.0)
+            .ok_or_else(|| Error::InvalidConfig("the slope needs two training-set sizes".into()))?;
+        let shown: Vec<String> = runs
+            .iter()
+            .map(|r| {
+                format!(
+                    "n={} E*k2/n={:.3} (|P_S Y|^2/n={:.3})",
+                    r.n,
+                    r.energy * r.k2 / r.n as f64,
+                    r.structured / r.n as f64
+                )
+            })
+            .collect();
+        checks.push(Check {
+            claim: format!(
+                "kernel regime, {} labels: the least-norm interpolant (margin 1) has (n - |P_S Y|^2)/k2 <= E <= n/k2, so E grows linearly in n",
+                if labels == Labels::True { "true (a+b)" } else { "random" }
+            ),
+            status: Status::Proved,
+            prediction: "E inside the sandwich for every n; slope of ln E against ln n = 1".into(),
+            measured: format!(
+                "p = {}: {}; inside: {inside}; slope {slope:.3}",
+                design.kernel_p,
+                shown.join(", ")
+            ),
+            tolerance: format!("sandwich to 1e-9; slope in [{lo:.3}, {hi:.3}] (the range the sandwich allows)"),
+            pass: inside && slope >= lo - 1e-9 && slope <= hi + 1e-9,
+        });
+    }
+
+    // Fourier circuit: independent of n, a closed form in p.
+    let mut worst: f64 = 0.0;
+    let mut shown = Vec::new();
+    for &p in design.fourier_primes {
+        let measured = fourier_norm_per_margin(p)?.unwrap_or(f64::INFINITY);
+        worst = worst.max((measured / predicted_fourier_norm_per_margin(p) - 1.0).abs());
+        shown.push(format!("p={p}: {measured:.3}"));
+    }
+    checks.push(Check {
+        claim: "the Fourier circuit fits every training set (all p^2 pairs) with norm for margin 1 sqrt(9p(p-1)/2)/(3p/2)^(1/3), independent of n".into(),
+        status: Status::Proved,
+        prediction: "the closed form".into(),
+        measured: shown.join(", "),
+        tolerance: "1e-9 relative".into(),
+        pass: worst < 1e-9,
+    });
+
+    // Trained nets.
+    let adamw = OptimizerConfig::AdamW(AdamWConfig {
+        weight_decay: design.weight_decay,
+        ..crate::config::CANONICAL_ADAMW
+    });
+    let runs: Vec<TrainedNorms> = (0..design.seeds)
+        .into_par_iter()
+        .map(|seed| {
+            let config =
+                canonical_add(design.train_p, design.train_frac, adamw, design.steps, seed);
+            trained_norms(&config, 10)
+        })
+        .collect::<Result<_>>()?;
+    let shown: Vec<String> = runs
+        .iter()
+        .map(|r| {
+            let f = |x: Option<(f64, f64)>| {
+                x.map_or("none".into(), |(q, n)| format!("{q:.1} (|theta| {n:.1})"))
+            };
+            format!(
+                "memorizing {} vs grokked {} (test acc {:.3})",
+                f(r.memorizing),
+                f(r.last),
+                r.last_test_acc
+            )
+        })
+        .collect();
+    let larger = runs.iter().all(|r| match (r.memorizing, r.last) {
+        (Some(m), Some(l)) => r.last_test_acc >= 0.99 && m.0 > l.0,
+        _ => false,
+    });
+    checks.push(Check {
+        claim: "trained ReLU nets: the best norm for margin 1 while memorizing exceeds the norm for margin 1 after grokking".into(),
+        status: Status::Empirical,
+        prediction: "|theta|/gamma_min^(1/2) larger in the memorizing phase than after grokking, every seed".into(),
+        measured: format!(
+            "p = {}, f = {}, wd {}, {} steps: {}",
+            design.train_p,
+            design.train_frac,
+            design.weight_decay,
+            design.steps,
+            shown.join("; ")
+        ),
+        tolerance: "strict inequality per seed; each run must grok".into(),
+        pass: larger,
+    });
+    Ok(checks)
+}
