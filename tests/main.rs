@@ -11,6 +11,7 @@ mod numerics;
 mod optim;
 mod phases;
 mod t1_kernel_regime;
+mod t1_timescales;
 mod t2_drift;
 mod t2_kramers;
 mod t3_muon_norm_control;

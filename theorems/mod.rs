@@ -8,6 +8,7 @@
 
 pub mod harness;
 pub mod t1_kernel_regime;
+pub mod t1_timescales;
 pub mod t2_drift;
 pub mod t2_kramers;
 pub mod t3_muon_norm_control;
@@ -89,6 +90,7 @@ pub struct Theorem {
 /// Every registered theorem, in ledger order.
 pub const REGISTRY: &[Theorem] = &[
     t1_kernel_regime::THEOREM,
+    t1_timescales::THEOREM,
     t2_kramers::THEOREM,
     t2_drift::THEOREM,
     t3_muon_norm_control::THEOREM,

@@ -11,4 +11,4 @@ mkdir -p "$out"
 common=(--seeds 0..5 --eval-every 10 --stop-at-grok)
 ./target/release/grok sweep "${common[@]}" --steps 60000 --wd 0.0625,0.125 --out "$out/small" > "$out/small.jsonl"
 ./target/release/grok sweep "${common[@]}" --steps 20000 --wd 3,8 --out "$out/large" > "$out/large.jsonl"
-python3 notes/scripts/t8_table.py runs/t2/wd.jsonl "$out/small.jsonl" "$out/large.jsonl"
+python3 notes/scripts/t8_table.py runs/t2/wd.jsonl "$out/small.jsonl" "$out/large.jsonl" --window 0.125,1

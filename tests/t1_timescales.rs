@@ -1,0 +1,96 @@
+//! T1-timescales: the tangent kernel of the N^-alpha network against its definition, and the measured
+//! exponents in N against the derived ones (with the mutated laws rejected).
+
+use crate::common::assert_ledger_passes;
+use grokking::model::Batch;
+use grokking::task::{Inputs, Operation, Task};
+use grokking::theorems::t1_timescales::{
+    exponents, heuristic_exponent, network, pooled, predicted_exponents, public_note_exponent,
+    tangent_kernel, EXPONENT_TOLERANCE,
+};
+use grokking::theorems::t8_l2_supercooling::objective_and_gradient;
+use proptest::prelude::*;
+
+/// The closed-form kernel equals the Gram matrix of per-class gradients, computed by finite differences
+/// of the logits (a small net, every parameter perturbed).
+#[test]
+fn t1_tangent_kernel_is_the_gradient_gram_matrix() {
+    let task = Task::Modular {
+        op: Operation::Add,
+        p: 5,
+    };
+    let split = task.split(0.6, 1).unwrap();
+    let Inputs::Pairs { a, b, .. } = &split.train.inputs else {
+        unreachable!()
+    };
+    let pairs: Vec<(u32, u32)> = a.iter().copied().zip(b.iter().copied()).collect();
+    let batch = Batch::<f64>::new(&split.train);
+    let model = network(&task, 6, 0.25, 3).unwrap();
+    let logits = |m: &grokking::model::Model<f64>| {
+        let mut ws = grokking::model::Workspace::default();
+        m.forward(&batch, &mut ws);
+        ws.logits
+    };
+    let (n1, n2) = (model.params.w1.len(), model.params.w2.len());
+    let h = 1e-6;
+    let mut jac = Vec::new(); // one (p x n) matrix of d logits / d theta_k per parameter
+    for k in 0..n1 + n2 {
+        let (mut up, mut down) = (model.clone(), model.clone());
+        if k < n1 {
+            up.params.w1.as_mut_slice()[k] += h;
+            down.params.w1.as_mut_slice()[k] -= h;
+        } else {
+            up.params.w2.as_mut_slice()[k - n1] += h;
+            down.params.w2.as_mut_slice()[k - n1] -= h;
+        }
+        jac.push((logits(&up) - logits(&down)) / (2.0 * h));
+    }
+    let k = tangent_kernel(&model, &batch, &pairs);
+    let mut worst: f64 = 0.0;
+    for i in 0..pairs.len() {
+        for j in 0..pairs.len() {
+            let gram: f64 = jac.iter().map(|d| d.column(i).dot(&d.column(j))).sum();
+            worst = worst.max((gram - k[(i, j)]).abs() / (1.0 + k[(i, j)].abs()));
+        }
+    }
+    assert!(worst < 1e-6, "kernel deviates by {worst}");
+    // The same network's loss gradient is finite (the parameterization is valid for training).
+    assert!(objective_and_gradient(&model, &batch, 0.0)
+        .1
+        .iter()
+        .all(|g| g.is_finite()));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(8))]
+    /// Eight random (alpha, seeds s..s+3 pooled): every exponent within the tolerance of the derived one, and
+    /// the mutated laws (the public note's 2 alpha, the heuristic 1 - alpha) rejected wherever they differ.
+    #[test]
+    fn t1_exponents_match_the_derivation(alpha in 0.0f64..0.5, seed in 0u64..1000) {
+        let runs = pooled(11, 0.5, &[128, 256, 512, 1024, 2048], alpha, seed..seed + 3, 20_000).unwrap();
+        let e = exponents(&runs).expect("every width fits");
+        for (m, want) in e.iter().zip(predicted_exponents(alpha)) {
+            prop_assert!((m - want).abs() <= EXPONENT_TOLERANCE, "alpha {alpha}: {e:?}");
+        }
+        for law in [public_note_exponent(alpha), heuristic_exponent(alpha)] {
+            if (law - 1.0).abs() > 2.0 * EXPONENT_TOLERANCE {
+                prop_assert!((e[3] - law).abs() > EXPONENT_TOLERANCE);
+            }
+        }
+    }
+}
+
+#[test]
+fn t1_bad_alpha_is_an_error() {
+    let task = Task::Modular {
+        op: Operation::Add,
+        p: 5,
+    };
+    assert!(network(&task, 4, 0.7, 0).is_err());
+    assert!(network(&task, 4, -0.1, 0).is_err());
+}
+
+#[test]
+fn t1_timescales_ledger_check_passes_quick() {
+    assert_ledger_passes("T1-timescales");
+}
