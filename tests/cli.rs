@@ -224,6 +224,33 @@ fn sweep_prints_one_json_line_per_run_of_its_shard() {
     );
 }
 
+/// `grok singular`: the two CSVs hold every recorded step's descending, finite singular values, the plot is
+/// written, and the printed final operator norm is the CSV's largest final singular value.
+#[test]
+fn singular_writes_descending_spectra_and_a_plot() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut args = vec!["singular", "--out", dir.path().to_str().unwrap()];
+    args.extend_from_slice(SMALL);
+    let o = grok(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    for layer in ["singular_w1.csv", "singular_w2.csv"] {
+        let rows = read_spectra(&dir.path().join(layer)).unwrap();
+        assert_eq!(rows.len(), 31, "{layer}: steps 0, 10, ..., 300");
+        assert_eq!(rows.last().unwrap().0, 300);
+        for (_, s) in &rows {
+            assert!(
+                s.windows(2).all(|w| w[0] >= w[1]) && s.iter().all(|v| v.is_finite() && *v >= 0.0)
+            );
+        }
+    }
+    let svg = std::fs::read_to_string(dir.path().join("singular.svg")).unwrap();
+    assert!(svg.contains("<svg") && svg.contains("singular values of W1"));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    let w1 = read_spectra(&dir.path().join("singular_w1.csv")).unwrap();
+    let printed = format!("|W1|_op {:.3}", w1.last().unwrap().1[0]);
+    assert!(stdout.contains(&printed), "{stdout}");
+}
+
 #[test]
 fn bad_arguments_fail_with_a_clear_message_and_no_panic() {
     let dir = tempfile::tempdir().unwrap();
@@ -258,6 +285,14 @@ fn bad_arguments_fail_with_a_clear_message_and_no_panic() {
         (&["train", "--out", out_dir, "--exact-polar"], "muon"),
         (&["train", "--out", out_dir, "--batch", "0"], "batch"),
         (&["train"], "--out"),
+        (
+            &["singular", "--out", out_dir, "--batch", "32"],
+            "full batch",
+        ),
+        (
+            &["singular", "--out", out_dir, "--wd", "0.1,1"],
+            "grok sweep",
+        ),
         (&["sweep", "--out", out_dir, "--shard", "2/2"], "shard"),
         (
             &["sweep", "--out", out_dir, "--seeds", "5..5"],

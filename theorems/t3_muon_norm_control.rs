@@ -107,6 +107,18 @@ pub fn op_norm(w: &DMatrix<f64>) -> f64 {
     w.clone().svd(false, false).singular_values.max()
 }
 
+/// The singular values of `w`, descending.
+pub fn singular_values(w: &DMatrix<f64>) -> Vec<f64> {
+    let mut s = w
+        .clone()
+        .svd(false, false)
+        .singular_values
+        .as_slice()
+        .to_vec();
+    s.sort_by(|a, b| b.total_cmp(a));
+    s
+}
+
 /// A random Muon run: shape, initial weights, gradient sequence (i.i.d. Gaussian matrices of random
 /// scales, a share of them rank one), $\eta$, $\lambda\le1/\eta$, $\mu$, Nesterov. Returns the largest
 /// $\|W_t\|_{op}/\text{bound}_t$ over its steps.
@@ -226,12 +238,15 @@ pub fn adamw_sign_ratio(m: usize, n: usize, lr: f64, weight_decay: f64, steps: u
     op_norm(&w) / norm_bound(0.0, lr, weight_decay, ((m * n) as f64).sqrt(), 1.0, steps)
 }
 
-/// Operator and Frobenius norms of both layers after `step` updates, with the training accuracy.
-#[derive(Clone, Copy, Debug, PartialEq)]
+/// Singular values (descending), operator and Frobenius norms of both layers after `step` updates, with
+/// the training accuracy.
+#[derive(Clone, Debug, PartialEq)]
 pub struct NormPoint {
     /// Updates applied.
     pub step: u64,
-    /// $\|W_1\|_{op}$, $\|W_2\|_{op}$.
+    /// The singular values of $W_1$ and of $W_2$, descending.
+    pub singular: [Vec<f64>; 2],
+    /// $\|W_1\|_{op}$, $\|W_2\|_{op}$ (the largest singular values).
     pub op: [f64; 2],
     /// $\|W_1\|_F$, $\|W_2\|_F$.
     pub fro: [f64; 2],
@@ -254,9 +269,11 @@ pub fn norm_trajectory(config: &TrainConfig, every: u64) -> Result<Vec<NormPoint
         |_| {},
         |step, model, stats| {
             let [w1, w2] = model.params.matrices();
+            let singular = [singular_values(w1), singular_values(w2)];
             out.push(NormPoint {
                 step,
-                op: [op_norm(w1), op_norm(w2)],
+                op: [singular[0][0], singular[1][0]],
+                singular,
                 fro: [w1.norm(), w2.norm()],
                 train_acc: stats.accuracy,
             });
@@ -281,7 +298,7 @@ pub fn trajectory_ratio(points: &[NormPoint], c: &MuonConfig, shapes: [(usize, u
 }
 
 /// First recorded step with training accuracy at least 99%.
-fn recorded_t_mem(points: &[NormPoint]) -> Option<u64> {
+pub fn recorded_t_mem(points: &[NormPoint]) -> Option<u64> {
     points
         .iter()
         .find(|p| p.train_acc >= THRESHOLD)

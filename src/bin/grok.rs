@@ -51,6 +51,10 @@ enum Command {
     /// Analyse a finished run: Fourier statistics of its final weights, restricted and excluded loss
     /// for growing sets of key frequencies, its phases; rewrites its progress.svg and fourier.svg.
     Fourier(FourierArgs),
+    /// Train one configuration in f64 (full batch) and record the singular values of W1 and W2 at every
+    /// evaluation: singular_w1.csv, singular_w2.csv (step, then sigma_1, sigma_2, ... descending) and
+    /// singular.svg (the largest eight against the step, t_mem marked).
+    Singular(TrainArgs),
 }
 
 #[derive(Args)]
@@ -437,6 +441,7 @@ fn main() -> Result<()> {
         Command::Sweep(a) => sweep_runs(a),
         Command::Fourier(a) => fourier(a),
         Command::Check(a) => check(a),
+        Command::Singular(a) => singular(a),
     }
 }
 
@@ -605,7 +610,46 @@ fn reproduce(a: ReproduceArgs) -> Result<()> {
     report(&summary, &out, a.json)
 }
 
-fn train(a: TrainArgs) -> Result<()> {
+fn singular(a: TrainArgs) -> Result<()> {
+    let config = single_config(&a)?;
+    if config.batch_size.is_some() {
+        bail!("grok singular trains full batch; drop --batch");
+    }
+    println!("grok singular: {} (f64)", run::title(&config));
+    let points = theorems::t3_muon_norm_control::norm_trajectory(&config, config.eval_every)?;
+    let layer = |i: usize| -> Vec<(u64, Vec<f64>)> {
+        points
+            .iter()
+            .map(|q| (q.step, q.singular[i].clone()))
+            .collect()
+    };
+    let (w1, w2) = (layer(0), layer(1));
+    std::fs::create_dir_all(&a.out).with_context(|| format!("create {}", a.out.display()))?;
+    report::write_spectra(&a.out.join("singular_w1.csv"), &w1)?;
+    report::write_spectra(&a.out.join("singular_w2.csv"), &w2)?;
+    let t_mem = theorems::t3_muon_norm_control::recorded_t_mem(&points);
+    report::plot::singular::write_singular(
+        &a.out.join("singular.svg"),
+        &w1,
+        &w2,
+        t_mem,
+        &run::title(&config),
+    )?;
+    let last = points.last().expect("the last step is recorded");
+    println!(
+        "t_mem = {}; at the last step |W1|_op {:.3}, |W2|_op {:.3}, |W1|_F {:.3}, |W2|_F {:.3}; wrote {}",
+        t_mem.map_or("not reached".into(), |t| t.to_string()),
+        last.op[0],
+        last.op[1],
+        last.fro[0],
+        last.fro[1],
+        a.out.display()
+    );
+    Ok(())
+}
+
+/// The one configuration of `grok train`-style arguments (an error if a list option has several values).
+fn single_config(a: &TrainArgs) -> Result<TrainConfig> {
     let h = &a.hyper;
     for (name, n) in [
         ("task", h.task.len()),
@@ -617,11 +661,15 @@ fn train(a: TrainArgs) -> Result<()> {
         ("alpha", h.alpha.len()),
     ] {
         if n > 1 {
-            bail!("grok train takes one value of --{name}, got {n}; use grok sweep for a grid");
+            bail!("grok train and grok singular take one value of --{name}, got {n}; use grok sweep for a grid");
         }
     }
     let points = h.grid(&[a.seed]);
-    let config = h.config(&points[0])?;
+    h.config(&points[0])
+}
+
+fn train(a: TrainArgs) -> Result<()> {
+    let config = single_config(&a)?;
     if !a.json {
         println!("grok train: {}", run::title(&config));
     }

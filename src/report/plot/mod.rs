@@ -1,10 +1,12 @@
 //! The plots of a run. `curves.svg` (here): the classic grokking plot. Top: training and test accuracy
 //! against the step (log axis); bottom: training and test loss (log-log). Vertical lines mark $t_{mem}$
 //! and $t_{grok}$. Step 0 is drawn at step 1 (a log axis has no 0). `progress.svg` ([`progress`]) and
-//! `fourier.svg` ([`fourier`]) plot the progress measures on a linear step axis with the phases.
+//! `fourier.svg` ([`fourier`]) plot the progress measures on a linear step axis with the phases;
+//! `singular.svg` ([`singular`]) the singular-value trajectories of both layers.
 
 pub mod fourier;
 pub mod progress;
+pub mod singular;
 
 use crate::error::{Error, Result};
 use crate::measure::phases::Phases;
