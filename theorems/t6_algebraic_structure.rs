@@ -12,7 +12,7 @@
 //!   $a\circ b=ua+vb+w$. For $+$ the support is $\{(k,k,-k)\}$ and $\hat T=p^2$ there (the character identity
 //!   $\mathbf 1[a+b=c]=\frac1p\sum_k\chi_k(a)\chi_k(b)\overline{\chi_k(c)}$); for $-$ it is $\{(k,-k,-k)\}$.
 //! * **Dense operations.** $\times$, $a^2+b^2$, $a^2+ab+b^2$, $a^3+ab$ ($p>3$) have $|\hat T_{klm}|=p$ for every
-//!   $m\ne0$, so $\mathrm{PR}=p^{10}/(p^8+p^7-p^6)\approx p$²; ÷ has $\mathrm{PR}=p^3(p-1)/(p^2-2p+2)$.
+//!   $m\ne0$, so $\mathrm{PR}=p^{10}/(p^8+p^7-p^6)\approx p^2$; ÷ has $\mathrm{PR}=p^3(p-1)/(p^2-2p+2)$.
 //! * **Discrete-log basis.** Relabelling the units by $a=g^i$ ($g$ a primitive root) turns $\times$ into
 //!   $i+j$ and ÷ into $i-j$ over $\mathbb{Z}_{p-1}$: on the units both have exactly $p-1$ coefficients.
 //! * **Sparse parity.** $y(x)=\prod_{i\in S}x_i$ has one non-zero Walsh–Hadamard coefficient.
