@@ -4,7 +4,9 @@
 use crate::common::assert_ledger_passes;
 use grokking::model::{Activation, Batch, Model, ModelConfig};
 use grokking::task::{Operation, Task};
-use grokking::theorems::t8_l2_supercooling::{hessian_min_eigenvalue, objective_and_gradient, Ray};
+use grokking::theorems::t8_l2_supercooling::{
+    hessian_min_eigenvalue, objective_and_gradient, path_profile, string_profile, Ray,
+};
 use nalgebra::{DMatrix, SymmetricEigen};
 use proptest::prelude::*;
 
@@ -103,6 +105,28 @@ fn t8_zero_is_a_strict_local_minimum() {
             "lambda {lambda}: {g} {h}"
         );
     }
+}
+
+/// The string method starts from the straight path (0 rounds = the straight profile) and its rounds lower
+/// the mean of F over the interior points between two random nets, ends fixed.
+#[test]
+fn t8_string_method_starts_straight_and_relaxes() {
+    let (a, batch) = z2_model(7, 8, 4);
+    let (b, _) = z2_model(7, 8, 5);
+    let lambda = 1e-2;
+    let straight = path_profile(&a, &b, &batch, lambda, 7);
+    let start = string_profile(&a, &b, &batch, lambda, 7, 0, 0.0);
+    assert!(straight
+        .iter()
+        .zip(&start)
+        .all(|(x, y)| (x - y).abs() < 1e-12));
+    let relaxed = string_profile(&a, &b, &batch, lambda, 7, 100, 0.01);
+    let interior = |v: &[f64]| v[1..v.len() - 1].iter().sum::<f64>();
+    assert!(
+        interior(&relaxed) < interior(&start),
+        "{start:?} -> {relaxed:?}"
+    );
+    assert!((relaxed[0] - start[0]).abs() < 1e-12 && (relaxed[6] - start[6]).abs() < 1e-12);
 }
 
 #[test]
