@@ -88,6 +88,7 @@ fn t1_bad_alpha_is_an_error() {
     };
     assert!(network(&task, 4, 0.7, 0).is_err());
     assert!(network(&task, 4, -0.1, 0).is_err());
+    assert!(grokking::theorems::t1_timescales::sweep(11, 0.5, &[], 0.0, 0, 10).is_err());
 }
 
 #[test]

@@ -272,7 +272,11 @@ pub fn sweep(
     seed: u64,
     max_steps: u64,
 ) -> Result<Vec<Timescales>> {
-    let widest = *widths.iter().max().expect("non-empty");
+    let Some(&widest) = widths.iter().max() else {
+        return Err(crate::error::Error::InvalidConfig(
+            "the sweep needs at least one width".into(),
+        ));
+    };
     let s = setting(p, frac, seed, 1.0, 1)?;
     let n = s.split.train.len() as f64;
     let lr = n * s.config.task.n_classes() as f64
