@@ -6,7 +6,7 @@ use grokking::model::Batch;
 use grokking::task::{Inputs, Operation, Task};
 use grokking::theorems::t1_timescales::{
     exponents, heuristic_exponent, network, pooled, predicted_exponents, public_note_exponent,
-    tangent_kernel, EXPONENT_TOLERANCE,
+    tangent_kernel, tangent_kernel_between, EXPONENT_TOLERANCE,
 };
 use grokking::theorems::t8_l2_supercooling::objective_and_gradient;
 use proptest::prelude::*;
@@ -78,6 +78,33 @@ proptest! {
             }
         }
     }
+}
+
+/// The cross kernel between two sets is the transpose of the swapped one, and on one set it is the kernel.
+#[test]
+fn t1_cross_kernel_is_consistent() {
+    let task = Task::Modular {
+        op: Operation::Add,
+        p: 7,
+    };
+    let split = task.split(0.5, 2).unwrap();
+    let pairs = |e: &grokking::task::Examples| {
+        let Inputs::Pairs { a, b, .. } = &e.inputs else {
+            unreachable!()
+        };
+        a.iter().copied().zip(b.iter().copied()).collect::<Vec<_>>()
+    };
+    let (trp, tep) = (pairs(&split.train), pairs(&split.test));
+    let (trb, teb) = (
+        Batch::<f64>::new(&split.train),
+        Batch::<f64>::new(&split.test),
+    );
+    let model = network(&task, 16, 0.5, 1).unwrap();
+    let ab = tangent_kernel_between(&model, (&trb, &trp), (&teb, &tep));
+    let ba = tangent_kernel_between(&model, (&teb, &tep), (&trb, &trp));
+    assert!((ab - ba.transpose()).norm() < 1e-12);
+    let same = tangent_kernel_between(&model, (&trb, &trp), (&trb, &trp));
+    assert!((same - tangent_kernel(&model, &trb, &trp)).norm() < 1e-12);
 }
 
 #[test]

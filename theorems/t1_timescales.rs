@@ -95,22 +95,32 @@ pub fn tangent_kernel(
     batch: &Batch<f64>,
     pairs: &[(u32, u32)],
 ) -> DMatrix<f64> {
-    let z = model.pre_activations(batch);
+    tangent_kernel_between(model, (batch, pairs), (batch, pairs))
+}
+
+/// The class-summed tangent kernel between the pairs of two batches: rows from `a`, columns from `b`.
+pub fn tangent_kernel_between(
+    model: &Model<f64>,
+    a: (&Batch<f64>, &[(u32, u32)]),
+    b: (&Batch<f64>, &[(u32, u32)]),
+) -> DMatrix<f64> {
     let act = model.config.activation;
-    let h = z.map(|v| act.apply(v));
-    let s = z.map(|v| act.derivative(v));
+    let features = |batch: &Batch<f64>| {
+        let z = model.pre_activations(batch);
+        (z.map(|v| act.apply(v)), z.map(|v| act.derivative(v)))
+    };
+    let ((ha, sa), (hb, sb)) = (features(a.0), features(b.0));
     let w2 = &model.params.w2;
     let weights: Vec<f64> = (0..w2.ncols())
         .map(|j| w2.column(j).norm_squared())
         .collect();
-    let sw = DMatrix::from_fn(s.nrows(), s.ncols(), |j, i| s[(j, i)] * weights[j]);
+    let sw = DMatrix::from_fn(sa.nrows(), sa.ncols(), |j, i| sa[(j, i)] * weights[j]);
     let kappa2 = model.config.kappa * model.config.kappa;
     let classes = w2.nrows() as f64;
-    let first = h.transpose() * &h * classes;
-    let second = sw.transpose() * &s;
-    DMatrix::from_fn(pairs.len(), pairs.len(), |i, k| {
-        let shared =
-            f64::from(u8::from(pairs[i].0 == pairs[k].0) + u8::from(pairs[i].1 == pairs[k].1));
+    let first = ha.transpose() * &hb * classes;
+    let second = sw.transpose() * &sb;
+    DMatrix::from_fn(a.1.len(), b.1.len(), |i, k| {
+        let shared = f64::from(u8::from(a.1[i].0 == b.1[k].0) + u8::from(a.1[i].1 == b.1[k].1));
         kappa2 * (first[(i, k)] + second[(i, k)] * shared)
     })
 }
