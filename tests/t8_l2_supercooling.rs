@@ -107,8 +107,8 @@ fn t8_zero_is_a_strict_local_minimum() {
     }
 }
 
-/// The string method starts from the straight path (0 rounds = the straight profile) and its rounds lower
-/// the mean of F over the interior points between two random nets, ends fixed.
+/// The straight profile is F at interpolated weights, the string method starts from it (0 rounds), and its
+/// rounds lower the mean of F over the interior points between two random nets, ends fixed.
 #[test]
 fn t8_string_method_starts_straight_and_relaxes() {
     let (a, batch) = z2_model(7, 8, 4);
@@ -120,6 +120,14 @@ fn t8_string_method_starts_straight_and_relaxes() {
         .iter()
         .zip(&start)
         .all(|(x, y)| (x - y).abs() < 1e-12));
+    // The straight path against interpolated weights built here.
+    for (i, f) in straight.iter().enumerate() {
+        let t = i as f64 / 6.0;
+        let mut m = a.clone();
+        m.params.w1 = &a.params.w1 * (1.0 - t) + &b.params.w1 * t;
+        m.params.w2 = &a.params.w2 * (1.0 - t) + &b.params.w2 * t;
+        assert!((objective_and_gradient(&m, &batch, lambda).0 - f).abs() < 1e-12);
+    }
     let relaxed = string_profile(&a, &b, &batch, lambda, 7, 100, 0.01);
     let interior = |v: &[f64]| v[1..v.len() - 1].iter().sum::<f64>();
     assert!(

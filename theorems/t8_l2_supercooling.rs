@@ -164,12 +164,16 @@ fn flatten(params: &Params<f64>) -> DVector<f64> {
     )
 }
 
-/// Parameters from a flat vector shaped like `like`.
-fn unflatten(v: &DVector<f64>, like: &Params<f64>) -> Params<f64> {
-    let k = like.w1.len();
-    Params {
-        w1: DMatrix::from_column_slice(like.w1.nrows(), like.w1.ncols(), &v.as_slice()[..k]),
-        w2: DMatrix::from_column_slice(like.w2.nrows(), like.w2.ncols(), &v.as_slice()[k..]),
+/// `like` with its parameters replaced by the flat vector `v` (the order of [`flatten`]).
+fn with_flat(like: &Model<f64>, v: &DVector<f64>) -> Model<f64> {
+    let (w1, w2) = (&like.params.w1, &like.params.w2);
+    let k = w1.len();
+    Model {
+        params: Params {
+            w1: DMatrix::from_column_slice(w1.nrows(), w1.ncols(), &v.as_slice()[..k]),
+            w2: DMatrix::from_column_slice(w2.nrows(), w2.ncols(), &v.as_slice()[k..]),
+        },
+        ..like.clone()
     }
 }
 
@@ -201,13 +205,7 @@ pub fn hessian_min_eigenvalue(
     let dim = theta.len();
     let hvp = |v: &DVector<f64>| {
         let h = 1e-5;
-        let at = |x: DVector<f64>| {
-            let m = Model {
-                params: unflatten(&x, &model.params),
-                ..model.clone()
-            };
-            objective_and_gradient(&m, batch, lambda).1
-        };
+        let at = |x: DVector<f64>| objective_and_gradient(&with_flat(model, &x), batch, lambda).1;
         (at(&theta + v * h) - at(&theta - v * h)) / (2.0 * h)
     };
     let steps = steps.min(dim);
@@ -241,7 +239,8 @@ pub fn hessian_min_eigenvalue(
     SymmetricEigen::new(t).eigenvalues.min()
 }
 
-/// $F_\lambda$ along the straight path $\theta(t)=(1-t)\theta_a+t\theta_b$ at `points` equally spaced $t\in[0,1]$.
+/// $F_\lambda$ along the straight path $\theta(t)=(1-t)\theta_a+t\theta_b$ at `points` equally spaced $t\in[0,1]$ (the
+/// string method's starting path: [`string_profile`] with no rounds).
 pub fn path_profile(
     a: &Model<f64>,
     b: &Model<f64>,
@@ -249,17 +248,7 @@ pub fn path_profile(
     lambda: f64,
     points: usize,
 ) -> Vec<f64> {
-    let (ta, tb) = (flatten(&a.params), flatten(&b.params));
-    (0..points)
-        .map(|i| {
-            let t = i as f64 / (points - 1) as f64;
-            let m = Model {
-                params: unflatten(&(&ta * (1.0 - t) + &tb * t), &a.params),
-                ..a.clone()
-            };
-            objective_and_gradient(&m, batch, lambda).0
-        })
-        .collect()
+    string_profile(a, b, batch, lambda, points, 0, 0.0)
 }
 
 /// $F_\lambda$ along a relaxed path from $\theta_a$ to $\theta_b$ by the string method (E, Ren and Vanden-Eijnden, 2002):
@@ -276,10 +265,7 @@ pub fn string_profile(
     step: f64,
 ) -> Vec<f64> {
     let (ta, tb) = (flatten(&a.params), flatten(&b.params));
-    let at = |x: &DVector<f64>| Model {
-        params: unflatten(x, &a.params),
-        ..a.clone()
-    };
+    let at = |x: &DVector<f64>| with_flat(a, x);
     let mut path: Vec<DVector<f64>> = (0..images)
         .map(|i| {
             let t = i as f64 / (images - 1) as f64;
@@ -710,14 +696,12 @@ pub fn check(budget: Budget) -> Result<Vec<Check>> {
                 l,
                 barrier(&straight) / straight[0],
                 barrier(&relaxed) / relaxed[0],
-                mean(&string_profile(
+                mean(&path_profile(
                     &nets.at_mem,
                     &nets.grokked,
                     &nets.train,
                     l,
                     11,
-                    0,
-                    0.0,
                 )),
                 mean(&relaxed),
             )
