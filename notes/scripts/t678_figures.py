@@ -19,26 +19,12 @@ import matplotlib
 matplotlib.use("svg")
 import matplotlib.pyplot as plt  # noqa: E402
 
+from t2_heldout import load  # noqa: E402  (same folder: the sweep-file reader)
+from t6_table import ORDER, SEPARABLE as SEPARABILITY, participation  # noqa: E402
+
 FIG = Path("notes/figures")
-ORDER = ["add", "sub", "sum_squares", "mul", "div", "quad_form", "cubic_plus"]
-SEPARABLE = {"add", "sub", "sum_squares", "mul", "div"}
-
-
-def participation(op, p):
-    if op in ("add", "sub"):
-        return p
-    if op == "div":
-        return p**3 * (p - 1) / (p * p - 2 * p + 2)
-    return p**10 / (p**8 + p**7 - p**6)
-
-
-def load(paths):
-    out = []
-    for path in paths:
-        for line in open(path):
-            if line.strip():
-                out.append(json.loads(line))
-    return out
+# Separable, or log-affine on the units: every task whose separability is not "no".
+SEPARABLE = {op for op, how in SEPARABILITY.items() if how != "no"}
 
 
 def t6():
