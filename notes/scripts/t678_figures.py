@@ -9,7 +9,6 @@ any Python that has it, e.g. the measurement venv of ../shared/baselines):
                                       (runs/t2/wd.jsonl, runs/t8/*.jsonl)
 usage: grok check T7-norm --json > runs/t7_check.json && python notes/scripts/t678_figures.py runs/t7_check.json"""
 import json
-import math
 import re
 import sys
 from pathlib import Path
