@@ -38,11 +38,13 @@ pub const THEOREM: Theorem = Theorem {
     run: check,
 };
 
-/// A direction $\theta$ of a degree-$d$ homogeneous network on a fixed training set: its logits at $s=1$.
+/// A direction $\theta$ of a degree-$d$ homogeneous network on a fixed training set: its logits and per-example
+/// margins $\mu_i$ at $s=1$ (the margins are kept because every envelope evaluation needs them).
 #[derive(Clone, Debug)]
 pub struct Ray {
     logits: DMatrix<f64>,
     labels: Vec<u32>,
+    margins: Vec<f64>,
     norm: f64,
     degree: u32,
 }
@@ -53,6 +55,7 @@ impl Ray {
         let mut ws = Workspace::default();
         model.forward(batch, &mut ws);
         Ray {
+            margins: margins(&ws.logits, &batch.labels),
             logits: ws.logits,
             labels: batch.labels.clone(),
             norm: model.params.norms().2,
@@ -79,7 +82,7 @@ impl Ray {
     /// The proved envelope of $\mathcal L(s\theta)$ from the margins $\mu_i$ at $s=1$.
     pub fn loss_envelope(&self, s: f64) -> (f64, f64) {
         let classes = self.logits.nrows() as f64;
-        let mu = margins(&self.logits, &self.labels);
+        let mu = &self.margins;
         let sd = s.powi(self.degree as i32);
         let n = mu.len() as f64;
         let softplus = |x: f64| if x > 30.0 { x } else { x.exp().ln_1p() };
@@ -94,9 +97,7 @@ impl Ray {
 
     /// The normalized margin $\bar\gamma=\min_i\mu_i/\|\theta\|^d$ (negative if a training example is misclassified).
     pub fn normalized_margin(&self) -> f64 {
-        let gamma = margins(&self.logits, &self.labels)
-            .into_iter()
-            .fold(f64::INFINITY, f64::min);
+        let gamma = self.margins.iter().copied().fold(f64::INFINITY, f64::min);
         gamma / self.norm.powi(self.degree as i32)
     }
 
