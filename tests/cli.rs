@@ -224,8 +224,11 @@ fn sweep_prints_one_json_line_per_run_of_its_shard() {
     );
 }
 
-/// `grok singular`: the two CSVs hold every recorded step's descending, finite singular values, the plot is
-/// written, and the printed final operator norm is the CSV's largest final singular value.
+/// `grok singular`: the four CSVs hold every recorded step's descending, finite singular values, the plot
+/// is written, and the printed final operator norm is the CSV's largest final singular value. The
+/// gradient files hold gradients, not weights: softmax cross-entropy gives $\mathbf 1^\top\nabla_{W_2}L=0$
+/// (the logit gradients of an example sum to zero over classes), so the $p\times N$ gradient of $W_2$ has
+/// rank at most $p-1$ and its smallest singular value vanishes, while $W_2$ itself has full rank $p$.
 #[test]
 fn singular_writes_descending_spectra_and_a_plot() {
     let dir = tempfile::tempdir().unwrap();
@@ -233,7 +236,12 @@ fn singular_writes_descending_spectra_and_a_plot() {
     args.extend_from_slice(SMALL);
     let o = grok(&args);
     assert!(o.status.success(), "{}", stderr(&o));
-    for layer in ["singular_w1.csv", "singular_w2.csv"] {
+    for layer in [
+        "singular_w1.csv",
+        "singular_w2.csv",
+        "singular_g1.csv",
+        "singular_g2.csv",
+    ] {
         let rows = read_spectra(&dir.path().join(layer)).unwrap();
         assert_eq!(rows.len(), 31, "{layer}: steps 0, 10, ..., 300");
         assert_eq!(rows.last().unwrap().0, 300);
@@ -243,6 +251,19 @@ fn singular_writes_descending_spectra_and_a_plot() {
             );
         }
     }
+    let smallest_over_largest = |file: &str| -> Vec<f64> {
+        read_spectra(&dir.path().join(file))
+            .unwrap()
+            .iter()
+            .map(|(_, s)| s.last().unwrap() / s[0])
+            .collect()
+    };
+    assert!(smallest_over_largest("singular_g2.csv")
+        .iter()
+        .all(|&r| r < 1e-10));
+    assert!(smallest_over_largest("singular_w2.csv")
+        .iter()
+        .all(|&r| r > 1e-3));
     let svg = std::fs::read_to_string(dir.path().join("singular.svg")).unwrap();
     assert!(svg.contains("<svg") && svg.contains("singular values of W1"));
     let stdout = String::from_utf8_lossy(&o.stdout);

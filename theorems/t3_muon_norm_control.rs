@@ -10,12 +10,12 @@ use super::harness::{canonical_add, gaussian_matrix, train_full_batch_f64};
 use super::{Budget, Check, Status, Theorem};
 use crate::config;
 use crate::error::{ensure, Result};
-use crate::model::Model;
+use crate::model::{Batch, Model, Workspace};
 use crate::optim::adamw::{self, AdamWConfig};
 use crate::optim::muon::{self, quintic, MuonConfig, Orthogonalizer, NS_COEFFICIENTS};
 use crate::optim::OptimizerConfig;
 use crate::rng::{self, Stream};
-use crate::train::{TrainConfig, THRESHOLD};
+use crate::train::{forward_loss, TrainConfig, THRESHOLD};
 use nalgebra::DMatrix;
 use rand::Rng;
 
@@ -246,6 +246,9 @@ pub struct NormPoint {
     pub step: u64,
     /// The singular values of $W_1$ and of $W_2$, descending.
     pub singular: [Vec<f64>; 2],
+    /// The singular values of the training-loss gradients $\nabla_{W_1}L$ and $\nabla_{W_2}L$ at these
+    /// weights (full batch, weight decay not included), descending.
+    pub grad_singular: [Vec<f64>; 2],
     /// $\|W_1\|_{op}$, $\|W_2\|_{op}$ (the largest singular values).
     pub op: [f64; 2],
     /// $\|W_1\|_F$, $\|W_2\|_F$.
@@ -255,11 +258,14 @@ pub struct NormPoint {
 }
 
 /// Trains `config` in f64 (full batch) and records [`NormPoint`]s at step 0, every `every` steps and at
-/// the last step (exact SVDs).
+/// the last step (exact SVDs; the gradient is recomputed at each recorded step).
 pub fn norm_trajectory(config: &TrainConfig, every: u64) -> Result<Vec<NormPoint>> {
     config.validate()?;
     let split = config.task.split(config.train_frac, config.seed)?;
     let model = Model::<f64>::init(&config.task, config.model, config.seed)?;
+    let batch = Batch::<f64>::new(&split.train);
+    let mut ws = Workspace::default();
+    let mut grads = model.params.zeros_like();
     let mut out = Vec::new();
     train_full_batch_f64(
         config,
@@ -268,11 +274,15 @@ pub fn norm_trajectory(config: &TrainConfig, every: u64) -> Result<Vec<NormPoint
         every,
         |_| {},
         |step, model, stats| {
+            forward_loss(model, &batch, &mut ws, config.loss, true);
+            model.backward(&batch, &mut ws, &mut grads);
             let [w1, w2] = model.params.matrices();
+            let [g1, g2] = grads.matrices();
             let singular = [singular_values(w1), singular_values(w2)];
             out.push(NormPoint {
                 step,
                 op: [singular[0][0], singular[1][0]],
+                grad_singular: [singular_values(g1), singular_values(g2)],
                 singular,
                 fro: [w1.norm(), w2.norm()],
                 train_acc: stats.accuracy,

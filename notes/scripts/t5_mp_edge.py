@@ -1,16 +1,17 @@
 #!/usr/bin/env python3
-"""T5 in training: the singular values of W1 (from `grok singular`, singular_w1.csv) against the
-Marchenko-Pastur edge of a matched random matrix: an m x n matrix with i.i.d. centred entries of the same
-Frobenius norm has largest singular value about sigma (sqrt(m) + sqrt(n)), sigma^2 = |W|_F^2 / (m n).
+"""T5 in training: the singular values of W1 or of its gradient (from `grok singular`: singular_w1.csv,
+singular_g1.csv) against the Marchenko-Pastur edge of a matched random matrix: an m x n matrix with i.i.d.
+centred entries of the same Frobenius norm has largest singular value about sigma (sqrt(m) + sqrt(n)), sigma^2 = |W|_F^2 / (m n).
 Prints, at chosen steps, the number of singular values above that edge and sigma_1 / edge.
-usage: notes/scripts/t5_mp_edge.py DIR ROWS COLS     (e.g. runs/singular_adamw 256 194 for the canonical W1)"""
+usage: notes/scripts/t5_mp_edge.py DIR ROWS COLS [FILE]   (e.g. runs/singular_adamw 256 194 for the canonical W1;
+       FILE defaults to singular_w1.csv, singular_g1.csv for the gradient of the training loss)"""
 import csv
 import math
 import sys
 
 
-def main(directory, m, n):
-    rows = list(csv.reader(open(f"{directory}/singular_w1.csv")))[1:]
+def main(directory, m, n, file="singular_w1.csv"):
+    rows = list(csv.reader(open(f"{directory}/{file}")))[1:]
     print("| step | above the edge | sigma_1 / edge |")
     print("|---|---|---|")
     worst = 0.0
@@ -30,4 +31,4 @@ def main(directory, m, n):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]))
+    main(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), *sys.argv[4:5])

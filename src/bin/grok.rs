@@ -52,8 +52,9 @@ enum Command {
     /// for growing sets of key frequencies, its phases; rewrites its progress.svg and fourier.svg.
     Fourier(FourierArgs),
     /// Train one configuration in f64 (full batch) and record the singular values of W1 and W2 at every
-    /// evaluation: singular_w1.csv, singular_w2.csv (step, then sigma_1, sigma_2, ... descending) and
-    /// singular.svg (the largest eight against the step, t_mem marked).
+    /// evaluation: singular_w1.csv, singular_w2.csv (step, then sigma_1, sigma_2, ... descending), those
+    /// of the training-loss gradients in singular_g1.csv, singular_g2.csv (weight decay not included),
+    /// and singular.svg (the weights' largest eight against the step, t_mem marked).
     Singular(TrainArgs),
 }
 
@@ -617,16 +618,24 @@ fn singular(a: TrainArgs) -> Result<()> {
     }
     println!("grok singular: {} (f64)", run::title(&config));
     let points = theorems::t3_muon_norm_control::norm_trajectory(&config, config.eval_every)?;
-    let layer = |i: usize| -> Vec<(u64, Vec<f64>)> {
+    let weights = |i: usize| -> Vec<(u64, Vec<f64>)> {
         points
             .iter()
             .map(|q| (q.step, q.singular[i].clone()))
             .collect()
     };
-    let (w1, w2) = (layer(0), layer(1));
+    let gradients = |i: usize| -> Vec<(u64, Vec<f64>)> {
+        points
+            .iter()
+            .map(|q| (q.step, q.grad_singular[i].clone()))
+            .collect()
+    };
+    let (w1, w2) = (weights(0), weights(1));
     std::fs::create_dir_all(&a.out).with_context(|| format!("create {}", a.out.display()))?;
     report::write_spectra(&a.out.join("singular_w1.csv"), &w1)?;
     report::write_spectra(&a.out.join("singular_w2.csv"), &w2)?;
+    report::write_spectra(&a.out.join("singular_g1.csv"), &gradients(0))?;
+    report::write_spectra(&a.out.join("singular_g2.csv"), &gradients(1))?;
     let t_mem = theorems::t3_muon_norm_control::recorded_t_mem(&points);
     report::plot::singular::write_singular(
         &a.out.join("singular.svg"),
