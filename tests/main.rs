@@ -10,6 +10,7 @@ mod notes_consistency;
 mod numerics;
 mod optim;
 mod phases;
+mod t1_dichotomy;
 mod t1_kernel_regime;
 mod t1_timescales;
 mod t2_drift;

@@ -85,6 +85,27 @@ pub fn least_squares_slope(points: &[(f64, f64)]) -> Option<f64> {
     (sxx > 0.0).then(|| sxy / sxx)
 }
 
+/// The least-squares slope $b$ of $y$ against $x$ with its standard error
+/// $\sqrt{\sum_i r_i^2/((n-2)\sum_i(x_i-ar x)^2)}$ ($r_i$ the residuals of the fitted line); `None` with fewer
+/// than three points or two distinct $x$.
+pub fn slope_with_standard_error(points: &[(f64, f64)]) -> Option<(f64, f64)> {
+    if points.len() < 3 {
+        return None;
+    }
+    let b = least_squares_slope(points)?;
+    let n = points.len() as f64;
+    let (mx, my) = (
+        points.iter().map(|p| p.0).sum::<f64>() / n,
+        points.iter().map(|p| p.1).sum::<f64>() / n,
+    );
+    let sxx: f64 = points.iter().map(|p| (p.0 - mx).powi(2)).sum();
+    let rss: f64 = points
+        .iter()
+        .map(|p| (p.1 - my - b * (p.0 - mx)).powi(2))
+        .sum();
+    Some((b, (rss / ((n - 2.0) * sxx)).sqrt()))
+}
+
 /// Which labels the training set carries.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Labels {

@@ -7,6 +7,7 @@
 //! prints the ledger and exits non-zero if any verdict fails.
 
 pub mod harness;
+pub mod t1_dichotomy;
 pub mod t1_kernel_regime;
 pub mod t1_timescales;
 pub mod t2_drift;
@@ -91,6 +92,7 @@ pub struct Theorem {
 pub const REGISTRY: &[Theorem] = &[
     t1_kernel_regime::THEOREM,
     t1_timescales::THEOREM,
+    t1_dichotomy::THEOREM,
     t2_kramers::THEOREM,
     t2_drift::THEOREM,
     t3_muon_norm_control::THEOREM,

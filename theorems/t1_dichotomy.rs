@@ -1,0 +1,283 @@
+//! T1-dichotomy — Lyu et al.'s (2024) clock $t\approx\ln\alpha/\lambda$ for leaving the kernel regime, put to
+//! the crate's AdamW: the initial scale $\alpha$ multiplies every weight of the canonical initialization,
+//! and above the scale that AdamW reaches by itself the grokking step grows by
+//! $1/(-\ln(1-\eta\lambda))\approx1/(\eta\lambda)$ steps per e-fold of $\alpha$.
+//! Note: notes/t1_dichotomy.md
+//!
+//! Norm lemma (proved in the note): decoupled weight decay $\theta\leftarrow(1-\eta\lambda)\theta-\eta u$ gives
+//! $\|\theta_t\|\ge(1-\eta\lambda)^t\|\theta_0\|-\eta\sum_{s<t}(1-\eta\lambda)^{t-1-s}\rho_s$ with $\rho_s=\langle\theta_s,u_s\rangle/\|\theta_s\|$
+//! the update's radial part, so a net that generalizes only once its norm is down to $R$ needs at least
+//! $\ln(\|\theta_0\|/R)/(-\ln(1-\eta\lambda))$ steps when the radial pushes are negligible.
+
+use super::harness::{canonical_add, slope_with_standard_error};
+use super::{Budget, Check, Status, Theorem};
+use crate::config;
+use crate::error::Result;
+use crate::optim::{AdamWConfig, OptimizerConfig};
+use crate::train::{self, median, Silent, TrainConfig};
+use rayon::prelude::*;
+
+/// The ledger entry.
+pub const THEOREM: Theorem = Theorem {
+    id: "T1-dichotomy",
+    name: "Lyu et al.'s ln(alpha)/lambda clock under AdamW: t_grok grows by 1/(eta lambda) steps per e-fold of the init scale; t_grok/t_mem shrinks",
+    note: "notes/t1_dichotomy.md",
+    module: "theorems/t1_dichotomy.rs",
+    run: check,
+};
+
+/// The runs of one budget.
+#[derive(Clone, Debug)]
+pub struct Design {
+    /// Modulus of $a+b$.
+    pub p: u32,
+    /// Training fraction.
+    pub train_frac: f64,
+    /// Initial scales $\alpha$; the first is the reference (the canonical $\alpha=1$).
+    pub alphas: Vec<f64>,
+    /// Weight decays $\lambda$ (AdamW, decoupled; learning rate the canonical $3\cdot10^{-3}$).
+    pub weight_decays: Vec<f64>,
+    /// Seeds per $(\alpha,\lambda)$.
+    pub seeds: u64,
+    /// Step limit of each run.
+    pub max_steps: u64,
+}
+
+impl Design {
+    /// $a+b\bmod23$, $f=0.7$, $\alpha\in\{1,8,32,128,512\}$, 5 seeds at $\lambda=1$ (quick, about 15 s on 2
+    /// cores); the same with 10 seeds at $\lambda\in\{1,\frac12\}$ (full, about 2 minutes).
+    pub fn of(budget: Budget) -> Self {
+        let (weight_decays, seeds) = match budget {
+            Budget::Quick => (vec![1.0], 5),
+            Budget::Full => (vec![1.0, 0.5], 10),
+        };
+        Design {
+            p: 23,
+            train_frac: 0.7,
+            alphas: vec![1.0, 8.0, 32.0, 128.0, 512.0],
+            weight_decays,
+            seeds,
+            max_steps: 20_000,
+        }
+    }
+
+    /// The canonical configuration with this design's task, `alpha` and `weight_decay`, evaluated every
+    /// 10 steps and stopped at $t_{grok}$.
+    pub fn config(&self, alpha: f64, weight_decay: f64, seed: u64) -> TrainConfig {
+        let optimizer = OptimizerConfig::AdamW(AdamWConfig {
+            weight_decay,
+            ..config::CANONICAL_ADAMW
+        });
+        let mut c = canonical_add(self.p, self.train_frac, optimizer, self.max_steps, seed);
+        c.model.alpha = alpha;
+        c.eval_every = 10;
+        c.stop_at_grok = true;
+        c
+    }
+}
+
+/// The clock's slope: steps per e-fold of the initial scale, $1/(-\ln(1-\eta\lambda))$ (the number of
+/// decoupled-decay steps that shrink the weights by a factor $e$; $\approx1/(\eta\lambda)$).
+pub fn clock_slope(lr: f64, weight_decay: f64) -> f64 {
+    1.0 / -(1.0 - lr * weight_decay).ln()
+}
+
+/// What one run gives.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Run {
+    /// Initial scale.
+    pub alpha: f64,
+    /// $\|\theta_0\|$.
+    pub initial_norm: f64,
+    /// Largest recorded $\|\theta\|$ up to $t_{grok}$ (or the end).
+    pub peak_norm: f64,
+    /// First evaluated step with training accuracy $\ge99\%$.
+    pub t_mem: Option<u64>,
+    /// First evaluated step with test accuracy $\ge99\%$.
+    pub t_grok: Option<u64>,
+    /// $\|\theta\|$ at $t_{grok}$.
+    pub norm_at_grok: Option<f64>,
+}
+
+/// Every seed of `design` at every $\alpha$ and `weight_decay` (f32 training, seeds in parallel).
+pub fn measure(design: &Design, weight_decay: f64) -> Result<Vec<Run>> {
+    let jobs: Vec<(f64, u64)> = design
+        .alphas
+        .iter()
+        .flat_map(|&a| (0..design.seeds).map(move |s| (a, s)))
+        .collect();
+    jobs.into_par_iter()
+        .map(|(alpha, seed)| {
+            let h = train::train::<f32>(&design.config(alpha, weight_decay, seed), &mut Silent)?
+                .history;
+            let norms: Vec<f64> = h.records.iter().map(|r| r.weight_norm).collect();
+            Ok(Run {
+                alpha,
+                initial_norm: norms.first().copied().unwrap_or(f64::NAN),
+                peak_norm: norms.iter().copied().fold(0.0, f64::max),
+                t_mem: h.t_mem,
+                t_grok: h.t_grok,
+                norm_at_grok: h
+                    .t_grok
+                    .and_then(|t| h.records.iter().find(|r| r.step == t))
+                    .map(|r| r.weight_norm),
+            })
+        })
+        .collect()
+}
+
+/// The scale AdamW reaches by itself: the median peak norm of the reference-$\alpha$ runs.
+pub fn own_scale(runs: &[Run], reference_alpha: f64) -> Option<f64> {
+    let mut peaks: Vec<f64> = runs
+        .iter()
+        .filter(|r| r.alpha == reference_alpha)
+        .map(|r| r.peak_norm)
+        .collect();
+    median(&mut peaks)
+}
+
+/// Least-squares slope of $t_{grok}$ against $\ln\alpha$, with its standard error, over the runs that start
+/// above `scale` ($\|\theta_0\|>$ `scale`: the decay-limited regime); `None` unless every such run groks and
+/// they span at least two scales.
+pub fn fit_clock(runs: &[Run], scale: f64) -> Option<(f64, f64)> {
+    let points: Option<Vec<(f64, f64)>> = runs
+        .iter()
+        .filter(|r| r.initial_norm > scale)
+        .map(|r| r.t_grok.map(|t| (r.alpha.ln(), t as f64)))
+        .collect();
+    slope_with_standard_error(&points?)
+}
+
+/// Median of $t_{grok}/t_{mem}$ over the runs at `alpha` that grok.
+pub fn median_ratio(runs: &[Run], alpha: f64) -> Option<f64> {
+    let mut r: Vec<f64> = runs
+        .iter()
+        .filter(|r| r.alpha == alpha)
+        .filter_map(|r| Some(r.t_grok? as f64 / r.t_mem? as f64))
+        .collect();
+    median(&mut r)
+}
+
+/// Median of a per-run quantity over the runs at `alpha`.
+fn median_at(runs: &[Run], alpha: f64, value: impl Fn(&Run) -> Option<f64>) -> Option<f64> {
+    let mut v: Vec<f64> = runs
+        .iter()
+        .filter(|r| r.alpha == alpha)
+        .filter_map(value)
+        .collect();
+    median(&mut v)
+}
+
+/// Largest accepted standard error of the measured slope, relative to the clock's: above it the design
+/// cannot tell the clock from half or twice the clock, and the check fails as underpowered.
+pub const MAX_RELATIVE_ERROR: f64 = 0.15;
+
+/// Accepted distance of the measured slope from the clock's, in standard errors.
+pub const SIGMAS: f64 = 3.0;
+
+/// Accepted ratio of the largest to the smallest median norm at $t_{grok}$ across initial scales.
+pub const NORM_SPREAD: f64 = 1.1;
+
+/// The ledger check.
+pub fn check(budget: Budget) -> Result<Vec<Check>> {
+    let design = Design::of(budget);
+    let lr = config::CANONICAL_ADAMW.lr;
+    let reference = design.alphas[0];
+    let largest = design.alphas.iter().copied().fold(0.0, f64::max);
+    let mut checks = Vec::new();
+    for &wd in &design.weight_decays {
+        let runs = measure(&design, wd)?;
+        let predicted = clock_slope(lr, wd);
+        let scale = own_scale(&runs, reference).unwrap_or(f64::NAN);
+        let fit = fit_clock(&runs, scale);
+        let per_alpha = design
+            .alphas
+            .iter()
+            .map(|&a| {
+                let show = |v: Option<f64>| v.map_or("-".into(), |v| format!("{v:.0}"));
+                format!(
+                    "alpha {a}: |theta_0| {}, t_mem {}, t_grok {}, |theta| at t_grok {}",
+                    show(median_at(&runs, a, |r| Some(r.initial_norm))),
+                    show(median_at(&runs, a, |r| r.t_mem.map(|t| t as f64))),
+                    show(median_at(&runs, a, |r| r.t_grok.map(|t| t as f64))),
+                    show(median_at(&runs, a, |r| r.norm_at_grok)),
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; ");
+        let (pass, measured) = match fit {
+            Some((slope, se)) => (
+                se / predicted <= MAX_RELATIVE_ERROR
+                    && (slope - predicted).abs() <= SIGMAS * se,
+                format!(
+                    "slope {slope:.0} +- {se:.0} steps per e-fold (ratio {:.3} +- {:.3}) over the runs starting above AdamW's own scale {scale:.1} (median peak norm at alpha = {reference}); medians: {per_alpha}",
+                    slope / predicted,
+                    se / predicted
+                ),
+            ),
+            None => (
+                false,
+                format!("no fit (a run above the scale {scale:.1} did not grok, or fewer than two scales); medians: {per_alpha}"),
+            ),
+        };
+        checks.push(Check {
+            claim: format!(
+                "a+b mod {}, f = {}, AdamW lr {lr}, wd {wd}: above AdamW's own scale, t_grok grows by 1/(-ln(1 - eta lambda)) steps per e-fold of the init scale alpha (Lyu et al.'s ln(alpha)/lambda clock)",
+                design.p, design.train_frac
+            ),
+            status: Status::Empirical,
+            prediction: format!("slope {predicted:.1} steps per e-fold of alpha"),
+            measured,
+            tolerance: format!(
+                "{SIGMAS} standard errors of the slope ({} seeds per alpha), which must be at most {:.0}% of the prediction",
+                design.seeds,
+                100.0 * MAX_RELATIVE_ERROR
+            ),
+            pass,
+        });
+        let grok_norms: Vec<f64> = design
+            .alphas
+            .iter()
+            .filter_map(|&a| median_at(&runs, a, |r| r.norm_at_grok))
+            .collect();
+        let spread = grok_norms.iter().copied().fold(0.0, f64::max)
+            / grok_norms.iter().copied().fold(f64::INFINITY, f64::min);
+        checks.push(Check {
+            claim: format!(
+                "wd {wd}: the clock's premise: runs generalize at one weight norm, whatever their initial scale (from {:.0} to {:.0})",
+                median_at(&runs, reference, |r| Some(r.initial_norm)).unwrap_or(f64::NAN),
+                median_at(&runs, largest, |r| Some(r.initial_norm)).unwrap_or(f64::NAN),
+            ),
+            status: Status::Empirical,
+            prediction: "the median |theta| at t_grok is the same at every alpha".into(),
+            measured: format!(
+                "median |theta| at t_grok per alpha: {}; largest/smallest {spread:.3} (AdamW's own scale, the median peak norm at alpha = {reference}: {scale:.1})",
+                grok_norms
+                    .iter()
+                    .map(|v| format!("{v:.1}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            tolerance: format!("largest/smallest at most {NORM_SPREAD}"),
+            pass: grok_norms.len() == design.alphas.len() && spread <= NORM_SPREAD,
+        });
+        let (small, large) = (median_ratio(&runs, reference), median_ratio(&runs, largest));
+        checks.push(Check {
+            claim: format!(
+                "wd {wd}: a larger init scale makes t_grok/t_mem larger (gradient-flow picture: t_mem shrinks as the kernel grows like alpha^2, t_grok grows like ln(alpha)/lambda)"
+            ),
+            status: Status::FalseAsStated,
+            prediction: format!(
+                "counterexample under AdamW: median t_grok/t_mem at alpha = {largest} below its value at alpha = {reference}"
+            ),
+            measured: format!(
+                "median t_grok/t_mem: {} at alpha = {reference}, {} at alpha = {largest}",
+                small.map_or("-".into(), |v| format!("{v:.2}")),
+                large.map_or("-".into(), |v| format!("{v:.2}")),
+            ),
+            tolerance: "none (strict inequality of the medians)".into(),
+            pass: matches!((small, large), (Some(s), Some(l)) if l < s),
+        });
+    }
+    Ok(checks)
+}
