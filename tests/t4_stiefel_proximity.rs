@@ -3,7 +3,10 @@
 
 use crate::common::assert_ledger_passes;
 use grokking::theorems::harness::gaussian_matrix;
-use grokking::theorems::t4_stiefel_proximity::{nearest_scaled_stiefel, stiefel_distance};
+use grokking::theorems::t4_stiefel_proximity::{
+    mean_singular_value, nearest_scaled_stiefel, stiefel_distance, stiefel_penalty,
+    stiefel_penalty_gradient,
+};
 use nalgebra::DMatrix;
 use proptest::prelude::*;
 
@@ -30,6 +33,53 @@ proptest! {
         let s = w.clone().svd(false, false).singular_values;
         let wrong = (1.0 - s.sum().powi(2) / s.norm_squared()).abs().sqrt();
         prop_assert!((wrong - d).abs() > 1e-6);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(32))]
+    /// The soft pull's direction is the penalty's gradient: grad P = W - rbar polar(W) against central
+    /// differences of P(W) = (sum sigma^2 - (sum sigma)^2 / k) / 2 (a generic Gaussian matrix has full rank
+    /// and distinct singular values, where P is smooth). Mutation: without the factor rbar the gradient
+    /// is wrong.
+    #[test]
+    fn t4_penalty_gradient_matches_finite_differences(seed in any::<u64>(), m in 2usize..9, n in 2usize..9) {
+        let w = gaussian(seed, m, n);
+        let g = stiefel_penalty_gradient(&w);
+        let h = 1e-6;
+        let mut worst: f64 = 0.0;
+        let mut worst_mutant: f64 = 0.0;
+        let mutant = &w - grokking::optim::muon::exact_polar(&w);
+        for i in 0..m {
+            for j in 0..n {
+                let (mut up, mut down) = (w.clone(), w.clone());
+                up[(i, j)] += h;
+                down[(i, j)] -= h;
+                let fd = (stiefel_penalty(&up) - stiefel_penalty(&down)) / (2.0 * h);
+                worst = worst.max((fd - g[(i, j)]).abs());
+                worst_mutant = worst_mutant.max((fd - mutant[(i, j)]).abs());
+            }
+        }
+        prop_assert!(worst < 1e-6 * (1.0 + g.norm()), "worst {}", worst);
+        prop_assert!(worst_mutant > 1e-3, "mutant {}", worst_mutant);
+    }
+
+    /// One pull step W - gamma grad P keeps the mean singular value and the singular vectors and scales
+    /// every deviation sigma_i - rbar by 1 - gamma, so the absolute distance to the manifold shrinks by
+    /// exactly 1 - gamma.
+    #[test]
+    fn t4_pull_contracts_the_spread_of_singular_values(seed in any::<u64>(), m in 2usize..9, n in 2usize..9, gamma in 0.01f64..1.0) {
+        let w = gaussian(seed, m, n);
+        let pulled = &w - stiefel_penalty_gradient(&w) * gamma;
+        let rbar = mean_singular_value(&w);
+        prop_assert!((mean_singular_value(&pulled) - rbar).abs() < 1e-10 * (1.0 + rbar));
+        let before = w.clone().svd(false, false).singular_values;
+        let after = pulled.clone().svd(false, false).singular_values;
+        for (b, a) in before.iter().zip(after.iter()) {
+            prop_assert!((a - (rbar + (1.0 - gamma) * (b - rbar))).abs() < 1e-10 * (1.0 + rbar));
+        }
+        let absolute = |x: &DMatrix<f64>| stiefel_distance(x) * x.norm();
+        prop_assert!((absolute(&pulled) - (1.0 - gamma) * absolute(&w)).abs() < 1e-6 * (1.0 + absolute(&w)));
     }
 }
 

@@ -1,7 +1,8 @@
 //! T4-stiefel — Stiefel proximity: how far the weights are from the nearest scaled Stiefel point
-//! $rQ$ ($Q^\top Q=I$ on the short side), tracked for Muon and AdamW, and a Stiefel-constrained network
-//! (retraction $W\leftarrow r\,\mathrm{polar}(W)$ after every step, $r$ fixed at its initial value) put to the
-//! claim that the constraint removes the memorization basin.
+//! $rQ$ ($Q^\top Q=I$ on the short side), tracked for Muon and AdamW, and Stiefel-constrained networks
+//! (a hard retraction $W\leftarrow c\,r_0\,\mathrm{polar}(W)$ after every step at a multiple $c$ of the initial
+//! scale $r_0$, or a soft pull toward the current nearest scaled Stiefel point) put to the claim that the
+//! constraint removes the memorization basin.
 //! Note: notes/t4_stiefel_proximity.md
 //!
 //! Distance: for $W$ with singular values $\sigma_1..\sigma_k$ ($k=\min(m,n)$),
@@ -11,7 +12,7 @@
 use super::harness::{canonical_add, labelled_split, train_full_batch_f64, Labels};
 use super::{Budget, Check, Status, Theorem};
 use crate::config;
-use crate::error::Result;
+use crate::error::{ensure, Result};
 use crate::model::{Batch, Model, Params, Workspace};
 use crate::optim::muon::exact_polar;
 use crate::optim::OptimizerConfig;
@@ -39,8 +40,56 @@ pub fn stiefel_distance(w: &DMatrix<f64>) -> f64 {
 
 /// The nearest scaled Stiefel point $r\,\mathrm{polar}(W)$ with $r=\sum\sigma_i/k$.
 pub fn nearest_scaled_stiefel(w: &DMatrix<f64>) -> DMatrix<f64> {
+    exact_polar(w) * mean_singular_value(w)
+}
+
+/// $\bar r(W)=\frac1k\sum_i\sigma_i$, the scale of the nearest scaled Stiefel point.
+pub fn mean_singular_value(w: &DMatrix<f64>) -> f64 {
     let s = w.clone().svd(false, false).singular_values;
-    exact_polar(w) * (s.sum() / s.len() as f64)
+    s.sum() / s.len() as f64
+}
+
+/// The Stiefel penalty $P(W)=\tfrac12\min_{r,Q}\|W-rQ\|_F^2=\tfrac12\bigl(\sum\sigma_i^2-(\sum\sigma_i)^2/k\bigr)$.
+pub fn stiefel_penalty(w: &DMatrix<f64>) -> f64 {
+    let s = w.clone().svd(false, false).singular_values;
+    0.5 * (s.norm_squared() - s.sum().powi(2) / s.len() as f64)
+}
+
+/// $\nabla P(W)=W-\bar r(W)\,\mathrm{polar}(W)$ (where $W$ has full rank $k$: the gradient of the nuclear
+/// norm $\sum\sigma_i$ is then $\mathrm{polar}(W)$).
+pub fn stiefel_penalty_gradient(w: &DMatrix<f64>) -> DMatrix<f64> {
+    w - nearest_scaled_stiefel(w)
+}
+
+/// How the weights are tied to the scaled Stiefel manifold after every update.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Constraint {
+    /// No constraint.
+    Free,
+    /// Hard retraction $W_i\leftarrow c\,r_{0,i}\,\mathrm{polar}(W_i)$, $r_{0,i}$ the scale of $W_i$'s nearest
+    /// Stiefel point at initialisation, $c$ = `scale`.
+    Held {
+        /// The multiple $c$ of the initial scale.
+        scale: f64,
+    },
+    /// Soft pull $W\leftarrow W-\gamma\nabla P(W)=(1-\gamma)W+\gamma\,\bar r(W)\,\mathrm{polar}(W)$,
+    /// $\gamma$ = `rate` in $(0,1]$: it keeps the singular vectors and the mean singular value and
+    /// shrinks every $\sigma_i-\bar r$ by the factor $1-\gamma$; the scale is free.
+    Pull {
+        /// The step $\gamma$ on the penalty.
+        rate: f64,
+    },
+}
+
+impl Constraint {
+    /// A short label for tables.
+    pub fn label(&self) -> String {
+        match self {
+            Constraint::Free => "free".into(),
+            Constraint::Held { scale } => format!("held at {scale} r0"),
+            Constraint::Pull { rate } => format!("pull {rate}"),
+        }
+    }
 }
 
 /// A recorded step of [`train_tracked`].
@@ -58,16 +107,23 @@ pub struct Point {
     pub fro: [f64; 2],
 }
 
-/// Trains `config` in f64, full batch, with `labels`; if `constrained`, every weight matrix is retracted to
-/// $r_i\,\mathrm{polar}(W_i)$ after every update, with $r_i$ the scale of its nearest Stiefel point at
-/// initialisation. Records a [`Point`] every `every` steps.
+/// Trains `config` in f64, full batch, with `labels`, applying `constraint` to every weight matrix at
+/// initialisation and after every update. Records a [`Point`] every `every` steps.
 pub fn train_tracked(
     config: &TrainConfig,
     labels: Labels,
-    constrained: bool,
+    constraint: Constraint,
     every: u64,
 ) -> Result<Vec<Point>> {
     config.validate()?;
+    let valid = match constraint {
+        Constraint::Free => true,
+        Constraint::Held { scale } => scale.is_finite() && scale > 0.0,
+        Constraint::Pull { rate } => rate > 0.0 && rate <= 1.0,
+    };
+    ensure(valid, || {
+        format!("Stiefel constraint {constraint:?}: the scale must be finite and > 0, the rate in (0, 1]")
+    })?;
     let split = labelled_split(config, labels)?;
     let test = Batch::<f64>::new(&split.test);
     let mut model = Model::<f64>::init(&config.task, config.model, config.seed)?;
@@ -75,19 +131,22 @@ pub fn train_tracked(
         .params
         .matrices()
         .iter()
-        .map(|&w| {
-            let s = w.clone().svd(false, false).singular_values;
-            s.sum() / s.len() as f64
-        })
+        .map(|&w| mean_singular_value(w))
         .collect();
-    let retract = |p: &mut Params<f64>| {
-        if constrained {
+    let apply = |p: &mut Params<f64>| match constraint {
+        Constraint::Free => {}
+        Constraint::Held { scale } => {
             for (w, r) in p.matrices_mut().into_iter().zip(&scales) {
-                *w = exact_polar(w) * *r;
+                *w = exact_polar(w) * (scale * r);
+            }
+        }
+        Constraint::Pull { rate } => {
+            for w in p.matrices_mut() {
+                *w -= stiefel_penalty_gradient(w) * rate;
             }
         }
     };
-    retract(&mut model.params);
+    apply(&mut model.params);
     let mut test_ws = Workspace::default();
     let mut out = Vec::new();
     train_full_batch_f64(
@@ -95,7 +154,7 @@ pub fn train_tracked(
         &split.train,
         model,
         every,
-        retract,
+        apply,
         |step, model, stats| {
             let test_stats = forward_loss(model, &test, &mut test_ws, config.loss, false);
             let [w1, w2] = model.params.matrices();
@@ -136,6 +195,64 @@ pub fn designs(budget: Budget) -> [(u32, f64, u64, u64); 2] {
     }
 }
 
+/// The constraints of a budget's sweep (beyond the hard retraction at the initial scale, which the
+/// budget's main runs use).
+pub fn swept_constraints(budget: Budget) -> Vec<Constraint> {
+    match budget {
+        Budget::Quick => vec![
+            Constraint::Held { scale: 4.0 },
+            Constraint::Pull { rate: 1.0 },
+        ],
+        Budget::Full => vec![
+            Constraint::Held { scale: 2.0 },
+            Constraint::Held { scale: 4.0 },
+            Constraint::Held { scale: 8.0 },
+            Constraint::Pull { rate: 0.01 },
+            Constraint::Pull { rate: 0.1 },
+            Constraint::Pull { rate: 1.0 },
+        ],
+    }
+}
+
+/// One constrained setting on random and on true labels.
+#[derive(Clone, Debug)]
+pub struct ConstrainedPair {
+    /// The constraint.
+    pub constraint: Constraint,
+    /// The run on random labels.
+    pub random: Vec<Point>,
+    /// The run on the true labels.
+    pub truth: Vec<Point>,
+}
+
+impl ConstrainedPair {
+    /// Trains both runs of `constraint` on `config` (AdamW, as the held runs of the check).
+    pub fn train(config: &TrainConfig, constraint: Constraint, every: u64) -> Result<Self> {
+        Ok(ConstrainedPair {
+            constraint,
+            random: train_tracked(config, Labels::Random, constraint, every)?,
+            truth: train_tracked(config, Labels::True, constraint, every)?,
+        })
+    }
+
+    /// Whether this setting does what the claim asks of a constraint: no memorization of random labels,
+    /// and grokking of the true ones, within the budget.
+    pub fn blocks_memorization_and_groks(&self) -> bool {
+        memorized_at(&self.random).is_none() && grokked_at(&self.truth).is_some()
+    }
+
+    fn describe(&self) -> String {
+        let best = |run: &[Point]| run.iter().map(|q| q.train_acc).fold(0.0, f64::max);
+        format!(
+            "{}: random labels best train acc {:.3}; true labels t_mem {}, t_grok {}",
+            self.constraint.label(),
+            best(&self.random),
+            memorized_at(&self.truth).map_or("none".into(), |t| t.to_string()),
+            grokked_at(&self.truth).map_or("none".into(), |t| t.to_string()),
+        )
+    }
+}
+
 /// Smallest ratio of a run's distance (layer `i`) after its $t_{mem}$ to its initial distance.
 fn closest_after_mem(run: &[Point], i: usize) -> f64 {
     let t_mem = memorized_at(run).unwrap_or(0);
@@ -171,13 +288,13 @@ pub fn check(budget: Budget) -> Result<Vec<Check>> {
     let free_adamw = train_tracked(
         &canonical_add(p, frac, adamw, steps, 0),
         Labels::True,
-        false,
+        Constraint::Free,
         every,
     )?;
     let free_muon = train_tracked(
         &canonical_add(p, frac, muon, steps, 0),
         Labels::True,
-        false,
+        Constraint::Free,
         every,
     )?;
     let (cmp_adamw, cmp_muon) = if (pc, sc) == (p, steps) {
@@ -187,30 +304,57 @@ pub fn check(budget: Budget) -> Result<Vec<Check>> {
             train_tracked(
                 &canonical_add(pc, fc, adamw, sc, 0),
                 Labels::True,
-                false,
+                Constraint::Free,
                 ec,
             )?,
-            train_tracked(&canonical_add(pc, fc, muon, sc, 0), Labels::True, false, ec)?,
+            train_tracked(
+                &canonical_add(pc, fc, muon, sc, 0),
+                Labels::True,
+                Constraint::Free,
+                ec,
+            )?,
         )
     };
     let random_free = train_tracked(
         &canonical_add(p, frac, adamw, steps, 0),
         Labels::Random,
-        false,
+        Constraint::Free,
         every,
     )?;
     let random = train_tracked(
         &canonical_add(p, frac, adamw, steps, 0),
         Labels::Random,
-        true,
+        Constraint::Held { scale: 1.0 },
         every,
     )?;
     let constrained = train_tracked(
         &canonical_add(p, frac, adamw, steps, 0),
         Labels::True,
-        true,
+        Constraint::Held { scale: 1.0 },
         every,
     )?;
+    let swept = swept_constraints(budget)
+        .into_iter()
+        .map(|c| ConstrainedPair::train(&canonical_add(p, frac, adamw, steps, 0), c, every))
+        .collect::<Result<Vec<_>>>()?;
+    let exactly_on = |pair: &&ConstrainedPair| {
+        pair.random
+            .iter()
+            .chain(&pair.truth)
+            .flat_map(|q| q.distance)
+            .fold(0.0, f64::max)
+            < CONSTRAINED_DISTANCE
+    };
+    let on_manifold_and_memorizing: Vec<&ConstrainedPair> = swept
+        .iter()
+        .filter(exactly_on)
+        .filter(|pair| memorized_at(&pair.random).is_some())
+        .collect();
+    let sweep_table = swept
+        .iter()
+        .map(ConstrainedPair::describe)
+        .collect::<Vec<_>>()
+        .join("; ");
     let (muon_w1, adamw_w1) = (
         closest_after_mem(&cmp_muon, 0),
         closest_after_mem(&cmp_adamw, 0),
@@ -261,6 +405,43 @@ pub fn check(budget: Budget) -> Result<Vec<Check>> {
                 && grokked_at(&constrained).is_none()
                 && grokked_at(&free_adamw).is_some()
                 && grokked_at(&free_muon).is_some(),
+        },
+        Check {
+            claim: "weights held on the scaled Stiefel manifold cannot memorize random labels (the manifold removes the memorization basin)".into(),
+            status: Status::FalseAsStated,
+            prediction: format!(
+                "counterexample: a+b mod {p}, f = {frac}: a net held exactly on the manifold at a larger fixed scale, or at a free scale (pull rate 1), memorizes random labels in {steps} steps"
+            ),
+            measured: format!(
+                "held exactly on the manifold (distance < {CONSTRAINED_DISTANCE:.0e}) and memorizing random labels: {}",
+                if on_manifold_and_memorizing.is_empty() {
+                    "none".to_string()
+                } else {
+                    on_manifold_and_memorizing
+                        .iter()
+                        .map(|pair| {
+                            format!(
+                                "{} (t_mem {})",
+                                pair.constraint.label(),
+                                memorized_at(&pair.random).unwrap_or_default()
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                }
+            ),
+            tolerance: format!("constraint held to distance < {CONSTRAINED_DISTANCE:.0e}"),
+            pass: !on_manifold_and_memorizing.is_empty(),
+        },
+        Check {
+            claim: "no Stiefel constraint of the sweep both refuses random labels and lets a+b grok".into(),
+            status: Status::Empirical,
+            prediction: format!(
+                "a+b mod {p}, f = {frac}, {steps} steps: every swept setting either memorizes random labels or does not grok (held at the initial scale: rows above)"
+            ),
+            measured: sweep_table,
+            tolerance: "none".into(),
+            pass: !swept.iter().any(ConstrainedPair::blocks_memorization_and_groks),
         },
     ])
 }
