@@ -1,34 +1,70 @@
 #!/usr/bin/env python3
 """T5 in training: the singular values of W1 or of its gradient (from `grok singular`: singular_w1.csv,
 singular_g1.csv) against the Marchenko-Pastur edge of a matched random matrix: an m x n matrix with i.i.d.
-centred entries of the same Frobenius norm has largest singular value about sigma (sqrt(m) + sqrt(n)), sigma^2 = |W|_F^2 / (m n).
-Prints, at chosen steps, the number of singular values above that edge and sigma_1 / edge.
-usage: notes/scripts/t5_mp_edge.py DIR ROWS COLS [FILE]   (e.g. runs/singular_adamw 256 194 for the canonical W1;
-       FILE defaults to singular_w1.csv, singular_g1.csv for the gradient of the training loss)"""
+centred entries of the same Frobenius norm has largest singular value about sigma (sqrt(m) + sqrt(n)),
+sigma^2 = |W|_F^2 / (m n). With one run directory: the number of singular values above that edge and
+sigma_1 / edge at chosen steps. With several (seeds): one line per run with the largest sigma_1 / edge after
+step 0 (and its step) and the count above the edge at chosen steps, then the medians.
+usage: notes/scripts/t5_mp_edge.py DIR... ROWS COLS [FILE]   (e.g. runs/singular_adamw 256 194 for the
+       canonical W1; FILE defaults to singular_w1.csv, singular_g1.csv for the gradient of the training loss)"""
 import csv
 import math
+import statistics
 import sys
 
+STEPS = (0, 100, 200, 500, 1000, 2000, 3000)
 
-def main(directory, m, n, file="singular_w1.csv"):
-    rows = list(csv.reader(open(f"{directory}/{file}")))[1:]
-    print("| step | above the edge | sigma_1 / edge |")
-    print("|---|---|---|")
-    worst = 0.0
-    first = None
-    for r in rows:
+
+def edge_profile(directory, m, n, file):
+    """(step, number of singular values above the edge, sigma_1 / edge) at every recorded step."""
+    out = []
+    for r in list(csv.reader(open(f"{directory}/{file}")))[1:]:
         step, s = int(r[0]), [float(x) for x in r[1:]]
         sigma = math.sqrt(sum(v * v for v in s) / (m * n))
         edge = sigma * (math.sqrt(m) + math.sqrt(n))
-        above = sum(1 for v in s if v > edge)
-        if step > 0:
-            worst = max(worst, s[0] / edge)
-        if above and first is None:
-            first = step
-        if step in (0, 100, 200, 500, 1000, 2000, 3000):
-            print(f"| {step} | {above} | {s[0] / edge:.3f} |")
+        out.append((step, sum(1 for v in s if v > edge), s[0] / edge))
+    return out
+
+
+def one_run(directory, m, n, file):
+    profile = edge_profile(directory, m, n, file)
+    print("| step | above the edge | sigma_1 / edge |")
+    print("|---|---|---|")
+    for step, above, ratio in profile:
+        if step in STEPS:
+            print(f"| {step} | {above} | {ratio:.3f} |")
+    worst = max(ratio for step, _, ratio in profile if step > 0)
+    first = next((step for step, above, _ in profile if above), None)
     print(f"\nlargest sigma_1 / edge after step 0: {worst:.3f}; first step with a singular value above the edge: {first}")
 
 
+def seeds(directories, m, n, file):
+    print("| run | largest sigma_1 / edge after step 0 (step) | " + " | ".join(f"above at {t}" for t in STEPS) + " |")
+    print("|---|---|" + "---|" * len(STEPS))
+    counts = {t: [] for t in STEPS}
+    peaks = []
+    for d in directories:
+        profile = edge_profile(d, m, n, file)
+        step, _, worst = max(((s, a, r) for s, a, r in profile if s > 0), key=lambda x: x[2])
+        peaks.append(worst)
+        at = {s: a for s, a, _ in profile}
+        for t in STEPS:
+            counts[t].append(at.get(t))
+        print(f"| {d} | {worst:.3f} ({step}) | " + " | ".join(str(at.get(t, "-")) for t in STEPS) + " |")
+    print(f"| median | {statistics.median(peaks):.3f} | "
+          + " | ".join(f"{statistics.median(c):g}" for c in (counts[t] for t in STEPS)) + " |")
+
+
+def main(argv):
+    file = "singular_w1.csv"
+    if not argv[-1].isdigit():
+        file, argv = argv[-1], argv[:-1]
+    *directories, m, n = argv
+    if len(directories) == 1:
+        one_run(directories[0], int(m), int(n), file)
+    else:
+        seeds(directories, int(m), int(n), file)
+
+
 if __name__ == "__main__":
-    main(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), *sys.argv[4:5])
+    main(sys.argv[1:])
