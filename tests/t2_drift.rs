@@ -1,7 +1,8 @@
 //! T2-drift: full-batch grokking (against the Arrhenius mechanism) and the 1/lambda drift law.
 
 use grokking::theorems::t2_drift::{
-    drift_slope, measure, measure_batches, median_t_grok, Design, Run, SLOPE_TOLERANCE,
+    drift_slope, measure, measure_batches, measure_rates, median_t_grok, Design, Run,
+    SLOPE_TOLERANCE,
 };
 use grokking::theorems::Budget;
 
@@ -29,8 +30,8 @@ fn t2_drift_slope_of_exact_laws() {
     );
 }
 
-/// The quick design: every full-batch run groks, the slope is -1 within tolerance, and a wrong law
-/// (t ~ lambda^-1/2) is rejected by the same data; more SGD noise makes grokking later, so the Arrhenius
+/// The quick design: every full-batch run groks, the slopes in lambda and in eta are -1 within tolerance,
+/// and wrong laws (t ~ lambda^-1/2, t ~ eta^-1/2) are rejected by the same data; more SGD noise makes grokking later, so the Arrhenius
 /// order (earlier with more noise) fails.
 #[test]
 fn t2_drift_full_batch_runs_grok_and_follow_one_over_lambda() {
@@ -71,5 +72,14 @@ fn t2_drift_full_batch_runs_grok_and_follow_one_over_lambda() {
     assert!(
         (slope + 0.5).abs() > SLOPE_TOLERANCE,
         "a t ~ lambda^-1/2 law must be rejected: {slope}"
+    );
+    // The same clock in the learning rate, and the same mutation rejected.
+    let rates = measure_rates(&design, &data).unwrap();
+    assert_eq!(rates.len(), design.learning_rates.len());
+    let slope = drift_slope(&rates).unwrap();
+    assert!((slope + 1.0).abs() <= SLOPE_TOLERANCE, "eta slope {slope}");
+    assert!(
+        (slope + 0.5).abs() > SLOPE_TOLERANCE,
+        "a t ~ eta^-1/2 law must be rejected: {slope}"
     );
 }

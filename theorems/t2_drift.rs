@@ -42,8 +42,11 @@ pub struct Design {
     /// Mini-batch sizes of the temperature test (at the weight decay [`Design::temperature_wd`], which is
     /// one of `weight_decays`, so that its full-batch runs are the $T_{eff}=0$ point).
     pub batches: Vec<usize>,
-    /// Weight decay of the temperature test.
+    /// Weight decay of the temperature test, and of the learning-rate test.
     pub temperature_wd: f64,
+    /// Learning rates of the learning-rate test (full batch, at [`Design::temperature_wd`]; the canonical
+    /// $3\cdot10^{-3}$ among them, so that its runs are shared with the weight-decay test).
+    pub learning_rates: Vec<f64>,
 }
 
 impl Design {
@@ -60,6 +63,7 @@ impl Design {
                 max_steps: 20_000,
                 batches: vec![32, 128],
                 temperature_wd: 0.5,
+                learning_rates: vec![1.5e-3, 3e-3, 6e-3],
             },
             Budget::Full => Design {
                 p: 97,
@@ -69,14 +73,22 @@ impl Design {
                 max_steps: 40_000,
                 batches: vec![128, 512],
                 temperature_wd: 1.0,
+                learning_rates: vec![1e-3, 3e-3, 1e-2],
             },
         }
     }
 
-    /// The canonical configuration (AdamW) with this design's task, fraction, `weight_decay` and
-    /// `batch` (`None`: full batch).
-    pub fn config(&self, weight_decay: f64, batch: Option<usize>, seed: u64) -> TrainConfig {
+    /// The canonical configuration (AdamW) with this design's task, fraction, learning rate `lr`,
+    /// `weight_decay` and `batch` (`None`: full batch).
+    pub fn config(
+        &self,
+        lr: f64,
+        weight_decay: f64,
+        batch: Option<usize>,
+        seed: u64,
+    ) -> TrainConfig {
         let optimizer = OptimizerConfig::AdamW(AdamWConfig {
+            lr,
             weight_decay,
             ..config::CANONICAL_ADAMW
         });
@@ -100,12 +112,12 @@ pub struct Run {
     pub norm_at_grok: Option<f64>,
 }
 
-/// The seeds of `design` at `weight_decay` and `batch`.
-fn runs(design: &Design, weight_decay: f64, batch: Option<usize>) -> Result<Vec<Run>> {
+/// The seeds of `design` at learning rate `lr`, `weight_decay` and `batch`.
+fn runs(design: &Design, lr: f64, weight_decay: f64, batch: Option<usize>) -> Result<Vec<Run>> {
     (0..design.seeds)
         .into_par_iter()
         .map(|seed| {
-            let config = design.config(weight_decay, batch, seed);
+            let config = design.config(lr, weight_decay, batch, seed);
             let h = train::train::<f32>(&config, &mut Silent)?.history;
             let norm_at = |t: Option<u64>| {
                 t.and_then(|t| h.records.iter().rev().find(|r| r.step <= t))
@@ -125,7 +137,32 @@ pub fn measure(design: &Design) -> Result<Vec<(f64, Vec<Run>)>> {
     design
         .weight_decays
         .iter()
-        .map(|&wd| Ok((wd, runs(design, wd, None)?)))
+        .map(|&wd| Ok((wd, runs(design, config::CANONICAL_ADAMW.lr, wd, None)?)))
+        .collect()
+}
+
+/// Every seed at every learning rate of `design` (full batch, at its temperature weight decay), as
+/// `(η, runs)`; the canonical rate's runs are taken from `by_weight_decay` (the output of [`measure`]).
+pub fn measure_rates(
+    design: &Design,
+    by_weight_decay: &[(f64, Vec<Run>)],
+) -> Result<Vec<(f64, Vec<Run>)>> {
+    let lr0 = config::CANONICAL_ADAMW.lr;
+    design
+        .learning_rates
+        .iter()
+        .map(|&lr| {
+            let shared = by_weight_decay
+                .iter()
+                .find(|(wd, _)| lr == lr0 && *wd == design.temperature_wd);
+            Ok((
+                lr,
+                match shared {
+                    Some((_, r)) => r.clone(),
+                    None => runs(design, lr, design.temperature_wd, None)?,
+                },
+            ))
+        })
         .collect()
 }
 
@@ -134,7 +171,17 @@ pub fn measure_batches(design: &Design) -> Result<Vec<(usize, Vec<Run>)>> {
     design
         .batches
         .iter()
-        .map(|&b| Ok((b, runs(design, design.temperature_wd, Some(b))?)))
+        .map(|&b| {
+            Ok((
+                b,
+                runs(
+                    design,
+                    config::CANONICAL_ADAMW.lr,
+                    design.temperature_wd,
+                    Some(b),
+                )?,
+            ))
+        })
         .collect()
 }
 
@@ -152,8 +199,8 @@ pub fn median_t_grok(runs: &[Run]) -> Option<f64> {
     }
 }
 
-/// Least-squares slope of $\log$ median $t_{grok}$ against $\log\lambda$ (`None` if some $\lambda$ has no
-/// grokking seed in the majority).
+/// Least-squares slope of $\log$ median $t_{grok}$ against $\log$ of the swept quantity ($\lambda$ or $\eta$;
+/// `None` if some value has no grokking seed in the majority).
 pub fn drift_slope(data: &[(f64, Vec<Run>)]) -> Option<f64> {
     let points: Option<Vec<(f64, f64)>> = data
         .iter()
@@ -240,6 +287,17 @@ pub fn check(budget: Budget) -> Result<Vec<Check>> {
         .iter()
         .map(|(name, m)| format!("{name}: {}", m.map_or("none".into(), |m| format!("{m:.0}"))))
         .collect();
+    let rates = measure_rates(&design, &data)?;
+    let rate_slope = drift_slope(&rates);
+    let rate_medians: Vec<String> = rates
+        .iter()
+        .map(|(lr, r)| {
+            format!(
+                "lr {lr}: {}",
+                median_t_grok(r).map_or("none".into(), |m| format!("{m:.0}"))
+            )
+        })
+        .collect();
     let lr = config::CANONICAL_ADAMW.lr;
     let calibration = *design.weight_decays.last().expect("non-empty");
     let held_out = held_out_error(&data, lr, calibration);
@@ -266,6 +324,23 @@ pub fn check(budget: Budget) -> Result<Vec<Check>> {
             }),
             tolerance: format!("{SLOPE_TOLERANCE} (seed spread; note)"),
             pass: slope.is_some_and(|s| (s + 1.0).abs() <= SLOPE_TOLERANCE),
+        },
+        Check {
+            claim: "drift law in the learning rate: t_grok ~ 1/eta at fixed lambda".into(),
+            status: Status::Empirical,
+            prediction: "slope of log median t_grok against log eta = -1".into(),
+            measured: rate_slope.map_or(
+                format!("no slope: a learning rate without grokking ({})", rate_medians.join(", ")),
+                |s| {
+                    format!(
+                        "slope {s:.3} at lambda {}, full batch; median t_grok {}",
+                        design.temperature_wd,
+                        rate_medians.join(", ")
+                    )
+                },
+            ),
+            tolerance: format!("{SLOPE_TOLERANCE} (as for lambda)"),
+            pass: rate_slope.is_some_and(|s| (s + 1.0).abs() <= SLOPE_TOLERANCE),
         },
         Check {
             claim: "Arrhenius in the SGD temperature T_eff ~ eta / B: more noise, exponentially earlier escape".into(),

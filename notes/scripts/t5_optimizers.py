@@ -4,7 +4,7 @@ each optimizer's best setting, t_grok of 10 fresh seeds with the median and its 
 percentile intervals (10000 resamples, fixed seed), and a two-sided Mann-Whitney U test (normal
 approximation with tie correction) of AdamW against Muon.
 usage: notes/scripts/t5_optimizers.py runs/t5opt          (report)
-       notes/scripts/t5_optimizers.py --best GRID.jsonl   (prints 'lr wd' of the best setting)"""
+       notes/scripts/t5_optimizers.py --best GRID.jsonl...   (prints 'lr wd' of the best setting of the union)"""
 import json
 import math
 import random
@@ -73,37 +73,43 @@ def report(root):
     root = Path(root)
     rng = random.Random(0)
     for task in ("add", "mul"):
-        print(f"\n## {task} mod 97\n")
-        final = {}
-        for opt in ("adamw", "muon"):
-            grid = root / f"{task}-{opt}-grid.jsonl"
-            if not grid.exists():
+        # The 3 x 3 grids and, where it was run, their extension to 4 x 4 (notes/scripts/t5_optimizers_wide.sh).
+        for label, extra, best_name in (("3 x 3 grid", None, "best"), ("4 x 4 grid", "wide", "widebest")):
+            final = {}
+            lines = []
+            for opt in ("adamw", "muon"):
+                paths = [root / f"{task}-{opt}-grid.jsonl"] + ([root / f"{task}-{opt}-{extra}.jsonl"] if extra else [])
+                if not all(p.exists() for p in paths):
+                    continue
+                runs = [d for p in paths for d in load(p)]
+                med = grid_medians(runs)
+                cells = ", ".join(f"lr {lr:g} wd {wd:g}: {'never' if m == math.inf else f'{m:.0f}'}" for (lr, wd), m in sorted(med.items()))
+                b = best(runs)
+                lines.append(f"{opt} {label} (median t_grok, seeds 0-2): {cells}; best lr {b[0]:g} wd {b[1]:g}")
+                path = root / f"{task}-{opt}-{best_name}.jsonl"
+                if path.exists():
+                    final[opt] = [d["t_grok"] for d in load(path)]
+            if not lines:
                 continue
-            med = grid_medians(load(grid))
-            cells = ", ".join(f"lr {lr:g} wd {wd:g}: {'never' if m == math.inf else f'{m:.0f}'}" for (lr, wd), m in sorted(med.items()))
-            b = best(load(grid))
-            print(f"{opt} grid (median t_grok, seeds 0-2): {cells}; best lr {b[0]:g} wd {b[1]:g}")
-            path = root / f"{task}-{opt}-best.jsonl"
-            if path.exists():
-                runs = load(path)
-                final[opt] = [d["t_grok"] for d in runs]
-        if len(final) == 2:
-            print("\n| optimizer | seeds grokked | t_grok (seeds 10-19) | median | 95% interval | 99% interval |")
-            print("|---|---|---|---|---|---|")
-            for opt, ts in final.items():
-                g = [t for t in ts if t is not None]
-                lo95, hi95 = bootstrap(g, 0.95, rng)
-                lo99, hi99 = bootstrap(g, 0.99, rng)
-                print(f"| {opt} | {len(g)}/{len(ts)} | {', '.join('—' if t is None else str(t) for t in ts)} | {statistics.median(g):.0f} | [{lo95:.0f}, {hi95:.0f}] | [{lo99:.0f}, {hi99:.0f}] |")
-            a = [math.inf if t is None else t for t in final["adamw"]]
-            m = [math.inf if t is None else t for t in final["muon"]]
-            u, p = mann_whitney(a, m)
-            print(f"\nMann-Whitney U (AdamW vs Muon) = {u:.0f}, two-sided p = {p:.2g}")
+            print(f"\n## {task} mod 97, {label}\n")
+            print("\n".join(lines))
+            if len(final) == 2:
+                print("\n| optimizer | seeds grokked | t_grok (seeds 10-19) | median | 95% interval | 99% interval |")
+                print("|---|---|---|---|---|---|")
+                for opt, ts in final.items():
+                    g = [t for t in ts if t is not None]
+                    lo95, hi95 = bootstrap(g, 0.95, rng)
+                    lo99, hi99 = bootstrap(g, 0.99, rng)
+                    print(f"| {opt} | {len(g)}/{len(ts)} | {', '.join('—' if t is None else str(t) for t in ts)} | {statistics.median(g):.0f} | [{lo95:.0f}, {hi95:.0f}] | [{lo99:.0f}, {hi99:.0f}] |")
+                a = [math.inf if t is None else t for t in final["adamw"]]
+                m = [math.inf if t is None else t for t in final["muon"]]
+                u, p = mann_whitney(a, m)
+                print(f"\nMann-Whitney U (AdamW vs Muon) = {u:.0f}, two-sided p = {p:.2g}")
 
 
 if __name__ == "__main__":
     if sys.argv[1] == "--best":
-        lr, wd = best(load(sys.argv[2]))
+        lr, wd = best([d for path in sys.argv[2:] for d in load(path)])
         print(f"{lr:g} {wd:g}")
     else:
         report(sys.argv[1])
