@@ -224,7 +224,8 @@ fn sweep_prints_one_json_line_per_run_of_its_shard() {
     );
 }
 
-/// `grok singular`: the four CSVs hold every recorded step's descending, finite singular values, the plot
+/// `grok singular`: the four CSVs hold every recorded step's descending, finite singular values (and the
+/// fifth 16 Fourier concentrations in [0, 1] per step), the plot
 /// is written, and the printed final operator norm is the CSV's largest final singular value. The
 /// gradient files hold gradients, not weights: softmax cross-entropy gives $\mathbf 1^\top\nabla_{W_2}L=0$
 /// (the logit gradients of an example sum to zero over classes), so the $p\times N$ gradient of $W_2$ has
@@ -258,6 +259,11 @@ fn singular_writes_descending_spectra_and_a_plot() {
             .map(|(_, s)| s.last().unwrap() / s[0])
             .collect()
     };
+    let fourier = read_spectra(&dir.path().join("singular_g1_fourier.csv")).unwrap();
+    assert_eq!(fourier.len(), 31);
+    assert!(fourier
+        .iter()
+        .all(|(_, c)| c.len() == 16 && c.iter().all(|&x| (0.0..=1.0).contains(&x))));
     assert!(smallest_over_largest("singular_g2.csv")
         .iter()
         .all(|&r| r < 1e-10));

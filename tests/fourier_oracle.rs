@@ -149,6 +149,33 @@ fn random_layers_are_not_fourier_concentrated() {
     );
 }
 
+/// A matrix with two planted Fourier directions of different strengths on top of weak noise: its two
+/// leading singular directions are the planted ones, in order of strength, with concentration near 1; the
+/// directions after them are noise, near a random vector's.
+#[test]
+fn singular_directions_of_planted_fourier_modes() {
+    use grokking::measure::progress::singular_direction_concentrations;
+    use rand_distr::{Distribution, StandardNormal};
+    let (p, n) = (31usize, 64usize);
+    let mut rng = grokking::rng::child(2, grokking::rng::Stream::Init);
+    let wave = |k: usize, phase: f64| -> Vec<f64> {
+        (0..2 * p)
+            .map(|c| (2.0 * PI * (k * (c % p)) as f64 / p as f64 + phase * (c / p) as f64).cos())
+            .collect()
+    };
+    let (v1, v2) = (wave(4, 0.7), wave(9, 1.9));
+    let u1: Vec<f64> = (0..n).map(|_| StandardNormal.sample(&mut rng)).collect();
+    let u2: Vec<f64> = (0..n).map(|_| StandardNormal.sample(&mut rng)).collect();
+    let m = DMatrix::from_fn(n, 2 * p, |i, c| {
+        let noise: f64 = StandardNormal.sample(&mut rng);
+        3.0 * u1[i] * v1[c] + 2.0 * u2[i] * v2[c] + 0.05 * noise
+    });
+    let c = singular_direction_concentrations(&m, p, 6);
+    assert_eq!(c.len(), 6);
+    assert!(c[0] > 0.95 && c[1] > 0.95, "planted directions: {c:?}");
+    assert!(c[2..].iter().all(|&x| x < 0.4), "noise directions: {c:?}");
+}
+
 /// The $z^2$ Fourier solution's neurons are $(\cos A+\cos B)^2$: exactly 4/5 of their non-constant
 /// activation energy is in the first-harmonic family of their frequency and 2/5 in $\cos(k(a+b))$; a
 /// random ReLU layer is far from that.

@@ -10,11 +10,13 @@ use super::harness::{canonical_add, gaussian_matrix, train_full_batch_f64};
 use super::{Budget, Check, Status, Theorem};
 use crate::config;
 use crate::error::{ensure, Result};
+use crate::measure::progress::singular_direction_concentrations;
 use crate::model::{Batch, Model, Workspace};
 use crate::optim::adamw::{self, AdamWConfig};
 use crate::optim::muon::{self, quintic, MuonConfig, Orthogonalizer, NS_COEFFICIENTS};
 use crate::optim::OptimizerConfig;
 use crate::rng::{self, Stream};
+use crate::task::Task;
 use crate::train::{forward_loss, TrainConfig, THRESHOLD};
 use nalgebra::DMatrix;
 use rand::Rng;
@@ -249,6 +251,10 @@ pub struct NormPoint {
     /// The singular values of the training-loss gradients $\nabla_{W_1}L$ and $\nabla_{W_2}L$ at these
     /// weights (full batch, weight decay not included), descending.
     pub grad_singular: [Vec<f64>; 2],
+    /// The Fourier concentration of the leading [`FOURIER_DIRECTIONS`] input-side singular directions of
+    /// $\nabla_{W_1}L$, in singular-value order ([`singular_direction_concentrations`]); empty unless the
+    /// task is on $\mathbb{Z}_p$.
+    pub grad_fourier: Vec<f64>,
     /// $\|W_1\|_{op}$, $\|W_2\|_{op}$ (the largest singular values).
     pub op: [f64; 2],
     /// $\|W_1\|_F$, $\|W_2\|_F$.
@@ -256,6 +262,9 @@ pub struct NormPoint {
     /// Training accuracy.
     pub train_acc: f64,
 }
+
+/// How many leading singular directions of the $W_1$ gradient [`norm_trajectory`] Fourier-analyses.
+pub const FOURIER_DIRECTIONS: usize = 16;
 
 /// Trains `config` in f64 (full batch) and records [`NormPoint`]s at step 0, every `every` steps and at
 /// the last step (exact SVDs; the gradient is recomputed at each recorded step).
@@ -266,6 +275,10 @@ pub fn norm_trajectory(config: &TrainConfig, every: u64) -> Result<Vec<NormPoint
     let batch = Batch::<f64>::new(&split.train);
     let mut ws = Workspace::default();
     let mut grads = model.params.zeros_like();
+    let modulus = match config.task {
+        Task::Modular { p, .. } => Some(p as usize),
+        _ => None,
+    };
     let mut out = Vec::new();
     train_full_batch_f64(
         config,
@@ -283,6 +296,9 @@ pub fn norm_trajectory(config: &TrainConfig, every: u64) -> Result<Vec<NormPoint
                 step,
                 op: [singular[0][0], singular[1][0]],
                 grad_singular: [singular_values(g1), singular_values(g2)],
+                grad_fourier: modulus.map_or_else(Vec::new, |p| {
+                    singular_direction_concentrations(g1, p, FOURIER_DIRECTIONS)
+                }),
                 singular,
                 fro: [w1.norm(), w2.norm()],
                 train_acc: stats.accuracy,

@@ -5,6 +5,9 @@ centred entries of the same Frobenius norm has largest singular value about sigm
 sigma^2 = |W|_F^2 / (m n). With one run directory: the number of singular values above that edge and
 sigma_1 / edge at chosen steps. With several (seeds): one line per run with the largest sigma_1 / edge after
 step 0 (and its step) and the count above the edge at chosen steps, then the medians.
+With FILE = singular_g1.csv and several runs, also how many of the gradient's directions above the edge
+(among its 16 leading ones) are Fourier-aligned: concentration >= 0.5 in singular_g1_fourier.csv (a random
+direction has about 0.1, one frequency in a and b has 1).
 usage: notes/scripts/t5_mp_edge.py DIR... ROWS COLS [FILE]   (e.g. runs/singular_adamw 256 194 for the
        canonical W1; FILE defaults to singular_w1.csv, singular_g1.csv for the gradient of the training loss)"""
 import csv
@@ -24,6 +27,28 @@ def edge_profile(directory, m, n, file):
         edge = sigma * (math.sqrt(m) + math.sqrt(n))
         out.append((step, sum(1 for v in s if v > edge), s[0] / edge))
     return out
+
+
+ALIGNED = 0.5
+
+
+def aligned_profile(directory, m, n):
+    """{step: (directions above the edge, how many of those among the leading 16 are Fourier-aligned)} for
+    the W1 gradient, or None when the run has no singular_g1_fourier.csv."""
+    try:
+        rows = list(csv.reader(open(f"{directory}/singular_g1_fourier.csv")))[1:]
+    except FileNotFoundError:
+        return None
+    conc = {int(r[0]): [float(x) for x in r[1:]] for r in rows}
+    out = {}
+    for step, above, _ in edge_profile(directory, m, n, "singular_g1.csv"):
+        out[step] = (above, sum(1 for c in conc[step][:above] if c >= ALIGNED))
+    return out
+
+
+def median_or_dash(values):
+    values = [v for v in values if v is not None]
+    return f"{statistics.median(values):g}" if values else "-"
 
 
 def one_run(directory, m, n, file):
@@ -52,7 +77,17 @@ def seeds(directories, m, n, file):
             counts[t].append(at.get(t))
         print(f"| {d} | {worst:.3f} ({step}) | " + " | ".join(str(at.get(t, "-")) for t in STEPS) + " |")
     print(f"| median | {statistics.median(peaks):.3f} | "
-          + " | ".join(f"{statistics.median(c):g}" for c in (counts[t] for t in STEPS)) + " |")
+          + " | ".join(median_or_dash(counts[t]) for t in STEPS) + " |")
+    if file != "singular_g1.csv":
+        return
+    profiles = [aligned_profile(d, m, n) for d in directories]
+    if any(p is None for p in profiles):
+        return
+    print("\nFourier-aligned (concentration >= 0.5) / above the edge, among the leading 16 directions:\n")
+    print("| run | " + " | ".join(f"step {t}" for t in STEPS) + " |")
+    print("|---|" + "---|" * len(STEPS))
+    for d, prof in zip(directories, profiles):
+        print(f"| {d} | " + " | ".join(f"{prof[t][1]}/{prof[t][0]}" if t in prof else "-" for t in STEPS) + " |")
 
 
 def main(argv):

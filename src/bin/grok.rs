@@ -54,7 +54,9 @@ enum Command {
     /// Train one configuration in f64 (full batch) and record the singular values of W1 and W2 at every
     /// evaluation: singular_w1.csv, singular_w2.csv (step, then sigma_1, sigma_2, ... descending), those
     /// of the training-loss gradients in singular_g1.csv, singular_g2.csv (weight decay not included),
-    /// and singular.svg (the weights' largest eight against the step, t_mem marked).
+    /// the Fourier concentration of the 16 leading input-side singular directions of the W1 gradient in
+    /// singular_g1_fourier.csv (Z_p tasks), and singular.svg (the weights' largest eight against the step,
+    /// t_mem marked).
     Singular(TrainArgs),
 }
 
@@ -636,6 +638,13 @@ fn singular(a: TrainArgs) -> Result<()> {
     report::write_spectra(&a.out.join("singular_w2.csv"), &w2)?;
     report::write_spectra(&a.out.join("singular_g1.csv"), &gradients(0))?;
     report::write_spectra(&a.out.join("singular_g2.csv"), &gradients(1))?;
+    let fourier: Vec<(u64, Vec<f64>)> = points
+        .iter()
+        .map(|q| (q.step, q.grad_fourier.clone()))
+        .collect();
+    if fourier.iter().all(|(_, c)| !c.is_empty()) {
+        report::write_spectra(&a.out.join("singular_g1_fourier.csv"), &fourier)?;
+    }
     let t_mem = theorems::t3_muon_norm_control::recorded_t_mem(&points);
     report::plot::singular::write_singular(
         &a.out.join("singular.svg"),
