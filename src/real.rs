@@ -216,7 +216,7 @@ fn view<T>(a: &DMatrix<T>, op: Op) -> (usize, usize, isize, isize) {
 
 /// Smallest product (in multiply-adds $mkn$) worth splitting over threads.
 const PARALLEL_MIN_WORK: usize = 1 << 21;
-/// Fewest output columns per thread in a split product.
+/// Fewest output columns per thread in a split product; block boundaries are multiples of it.
 const MIN_COLUMNS_PER_THREAD: usize = 32;
 
 /// A raw pointer that may cross threads; each thread writes a disjoint column block of `C`.
@@ -235,8 +235,11 @@ impl<T> SharedPtr<T> {
 /// `C ← α·op(A)·op(B) + β·C`, with `op(X) ∈ {X, Xᵀ}`; shapes `(m×k)(k×n) → m×n`.
 ///
 /// Large products are split into contiguous column blocks of `C`, one per rayon thread, each computed by
-/// single-threaded matrixmultiply. Every entry of `C` is then computed by the same micro-kernel with the
-/// same summation order over `k` whatever the split, so the result does not depend on the thread count.
+/// single-threaded matrixmultiply. The blocks start at multiples of [`MIN_COLUMNS_PER_THREAD`] columns, a
+/// multiple of every micro-kernel's tile width, so every entry of `C` falls in the same kind of tile (full
+/// or edge) at the same position as in the unsplit product and is computed with the same operations in the
+/// same order: the result does not depend on the thread count, to the bit. (Unaligned boundaries make some
+/// entries edge-tile entries in one split and not in another, which changes their last bits.)
 ///
 /// Panics only on a shape mismatch, which is a bug in the caller (all public entry points check shapes).
 pub fn gemm<T: Real>(
@@ -274,8 +277,15 @@ pub fn gemm<T: Real>(
         SharedPtr(b.as_ptr() as *mut T),
         SharedPtr(c.as_mut_ptr()),
     );
+    let start = move |i: usize| {
+        if i == blocks {
+            n
+        } else {
+            n * i / blocks / MIN_COLUMNS_PER_THREAD * MIN_COLUMNS_PER_THREAD
+        }
+    };
     let block = move |i: usize| {
-        let (j0, j1) = (n * i / blocks, n * (i + 1) / blocks);
+        let (j0, j1) = (start(i), start(i + 1));
         // SAFETY: the strides describe the column-major storage of `a`, `b`, `c` with the checked shapes;
         // columns j0..j1 of op(B) start j0·csb elements in and columns j0..j1 of C start j0·m elements in;
         // blocks are disjoint, and `c` is borrowed mutably, so it aliases neither `a` nor `b`.

@@ -243,3 +243,20 @@ fn muon_scales_tall_updates_by_the_shape_factor() {
         "{s:?}"
     );
 }
+
+/// Newton–Schulz at the canonical shapes gives the same bits on one and on two threads (its products are
+/// large enough to be split over threads).
+#[test]
+fn newton_schulz_is_identical_at_one_and_two_threads() {
+    for (rows, cols) in [(256, 194), (97, 256)] {
+        let u = random_matrix(rows, cols, 5);
+        let at = |threads: usize| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap()
+                .install(|| newton_schulz(&u, 5))
+        };
+        assert_eq!(at(1), at(2), "{rows}x{cols}");
+    }
+}
