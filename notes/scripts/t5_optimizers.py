@@ -73,8 +73,8 @@ def report(root):
     root = Path(root)
     rng = random.Random(0)
     for task in ("add", "mul"):
-        # The 3 x 3 grids and, where it was run, their extension to 4 x 4 (notes/scripts/t5_optimizers_wide.sh).
-        for label, extra, best_name in (("3 x 3 grid", None, "best"), ("4 x 4 grid", "wide", "widebest")):
+        # The 3 x 3 grids and, where it was run, their extension to 5 x 4 (notes/scripts/t5_optimizers_wide.sh).
+        for label, extra, best_name in (("3 x 3 grid", None, "best"), ("5 x 4 grid", "wide", "widebest")):
             final = {}
             lines = []
             for opt in ("adamw", "muon"):
