@@ -44,7 +44,7 @@ pub struct Design {
 }
 
 impl Design {
-    /// $a+b\bmod23$, $f=0.7$, $\alpha\in\{1,8,32,128,512\}$, 5 seeds at $\lambda=1$ (quick, about 15 s on 2
+    /// $a+b\bmod23$, $f=0.7$, $\alpha\in\{1,8,32,128,512\}$, 5 seeds at $\lambda=1$ (quick, about 13 s on 2
     /// cores); the same with 10 seeds at $\lambda\in\{1,\frac12\}$ (full, about 2 minutes).
     pub fn of(budget: Budget) -> Self {
         let (weight_decays, seeds) = match budget {

@@ -148,7 +148,7 @@ impl EmbeddingSpectrum {
 /// $M\in\mathbb{R}^{N\times2p}$ (the weights $W_1$ or their gradient): with $M=\sum_i\sigma_iu_iv_i^\top$,
 /// $\sigma_1\ge\sigma_2\ge\dots$, the concentration $c$ of [`EmbeddingSpectrum`] of each input-side vector
 /// $v_i\in\mathbb{R}^{2p}$, $i=1..\min(k,\operatorname{rank})$, read as a neuron's weights (its $a$ half and its
-/// $b$ half). A direction that is one frequency in $a$ and in $b$ has $c=1$; a random one about $0.1$ at $p=97$.
+/// $b$ half). A direction that is one frequency in $a$ and in $b$ has $c=1$; a random one about $0.07$ at $p=97$.
 ///
 /// Panics if `m` does not have $2p$ columns (a caller's bug).
 pub fn singular_direction_concentrations(m: &DMatrix<f64>, p: usize, k: usize) -> Vec<f64> {
