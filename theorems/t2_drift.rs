@@ -53,7 +53,7 @@ impl Design {
     /// The design of `budget`: $p=23$, $f=0.7$, $\lambda\in\{0.25,0.5\}$, batches 32 and 128 and learning
     /// rates $1.5,3,6\cdot10^{-3}$ at $\lambda=0.5$, 4 seeds (quick, about 10 s); the canonical $p=97$, $f=0.4$,
     /// $\lambda\in\{0.25,0.5,1\}$, batches 128 and 512 and learning rates $10^{-3},3\cdot10^{-3},10^{-2}$ at $\lambda=1$,
-    /// 5 seeds (full, about 12 minutes).
+    /// 5 seeds (full, about 7.5 minutes).
     pub fn of(budget: Budget) -> Self {
         match budget {
             Budget::Quick => Design {
