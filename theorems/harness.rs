@@ -36,14 +36,15 @@ pub fn canonical_add(
 
 /// Full-batch training of `model` in f64 on `train` with `config`'s loss, optimizer and step count:
 /// `after_update` sees the weights after every update, and `observe(step, model, training loss and
-/// accuracy)` runs at step 0, every `every` steps and at the last step.
+/// accuracy, training-loss gradient)` runs at step 0, every `every` steps and at the last step (the
+/// gradient is that of the loss at these weights, weight decay not included: the one the next update uses).
 pub fn train_full_batch_f64(
     config: &TrainConfig,
     train: &Examples,
     mut model: Model<f64>,
     every: u64,
     mut after_update: impl FnMut(&mut Params<f64>),
-    mut observe: impl FnMut(u64, &Model<f64>, LossStats),
+    mut observe: impl FnMut(u64, &Model<f64>, LossStats, &Params<f64>),
 ) -> Result<()> {
     config.validate()?;
     let batch = Batch::<f64>::new(train);
@@ -52,13 +53,13 @@ pub fn train_full_batch_f64(
     let mut ws = Workspace::default();
     for step in 0..=config.steps {
         let stats = forward_loss(&model, &batch, &mut ws, config.loss, true);
+        model.backward(&batch, &mut ws, &mut grads);
         if step % every == 0 || step == config.steps {
-            observe(step, &model, stats);
+            observe(step, &model, stats, &grads);
         }
         if step == config.steps {
             break;
         }
-        model.backward(&batch, &mut ws, &mut grads);
         optimizer.step(&mut model.params, &grads);
         after_update(&mut model.params);
     }

@@ -343,7 +343,7 @@ pub fn own_kernel_trajectory(config: &TrainConfig, every: u64) -> Result<Vec<(u6
         model,
         every,
         |_| {},
-        |step, m, _| {
+        |step, m, _, _| {
             let net = forward_loss(m, &test, &mut ws, config.loss, false).accuracy;
             match own_kernel_accuracy(m, &split.train, &split.test) {
                 Ok(k) => out.push((step, net, k)),

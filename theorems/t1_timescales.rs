@@ -232,7 +232,7 @@ fn measure_within(
         model,
         1,
         |_| {},
-        |step, model, stats| {
+        |step, model, stats, _| {
             let first = *initial.get_or_insert(stats.loss);
             if step == 1 {
                 kernel_rate = moved(model);

@@ -11,13 +11,13 @@ use super::{Budget, Check, Status, Theorem};
 use crate::config;
 use crate::error::{ensure, Result};
 use crate::measure::progress::singular_direction_concentrations;
-use crate::model::{Batch, Model, Workspace};
+use crate::model::Model;
 use crate::optim::adamw::{self, AdamWConfig};
 use crate::optim::muon::{self, quintic, MuonConfig, Orthogonalizer, NS_COEFFICIENTS};
 use crate::optim::OptimizerConfig;
 use crate::rng::{self, Stream};
 use crate::task::Task;
-use crate::train::{forward_loss, TrainConfig, THRESHOLD};
+use crate::train::{TrainConfig, THRESHOLD};
 use nalgebra::DMatrix;
 use rand::Rng;
 
@@ -267,14 +267,11 @@ pub struct NormPoint {
 pub const FOURIER_DIRECTIONS: usize = 16;
 
 /// Trains `config` in f64 (full batch) and records [`NormPoint`]s at step 0, every `every` steps and at
-/// the last step (exact SVDs; the gradient is recomputed at each recorded step).
+/// the last step (exact SVDs).
 pub fn norm_trajectory(config: &TrainConfig, every: u64) -> Result<Vec<NormPoint>> {
     config.validate()?;
     let split = config.task.split(config.train_frac, config.seed)?;
     let model = Model::<f64>::init(&config.task, config.model, config.seed)?;
-    let batch = Batch::<f64>::new(&split.train);
-    let mut ws = Workspace::default();
-    let mut grads = model.params.zeros_like();
     let modulus = match config.task {
         Task::Modular { p, .. } => Some(p as usize),
         _ => None,
@@ -286,9 +283,7 @@ pub fn norm_trajectory(config: &TrainConfig, every: u64) -> Result<Vec<NormPoint
         model,
         every,
         |_| {},
-        |step, model, stats| {
-            forward_loss(model, &batch, &mut ws, config.loss, true);
-            model.backward(&batch, &mut ws, &mut grads);
+        |step, model, stats, grads| {
             let [w1, w2] = model.params.matrices();
             let [g1, g2] = grads.matrices();
             let singular = [singular_values(w1), singular_values(w2)];

@@ -209,7 +209,7 @@ pub fn trained_norms(config: &TrainConfig, every: u64) -> Result<TrainedNorms> {
         model,
         every,
         |_| {},
-        |step, model, stats| {
+        |step, model, stats, _| {
             let test_acc = forward_loss(model, &test, &mut ws, config.loss, false).accuracy;
             let at = || norm_per_margin(model, &train, 2).map(|r| (r, model.params.norms().2));
             if stats.accuracy == 1.0 && test_acc < 0.5 {

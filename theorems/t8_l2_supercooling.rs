@@ -364,7 +364,7 @@ fn snapshots(config: &TrainConfig) -> Result<(Option<Model<f64>>, Model<f64>, f6
         model,
         10,
         |_| {},
-        |step, model, stats| {
+        |step, model, stats, _| {
             if first.is_none() && stats.accuracy == 1.0 {
                 let test_acc = forward_loss(model, &test, &mut ws, config.loss, false).accuracy;
                 if test_acc < 0.5 && Ray::new(model, &train, 3).normalized_margin() > 0.0 {
@@ -458,7 +458,7 @@ pub fn relax(
         start.clone(),
         steps,
         |_| {},
-        |step, model, _| {
+        |step, model, _, _| {
             if step == steps {
                 end = Some(model.clone());
             }
