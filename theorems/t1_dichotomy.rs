@@ -128,12 +128,7 @@ pub fn measure(design: &Design, weight_decay: f64) -> Result<Vec<Run>> {
 
 /// The scale AdamW reaches by itself: the median peak norm of the reference-$\alpha$ runs.
 pub fn own_scale(runs: &[Run], reference_alpha: f64) -> Option<f64> {
-    let mut peaks: Vec<f64> = runs
-        .iter()
-        .filter(|r| r.alpha == reference_alpha)
-        .map(|r| r.peak_norm)
-        .collect();
-    median(&mut peaks)
+    median_at(runs, reference_alpha, |r| Some(r.peak_norm))
 }
 
 /// Least-squares slope of $t_{grok}$ against $\ln\alpha$, with its standard error, over the runs that start
@@ -150,12 +145,7 @@ pub fn fit_clock(runs: &[Run], scale: f64) -> Option<(f64, f64)> {
 
 /// Median of $t_{grok}/t_{mem}$ over the runs at `alpha` that grok.
 pub fn median_ratio(runs: &[Run], alpha: f64) -> Option<f64> {
-    let mut r: Vec<f64> = runs
-        .iter()
-        .filter(|r| r.alpha == alpha)
-        .filter_map(|r| Some(r.t_grok? as f64 / r.t_mem? as f64))
-        .collect();
-    median(&mut r)
+    median_at(runs, alpha, |r| Some(r.t_grok? as f64 / r.t_mem? as f64))
 }
 
 /// Median of a per-run quantity over the runs at `alpha`.

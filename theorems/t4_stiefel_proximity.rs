@@ -155,7 +155,7 @@ pub fn train_tracked(
         model,
         every,
         apply,
-        |step, model, stats| {
+        |step, model, stats, _| {
             let test_stats = forward_loss(model, &test, &mut test_ws, config.loss, false);
             let [w1, w2] = model.params.matrices();
             out.push(Point {
@@ -242,15 +242,28 @@ impl ConstrainedPair {
     }
 
     fn describe(&self) -> String {
-        let best = |run: &[Point]| run.iter().map(|q| q.train_acc).fold(0.0, f64::max);
         format!(
             "{}: random labels best train acc {:.3}; true labels t_mem {}, t_grok {}",
             self.constraint.label(),
-            best(&self.random),
+            best_train_acc(&self.random),
             memorized_at(&self.truth).map_or("none".into(), |t| t.to_string()),
             grokked_at(&self.truth).map_or("none".into(), |t| t.to_string()),
         )
     }
+}
+
+/// Best training accuracy of a run.
+fn best_train_acc(run: &[Point]) -> f64 {
+    run.iter().map(|q| q.train_acc).fold(0.0, f64::max)
+}
+
+/// Whether both layers of every recorded point of `runs` are within [`CONSTRAINED_DISTANCE`] of the
+/// manifold.
+fn stays_on_manifold(runs: &[&[Point]]) -> bool {
+    runs.iter()
+        .flat_map(|run| run.iter().flat_map(|q| q.distance))
+        .fold(0.0, f64::max)
+        < CONSTRAINED_DISTANCE
 }
 
 /// Smallest ratio of a run's distance (layer `i`) after its $t_{mem}$ to its initial distance.
@@ -269,11 +282,11 @@ fn describe(run: &[Point]) -> String {
                 format!("{:.3}/{:.3}", q.distance[0], q.distance[1])
             })
     };
-    let best = run.iter().map(|q| q.train_acc).fold(0.0, f64::max);
     format!(
-        "t_mem {}, t_grok {}, best train acc {best:.3}; distance W1/W2 at 0: {}, at t_mem: {}, at end: {}",
+        "t_mem {}, t_grok {}, best train acc {:.3}; distance W1/W2 at 0: {}, at t_mem: {}, at end: {}",
         memorized_at(run).map_or("none".into(), |t| t.to_string()),
         grokked_at(run).map_or("none".into(), |t| t.to_string()),
+        best_train_acc(run),
         at(Some(0)),
         at(memorized_at(run)),
         at(run.last().map(|q| q.step))
@@ -337,17 +350,9 @@ pub fn check(budget: Budget) -> Result<Vec<Check>> {
         .into_iter()
         .map(|c| ConstrainedPair::train(&canonical_add(p, frac, adamw, steps, 0), c, every))
         .collect::<Result<Vec<_>>>()?;
-    let exactly_on = |pair: &&ConstrainedPair| {
-        pair.random
-            .iter()
-            .chain(&pair.truth)
-            .flat_map(|q| q.distance)
-            .fold(0.0, f64::max)
-            < CONSTRAINED_DISTANCE
-    };
     let on_manifold_and_memorizing: Vec<&ConstrainedPair> = swept
         .iter()
-        .filter(exactly_on)
+        .filter(|pair| stays_on_manifold(&[&pair.random, &pair.truth]))
         .filter(|pair| memorized_at(&pair.random).is_some())
         .collect();
     let sweep_table = swept
@@ -359,12 +364,7 @@ pub fn check(budget: Budget) -> Result<Vec<Check>> {
         closest_after_mem(&cmp_muon, 0),
         closest_after_mem(&cmp_adamw, 0),
     );
-    let on_manifold = random
-        .iter()
-        .chain(&constrained)
-        .flat_map(|q| q.distance)
-        .fold(0.0, f64::max)
-        < CONSTRAINED_DISTANCE;
+    let on_manifold = stays_on_manifold(&[&random, &constrained]);
     Ok(vec![
         Check {
             claim: format!(
