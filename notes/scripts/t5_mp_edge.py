@@ -33,18 +33,14 @@ ALIGNED = 0.5
 LEADING_STEPS = (0, 200, 500, 1000, 1500, 2000, 2500, 3000)
 
 
-def aligned_profile(directory, m, n):
-    """{step: (directions above the edge, how many of those among the leading 16 are Fourier-aligned)} for
-    the W1 gradient, or None when the run has no singular_g1_fourier.csv."""
+def concentrations(directory):
+    """{step: Fourier concentrations of the W1 gradient's leading directions} from singular_g1_fourier.csv,
+    or None when the run has no such file."""
     try:
         rows = list(csv.reader(open(f"{directory}/singular_g1_fourier.csv")))[1:]
     except FileNotFoundError:
         return None
-    conc = {int(r[0]): [float(x) for x in r[1:]] for r in rows}
-    out = {}
-    for step, above, _ in edge_profile(directory, m, n, "singular_g1.csv"):
-        out[step] = (above, sum(1 for c in conc[step][:above] if c >= ALIGNED))
-    return out
+    return {int(r[0]): [float(x) for x in r[1:]] for r in rows}
 
 
 def median_or_dash(values):
@@ -69,8 +65,9 @@ def seeds(directories, m, n, file):
     print("|---|---|" + "---|" * len(STEPS))
     counts = {t: [] for t in STEPS}
     peaks = []
+    profiles = {}
     for d in directories:
-        profile = edge_profile(d, m, n, file)
+        profile = profiles[d] = edge_profile(d, m, n, file)
         step, _, worst = max(((s, a, r) for s, a, r in profile if s > 0), key=lambda x: x[2])
         peaks.append(worst)
         at = {s: a for s, a, _ in profile}
@@ -81,22 +78,24 @@ def seeds(directories, m, n, file):
           + " | ".join(median_or_dash(counts[t]) for t in STEPS) + " |")
     if file != "singular_g1.csv":
         return
-    profiles = [aligned_profile(d, m, n) for d in directories]
-    if any(p is None for p in profiles):
+    conc = {d: concentrations(d) for d in directories}
+    if any(c is None for c in conc.values()):
         return
     print("\nFourier-aligned (concentration >= 0.5) / above the edge, among the leading 16 directions:\n")
     print("| run | " + " | ".join(f"step {t}" for t in STEPS) + " |")
     print("|---|" + "---|" * len(STEPS))
-    for d, prof in zip(directories, profiles):
-        print(f"| {d} | " + " | ".join(f"{prof[t][1]}/{prof[t][0]}" if t in prof else "-" for t in STEPS) + " |")
+    for d in directories:
+        aligned = {step: (above, sum(1 for c in conc[d][step][:above] if c >= ALIGNED))
+                   for step, above, _ in profiles[d]}
+        print(f"| {d} | " + " | ".join(f"{aligned[t][1]}/{aligned[t][0]}" if t in aligned else "-" for t in STEPS) + " |")
     print("\nConcentration of the leading direction (random: about 0.07 at p = 97), and the first step where it"
           " reaches 0.5:\n")
     print("| run | " + " | ".join(f"step {t}" for t in LEADING_STEPS) + " | first >= 0.5 |")
     print("|---|" + "---|" * (len(LEADING_STEPS) + 1))
     for d in directories:
-        conc = {int(r[0]): float(r[1]) for r in list(csv.reader(open(f"{d}/singular_g1_fourier.csv")))[1:]}
-        first = next((t for t in sorted(conc) if conc[t] >= ALIGNED), None)
-        print(f"| {d} | " + " | ".join(f"{conc[t]:.2f}" if t in conc else "-" for t in LEADING_STEPS)
+        leading = {step: c[0] for step, c in conc[d].items()}
+        first = next((t for t in sorted(leading) if leading[t] >= ALIGNED), None)
+        print(f"| {d} | " + " | ".join(f"{leading[t]:.2f}" if t in leading else "-" for t in LEADING_STEPS)
               + f" | {first if first is not None else '-'} |")
 
 
