@@ -169,6 +169,44 @@ fn json_flag_prints_exactly_one_json_object() {
     assert_eq!(s, Summary::read(&dir.path().join("summary.json")).unwrap());
 }
 
+/// AdamW with a tiny epsilon drives the f32 training loss to exactly 0 (softmax collapse): the summary
+/// records the step and the command warns; the same run in f64 does neither.
+#[test]
+fn f32_softmax_collapse_is_recorded_and_warned_about() {
+    let collapse = |precision: &[&str]| {
+        let dir = tempfile::tempdir().unwrap();
+        let mut args = vec!["train", "--out", dir.path().to_str().unwrap()];
+        args.extend_from_slice(&[
+            "--p",
+            "23",
+            "--train-frac",
+            "0.7",
+            "--wd",
+            "0.5",
+            "--eps",
+            "1e-12",
+            "--steps",
+            "1600",
+            "--eval-every",
+            "100",
+        ]);
+        args.extend_from_slice(precision);
+        let out = grok(&args);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let s = Summary::read(&dir.path().join("summary.json")).unwrap();
+        (
+            s.train_loss_zero_at,
+            stderr(&out).contains("softmax collapse"),
+        )
+    };
+    let (step, warned) = collapse(&[]);
+    assert!(
+        step.is_some_and(|s| s <= 1600) && warned,
+        "{step:?} {warned}"
+    );
+    assert_eq!(collapse(&["--f64"]), (None, false));
+}
+
 /// The summary with its timing fields (which legitimately vary) cleared.
 fn numbers(dir: &Path) -> Summary {
     let mut s = Summary::read(&dir.join("summary.json")).unwrap();

@@ -697,6 +697,9 @@ fn train(a: TrainArgs) -> Result<()> {
 }
 
 fn report(s: &Summary, out: &Path, json: bool) -> Result<()> {
+    if let Some(w) = s.collapse_warning() {
+        eprintln!("{w}");
+    }
     if json {
         println!("{}", serde_json::to_string(s)?);
         return Ok(());
@@ -822,6 +825,9 @@ fn sweep_runs(a: SweepArgs) -> Result<()> {
 fn sweep_one(config: &TrainConfig, dir: &Path, stdout: &Mutex<std::io::Stdout>) -> Result<()> {
     use std::io::Write;
     let summary = run::run(config, dir, Progress::Hidden)?;
+    if let Some(w) = summary.collapse_warning() {
+        eprintln!("{}: {w}", dir.display());
+    }
     let line = serde_json::to_string(&summary)?;
     let mut out = stdout.lock().unwrap_or_else(|e| e.into_inner());
     writeln!(out, "{line}").context("writing to stdout")

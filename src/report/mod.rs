@@ -65,6 +65,11 @@ pub struct Summary {
     pub w1_norm: f64,
     /// $\|W_2\|_F$ after the last update.
     pub w2_norm: f64,
+    /// First evaluated step at which the training loss is exactly 0: the loss is below what the training
+    /// precision resolves (softmax collapse), and the gradient of the correct logits is lost with it
+    /// (notes/t2_drift.md, item 9). `null` if it never happens.
+    #[serde(default)]
+    pub train_loss_zero_at: Option<u64>,
     /// The four phases detected from the progress measures ([`crate::measure::phases`]).
     pub phases: Phases,
     /// Distinct dominant frequencies of the final $W_1$, most common first ($\mathbb{Z}_p$ tasks; empty
@@ -114,6 +119,11 @@ impl Summary {
             weight_norm: last.weight_norm,
             w1_norm: last.w1_norm,
             w2_norm: last.w2_norm,
+            train_loss_zero_at: history
+                .records
+                .iter()
+                .find(|r| r.train_loss == 0.0)
+                .map(|r| r.step),
             phases: Phases::detect(history),
             key_frequencies: fourier
                 .as_ref()
@@ -123,6 +133,17 @@ impl Summary {
             ms_per_step: history.ms_per_step,
             wall_s,
             threads: rayon::current_num_threads(),
+        })
+    }
+
+    /// A warning for standard error if the training loss reached exactly 0 (see
+    /// [`Summary::train_loss_zero_at`]).
+    pub fn collapse_warning(&self) -> Option<String> {
+        self.train_loss_zero_at.map(|step| {
+            format!(
+                "warning: the {} training loss is exactly 0 from step {step} on (softmax collapse: below the precision's resolution; learning stalls). Rerun with --f64, or a larger AdamW --eps",
+                self.config.precision
+            )
         })
     }
 
