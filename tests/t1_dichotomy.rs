@@ -3,12 +3,15 @@
 
 use crate::common::assert_ledger_passes;
 use grokking::config;
+use grokking::optim::adamw::{self, AdamWConfig};
 use grokking::theorems::harness::slope_with_standard_error;
 use grokking::theorems::t1_dichotomy::{
-    clock_slope, fit_clock, measure, median_ratio, own_scale, Design, Run, MAX_RELATIVE_ERROR,
-    SIGMAS,
+    adam_step_bound, clock_slope, decay_time_bound, fit_clock, measure, median_ratio, own_scale,
+    Design, Run, MAX_RELATIVE_ERROR, SIGMAS,
 };
 use grokking::theorems::Budget;
+use nalgebra::DMatrix;
+use proptest::prelude::*;
 
 fn run(alpha: f64, initial_norm: f64, t_grok: Option<u64>) -> Run {
     Run {
@@ -18,6 +21,98 @@ fn run(alpha: f64, initial_norm: f64, t_grok: Option<u64>) -> Run {
         t_mem: Some(100),
         t_grok,
         norm_at_grok: None,
+        parameters: 1,
+    }
+}
+
+/// The crate's AdamW step direction after feeding `gradients` (oldest first) to one coordinate: with
+/// $\eta=1$, $\lambda=0$ and a negligible $\epsilon$ the last update is $-\hat m_t/(\sqrt{\hat v_t}+\epsilon)$.
+fn adam_direction(gradients: &[f64]) -> f64 {
+    let c = AdamWConfig {
+        lr: 1.0,
+        weight_decay: 0.0,
+        eps: 1e-300,
+        ..config::CANONICAL_ADAMW
+    };
+    let mut w = DMatrix::<f64>::zeros(1, 1);
+    let mut state = adamw::State::new(&w);
+    let mut before = 0.0;
+    for &g in gradients {
+        before = w[(0, 0)];
+        adamw::step(&c, &mut w, &DMatrix::from_element(1, 1, g), &mut state);
+    }
+    before - w[(0, 0)]
+}
+
+/// The sequence that attains the bound: $g_{t-k}=(\beta_1/\beta_2)^k$, i.e. growing by $\beta_2/\beta_1$ per step.
+fn extremal_gradients(t: usize) -> Vec<f64> {
+    let (b1, b2) = (config::CANONICAL_ADAMW.beta1, config::CANONICAL_ADAMW.beta2);
+    (0..t).map(|s| (b2 / b1).powi(s as i32)).collect()
+}
+
+#[test]
+fn t1_dichotomy_adam_step_bound_is_attained_and_below_its_limit() {
+    let (b1, b2) = (config::CANONICAL_ADAMW.beta1, config::CANONICAL_ADAMW.beta2);
+    let limit = adam_step_bound(b1, b2, f64::INFINITY);
+    // (1 - b1) / sqrt((1 - b2)(1 - b1^2 / b2)) for (0.9, 0.98).
+    assert!((limit - 0.1 / (0.02_f64 * (1.0 - 0.81 / 0.98)).sqrt()).abs() < 1e-12);
+    assert!(
+        (adam_step_bound(b1, b2, 1.0) - 1.0).abs() < 1e-12,
+        "one step is sign(g)"
+    );
+    for t in [1, 2, 5, 10, 50, 200] {
+        let bound = adam_step_bound(b1, b2, t as f64);
+        let attained = adam_direction(&extremal_gradients(t));
+        assert!(
+            (attained - bound).abs() < 1e-9 * bound,
+            "t {t}: {attained} vs {bound}"
+        );
+        assert!(bound <= limit + 1e-12);
+        // A constant 1% smaller is not a bound (mutation).
+        assert!(attained > 0.99 * bound);
+    }
+    // The old per-term bound (triangle inequality) is over four times looser.
+    assert!(limit < (1.0 - b1) / ((1.0 - b2).sqrt() * (1.0 - b1 / b2.sqrt())) / 4.0);
+    // beta1^2 >= beta2: no bound uniform in t.
+    assert_eq!(adam_step_bound(0.99, 0.9, f64::INFINITY), f64::INFINITY);
+}
+
+#[test]
+fn t1_dichotomy_decay_time_bound_of_pure_decay_and_with_pushes() {
+    let (lr, wd) = (3e-3, 1.0);
+    // No push: exactly the steps of pure decay from 100 to 100 / e^2.
+    let t = decay_time_bound(lr, wd, 100.0, 100.0 / 2.0_f64.exp(), 0.0);
+    assert!((t - 2.0 * clock_slope(lr, wd)).abs() < 1e-9);
+    // A push makes it shorter; a target above the start needs no time.
+    assert!(decay_time_bound(lr, wd, 100.0, 100.0 / 2.0_f64.exp(), 50.0) < t);
+    assert_eq!(decay_time_bound(lr, wd, 10.0, 20.0, 5.0), 0.0);
+    // Iterating the worst case x -> (1 - eta lambda) x - eta rho reaches R no earlier than the bound.
+    let (start, target, push) = (1000.0, 60.0, 200.0);
+    let (mut x, mut steps) = (start, 0u32);
+    while x > target {
+        x = (1.0 - lr * wd) * x - lr * push;
+        steps += 1;
+    }
+    let bound = decay_time_bound(lr, wd, start, target, push);
+    assert!(
+        bound <= steps as f64 && steps as f64 <= bound + 1.0,
+        "{bound} {steps}"
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Any gradient sequence (signs, scales over twelve orders of magnitude, zeros): the crate's AdamW step
+    /// direction never exceeds B_t.
+    #[test]
+    fn t1_dichotomy_adam_step_never_exceeds_the_bound(
+        gradients in prop::collection::vec((-6.0f64..6.0, -1.0f64..1.0), 1..120)
+    ) {
+        let g: Vec<f64> = gradients.iter().map(|(e, s)| s * 10f64.powf(*e)).collect();
+        let (b1, b2) = (config::CANONICAL_ADAMW.beta1, config::CANONICAL_ADAMW.beta2);
+        let bound = adam_step_bound(b1, b2, g.len() as f64);
+        prop_assert!(adam_direction(&g).abs() <= bound * (1.0 + 1e-12));
     }
 }
 

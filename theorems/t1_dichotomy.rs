@@ -7,7 +7,9 @@
 //! Norm lemma (proved in the note): decoupled weight decay $\theta\leftarrow(1-\eta\lambda)\theta-\eta u$ gives
 //! $\|\theta_t\|\ge(1-\eta\lambda)^t\|\theta_0\|-\eta\sum_{s<t}(1-\eta\lambda)^{t-1-s}\rho_s$ with $\rho_s=\langle\theta_s,u_s\rangle/\|\theta_s\|$
 //! the update's radial part, so a net that generalizes only once its norm is down to $R$ needs at least
-//! $\ln(\|\theta_0\|/R)/(-\ln(1-\eta\lambda))$ steps when the radial pushes are negligible.
+//! $\ln(\|\theta_0\|/R)/(-\ln(1-\eta\lambda))$ steps when the radial pushes are negligible, and at least
+//! [`decay_time_bound`] steps in any case: Adam's step is at most [`adam_step_bound`] per coordinate, so
+//! $\rho_s\le B_\infty\sqrt P$.
 
 use super::harness::{canonical_add, slope_with_standard_error};
 use super::{Budget, Check, Status, Theorem};
@@ -82,6 +84,41 @@ pub fn clock_slope(lr: f64, weight_decay: f64) -> f64 {
     1.0 / -(1.0 - lr * weight_decay).ln()
 }
 
+/// Largest magnitude of one coordinate of Adam's step direction $\hat m_t/\sqrt{\hat v_t}$ after $t$ updates, over
+/// every gradient sequence (dimensionless; `t = f64::INFINITY` gives the supremum over $t$):
+/// $$B_t=\frac{1-\beta_1}{1-\beta_1^t}\sqrt{\frac{(1-\beta_2^t)\,S_t(q)}{1-\beta_2}},\qquad q=\beta_1^2/\beta_2,\quad S_t(q)=\sum_{k<t}q^k,$$
+/// attained by gradients $g_{t-k}\propto(\beta_1/\beta_2)^k$ (Cauchy–Schwarz; proof in the note). With $q<1$,
+/// $B_t\le B_\infty=(1-\beta_1)/\sqrt{(1-\beta_2)(1-q)}$ (1.698 for $\beta=(0.9,0.98)$); with $q\ge1$ there is no
+/// bound uniform in $t$ and $B_\infty=\infty$. $\epsilon>0$ only makes the step smaller.
+pub fn adam_step_bound(beta1: f64, beta2: f64, t: f64) -> f64 {
+    let q = beta1 * beta1 / beta2;
+    let geometric_sum = if q == 1.0 {
+        t
+    } else {
+        (1.0 - q.powf(t)) / (1.0 - q)
+    };
+    (1.0 - beta1) / (1.0 - beta1.powf(t))
+        * ((1.0 - beta2.powf(t)) * geometric_sum / (1.0 - beta2)).sqrt()
+}
+
+/// The norm lemma's lower bound on the steps needed to bring $\|\theta\|$ from `initial_norm` down to
+/// `target_norm` when every radial push is at most `push` ($\bar\rho$, same units as the norm):
+/// $t_R\ge\ln\bigl((\|\theta_0\|+\bar\rho/\lambda)/(R+\bar\rho/\lambda)\bigr)/(-\ln(1-\eta\lambda))$, and 0 when the
+/// logarithm is negative (the target is not below the start).
+pub fn decay_time_bound(
+    lr: f64,
+    weight_decay: f64,
+    initial_norm: f64,
+    target_norm: f64,
+    push: f64,
+) -> f64 {
+    let offset = push / weight_decay;
+    ((initial_norm + offset) / (target_norm + offset))
+        .ln()
+        .max(0.0)
+        * clock_slope(lr, weight_decay)
+}
+
 /// What one run gives.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Run {
@@ -97,6 +134,8 @@ pub struct Run {
     pub t_grok: Option<u64>,
     /// $\|\theta\|$ at $t_{grok}$.
     pub norm_at_grok: Option<f64>,
+    /// Number of trained parameters $P$ (both weight matrices).
+    pub parameters: usize,
 }
 
 /// Every seed of `design` at every $\alpha$ and `weight_decay` (f32 training, seeds in parallel).
@@ -108,8 +147,9 @@ pub fn measure(design: &Design, weight_decay: f64) -> Result<Vec<Run>> {
         .collect();
     jobs.into_par_iter()
         .map(|(alpha, seed)| {
-            let h = train::train::<f32>(&design.config(alpha, weight_decay, seed), &mut Silent)?
-                .history;
+            let trained =
+                train::train::<f32>(&design.config(alpha, weight_decay, seed), &mut Silent)?;
+            let h = trained.history;
             let norms: Vec<f64> = h.records.iter().map(|r| r.weight_norm).collect();
             Ok(Run {
                 alpha,
@@ -121,6 +161,13 @@ pub fn measure(design: &Design, weight_decay: f64) -> Result<Vec<Run>> {
                     .t_grok
                     .and_then(|t| h.records.iter().find(|r| r.step == t))
                     .map(|r| r.weight_norm),
+                parameters: trained
+                    .model
+                    .params
+                    .matrices()
+                    .iter()
+                    .map(|m| m.len())
+                    .sum(),
             })
         })
         .collect()
@@ -251,6 +298,7 @@ pub fn check(budget: Budget) -> Result<Vec<Check>> {
             tolerance: format!("largest/smallest at most {NORM_SPREAD}"),
             pass: grok_norms.len() == design.alphas.len() && spread <= NORM_SPREAD,
         });
+        checks.push(decay_bound_check(&runs, lr, wd, largest));
         let (small, large) = (median_ratio(&runs, reference), median_ratio(&runs, largest));
         checks.push(Check {
             claim: format!(
@@ -270,4 +318,47 @@ pub fn check(budget: Budget) -> Result<Vec<Check>> {
         });
     }
     Ok(checks)
+}
+
+/// The norm lemma made explicit with Adam's sharp step bound: the radial push is at most
+/// $\bar\rho=B_\infty\sqrt P$ ([`adam_step_bound`]), so every run needs at least [`decay_time_bound`] steps to go
+/// from $\|\theta_0\|$ to the norm at which it generalizes, and $t_{grok}$ can be no smaller.
+fn decay_bound_check(runs: &[Run], lr: f64, wd: f64, largest: f64) -> Check {
+    let adam = config::CANONICAL_ADAMW;
+    let step_bound = adam_step_bound(adam.beta1, adam.beta2, f64::INFINITY);
+    let bound = |r: &Run| {
+        let push = step_bound * (r.parameters as f64).sqrt();
+        Some(decay_time_bound(
+            lr,
+            wd,
+            r.initial_norm,
+            r.norm_at_grok?,
+            push,
+        ))
+    };
+    let pairs: Vec<(f64, u64)> = runs
+        .iter()
+        .filter_map(|r| Some((bound(r)?, r.t_grok?)))
+        .collect();
+    let violations = pairs.iter().filter(|(b, t)| *b > *t as f64).count();
+    let large_bound = median_at(runs, largest, bound);
+    let show = |v: Option<f64>| v.map_or("-".into(), |v| format!("{v:.0}"));
+    Check {
+        claim: format!(
+            "wd {wd}: norm lemma with Adam's sharp step bound |m_hat / sqrt(v_hat)| <= B = {step_bound:.3} per coordinate: t_grok >= t_R, the decay time from |theta_0| to the norm at t_grok"
+        ),
+        status: Status::Proved,
+        prediction: format!(
+            "t_R = ln((|theta_0| + B sqrt(P) / lambda) / (R + B sqrt(P) / lambda)) / (-ln(1 - eta lambda)) <= t_grok in every run; at alpha = {largest} the median t_R is {}",
+            show(large_bound)
+        ),
+        measured: format!(
+            "{violations} of {} grokking runs below their bound; at alpha = {largest}: median t_mem {}, t_grok {}",
+            pairs.len(),
+            show(median_at(runs, largest, |r| r.t_mem.map(|t| t as f64))),
+            show(median_at(runs, largest, |r| r.t_grok.map(|t| t as f64))),
+        ),
+        tolerance: "none (a proved inequality; the bound must also be positive at the largest alpha, i.e. say something)".into(),
+        pass: !pairs.is_empty() && violations == 0 && large_bound.is_some_and(|b| b > 0.0),
+    }
 }

@@ -2,7 +2,9 @@
 """T1-dichotomy table: per weight decay and initial scale alpha, the medians (over seeds) of the initial
 norm, t_mem, t_grok, t_grok/t_mem and the norm at t_grok; AdamW's own scale R (the median peak norm of the
 alpha = 1 runs); the least-squares slope of t_grok against ln(alpha), with its standard error, over the runs
-that start above R, against the clock 1/(-ln(1 - eta lambda)). With --figure FILE (needs matplotlib) also
+that start above R, against the clock 1/(-ln(1 - eta lambda)); the norm lemma's bound t_R with Adam's sharp step
+bound (B = (1 - b1) / sqrt((1 - b2)(1 - b1^2 / b2)) per coordinate, push B sqrt(P)) per run, and whether every run
+groks no earlier than its bound. With --figure FILE (needs matplotlib) also
 draws t_grok against alpha with the clock's slope through the fitted points.
 usage: notes/scripts/t1_dichotomy.py RUN_PARENT_DIR... [--figure notes/figures/t1_dichotomy.svg]"""
 import csv
@@ -28,6 +30,8 @@ def load(parents):
                 "lr": c["optimizer"]["lr"],
                 "alpha": c["model"]["alpha"],
                 "t_mem": s["t_mem"],
+                "beta": (c["optimizer"]["beta1"], c["optimizer"]["beta2"]),
+                "parameters": 3 * c["task"]["p"] * c["model"]["width"],
                 "t_grok": t_grok,
                 "norm0": norms[0],
                 "peak": max(norms),
@@ -44,6 +48,14 @@ def slope_se(points):
     b = sum((x - mx) * (y - my) for x, y in points) / sxx
     rss = sum((y - my - b * (x - mx)) ** 2 for x, y in points)
     return b, math.sqrt(rss / ((n - 2) * sxx))
+
+
+def decay_time_bound(r):
+    """t_R = ln((|theta_0| + B sqrt(P) / lambda) / (R + B sqrt(P) / lambda)) / (-ln(1 - eta lambda)), R = norm at t_grok."""
+    b1, b2 = r["beta"]
+    push = (1 - b1) / math.sqrt((1 - b2) * (1 - b1 * b1 / b2)) * math.sqrt(r["parameters"]) / r["wd"]
+    clock = 1 / -math.log(1 - r["lr"] * r["wd"])
+    return max(0.0, math.log((r["norm0"] + push) / (r["norm_grok"] + push))) * clock
 
 
 def med(values):
@@ -65,14 +77,18 @@ def main(argv):
         clock = 1 / -math.log(1 - lr * wd)
         own = med([r["peak"] for r in group if r["alpha"] == 1.0])
         print(f"\n### lambda = {wd}: clock {clock:.1f} steps per e-fold; AdamW's own scale R = {own:.1f}\n")
-        print("| alpha | runs | |theta_0| | t_mem | t_grok (min-max) | t_grok/t_mem | |theta| at t_grok |")
-        print("|---|---|---|---|---|---|---|")
+        print("| alpha | runs | |theta_0| | t_mem | t_grok (min-max) | t_grok/t_mem | |theta| at t_grok | bound t_R |")
+        print("|---|---|---|---|---|---|---|---|")
         for a in sorted({r["alpha"] for r in group}):
             g = [r for r in group if r["alpha"] == a]
             tg = [r["t_grok"] for r in g if r["t_grok"] is not None]
             ratio = med([r["t_grok"] / r["t_mem"] for r in g if r["t_grok"] and r["t_mem"]])
             print(f"| {a:g} | {len(g)} | {med([r['norm0'] for r in g]):.0f} | {med([r['t_mem'] for r in g]):.0f} | "
-                  f"{med(tg):.0f} ({min(tg)}-{max(tg)}) | {ratio:.2f} | {med([r['norm_grok'] for r in g]):.1f} |")
+                  f"{med(tg):.0f} ({min(tg)}-{max(tg)}) | {ratio:.2f} | {med([r['norm_grok'] for r in g]):.1f} | "
+                  f"{med([decay_time_bound(r) for r in g if r['t_grok']]):.0f} |")
+        grokked = [r for r in group if r["t_grok"]]
+        below = sum(r["t_grok"] < decay_time_bound(r) for r in grokked)
+        print(f"\nruns that grok before their bound t_R: {below} of {len(grokked)}")
         above = [r for r in group if r["norm0"] > own]
         b, se = slope_se([(math.log(r["alpha"]), r["t_grok"]) for r in above])
         alphas = sorted({r["alpha"] for r in above})
