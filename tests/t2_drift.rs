@@ -1,18 +1,130 @@
-//! T2-drift: full-batch grokking (against the Arrhenius mechanism) and the 1/lambda drift law.
+//! T2-drift: full-batch grokking (against the Arrhenius mechanism), the 1/lambda drift law, and Adam's
+//! epsilon as a hidden variable of the clock.
 
+use grokking::config;
 use grokking::theorems::t2_drift::{
-    drift_slope, measure, measure_batches, measure_rates, median_t_grok, Design, Run,
+    delayed, drift_slope, measure, measure_batches, measure_eps, measure_rates, median_t_grok,
+    plateau, resting_gradient, Design, Run, EPS_FACTOR, PRECISION_FACTOR, REST_FACTOR,
     SLOPE_TOLERANCE,
 };
 use grokking::theorems::Budget;
+use grokking::train::Precision;
 
-#[test]
-fn t2_drift_slope_of_exact_laws() {
-    let run = |t: Option<u64>| Run {
+fn run(t: Option<u64>) -> Run {
+    Run {
         t_grok: t,
         norm_at_mem: None,
         norm_at_grok: None,
-    };
+        last_norm: 1.0,
+        last_train_loss: 1.0,
+    }
+}
+
+#[test]
+fn t2_drift_resting_gradient_is_a_fixed_point_of_adamw() {
+    // A coordinate with a steady gradient g at the rest weight stays there under the crate's AdamW update
+    // (after the moments have converged), and the rest gradient increases with |theta|.
+    use grokking::optim::adamw::{self, AdamWConfig};
+    use nalgebra::DMatrix;
+    let (eps, wd) = (1e-8, 0.5);
+    for theta in [0.1, 0.43, 1.5] {
+        let g = resting_gradient(eps, wd, theta);
+        let c = AdamWConfig {
+            lr: 3e-3,
+            weight_decay: wd,
+            eps,
+            ..config::CANONICAL_ADAMW
+        };
+        let mut w = DMatrix::from_element(1, 1, theta);
+        let mut state = adamw::State::new(&w);
+        for _ in 0..5000 {
+            // Moments converge with w held at theta; then one update must leave w in place.
+            w[(0, 0)] = theta;
+            // The gradient opposes the weight: lambda theta = -g / (|g| + epsilon).
+            adamw::step(&c, &mut w, &DMatrix::from_element(1, 1, -g), &mut state);
+        }
+        assert!((w[(0, 0)] - theta).abs() < 1e-12, "{theta}: {}", w[(0, 0)]);
+    }
+    assert!(resting_gradient(eps, wd, 0.2) < resting_gradient(eps, wd, 0.4));
+    assert_eq!(resting_gradient(eps, wd, 2.0), f64::INFINITY);
+}
+
+#[test]
+fn t2_drift_delay_counts_never_as_infinitely_late() {
+    let reference = [run(Some(1000)), run(Some(1100)), run(Some(900))];
+    let late = |t: u64| [run(Some(t)), run(Some(t)), run(None)];
+    // Median of (t, t, never) is t: decided by the factor.
+    assert!(delayed(&late(3000), &reference, 3.0));
+    assert!(!delayed(&late(2900), &reference, 3.0));
+    assert!(delayed(&late(1500), &reference, 1.5));
+    // Most never grok: infinitely late.
+    assert!(delayed(
+        &[run(Some(500)), run(None), run(None)],
+        &reference,
+        100.0
+    ));
+    // No reference median: no counterexample.
+    assert!(!delayed(
+        &[run(None); 3],
+        &[run(None), run(None), run(Some(1))],
+        1.5
+    ));
+}
+
+/// The quick design: a large epsilon delays grokking at the same eta and lambda; the trained net's
+/// gradient settles at AdamW's rest point at three epsilons over seven decades (wrong rest points, and one
+/// gradient scale for every epsilon, are rejected); at a small epsilon f32 runs never grok (softmax
+/// collapse) while f64 runs of the same seeds do.
+#[test]
+fn t2_drift_eps_sets_the_plateau_and_the_clock() {
+    let design = Design::of(Budget::Quick);
+    let data = measure(&design).unwrap();
+    let canonical = &data
+        .iter()
+        .find(|(wd, _)| *wd == design.temperature_wd)
+        .unwrap()
+        .1;
+    let large = measure_eps(&design, design.large_eps, Precision::F32).unwrap();
+    assert!(delayed(&large, canonical, EPS_FACTOR), "{large:?}");
+    let wd = design.temperature_wd;
+    let near = |r: f64| (1.0 / REST_FACTOR..=REST_FACTOR).contains(&r);
+    let canonical_plateau = plateau(&design, config::CANONICAL_ADAMW.eps).unwrap();
+    for eps in [
+        design.small_eps,
+        config::CANONICAL_ADAMW.eps,
+        design.large_eps,
+    ] {
+        let q = plateau(&design, eps).unwrap();
+        assert!(near(q.ratio_to_rest(eps, wd)), "epsilon {eps}: {q:?}");
+        // Mutations: the gradient at epsilon itself; sign-Adam's rest (no epsilon: lambda |theta| = 1);
+        // one gradient scale for every epsilon.
+        assert!(
+            !near(q.gradient / eps),
+            "|g| = epsilon accepted at {eps}: {q:?}"
+        );
+        assert!(wd * q.weight < 1.0 / REST_FACTOR, "{q:?}");
+        if eps != config::CANONICAL_ADAMW.eps {
+            assert!(!near(
+                canonical_plateau.gradient / resting_gradient(eps, wd, q.weight)
+            ));
+        }
+    }
+    let f32_runs = measure_eps(&design, design.small_eps, Precision::F32).unwrap();
+    let f64_runs = measure_eps(&design, design.small_eps, Precision::F64).unwrap();
+    assert!(f64_runs.iter().all(|r| r.t_grok.is_some()), "{f64_runs:?}");
+    assert!(
+        delayed(&f32_runs, &f64_runs, PRECISION_FACTOR),
+        "{f32_runs:?}"
+    );
+    for (a, b) in f32_runs.iter().zip(&f64_runs) {
+        assert!(a.last_norm > 2.0 * b.last_norm, "{a:?} {b:?}");
+        assert_eq!(a.last_train_loss, 0.0, "softmax collapse in f32: {a:?}");
+        assert!(b.last_train_loss > 0.0, "{b:?}");
+    }
+}
+
+#[test]
+fn t2_drift_slope_of_exact_laws() {
     let law = |k: f64| -> Vec<(f64, Vec<Run>)> {
         [0.25, 0.5, 1.0]
             .iter()

@@ -7,13 +7,19 @@
 //! $T_{eff}\propto\eta/B$ the SGD temperature. A full-batch run has $T_{eff}=0$: an Arrhenius escape time is
 //! infinite there, so one full-batch run that groks refutes the claim as a mechanism for that run. The
 //! drift law is measured: the slope of $\log t_{grok}$ (median over seeds) against $\log\lambda$.
+//!
+//! Adam's $\epsilon$ is a hidden variable of that clock: where $\sqrt{\hat v}\ll\epsilon$ AdamW is gradient descent
+//! with learning rate $\eta/\epsilon$ (proved in the note), after $t_{mem}$ Adam lowers the loss until the gradient reaches
+//! $\epsilon$, a larger $\epsilon$ makes grokking later at the same $\eta\lambda$, and in f32 a small one drives the loss
+//! into softmax collapse (measured).
 
-use super::harness::{canonical_add, least_squares_slope};
+use super::harness::{canonical_add, least_squares_slope, train_full_batch_f64};
 use super::{Budget, Check, Status, Theorem};
 use crate::config;
 use crate::error::Result;
+use crate::model::Model;
 use crate::optim::{AdamWConfig, OptimizerConfig};
-use crate::train::{self, Silent, TrainConfig};
+use crate::train::{self, Precision, Silent, TrainConfig};
 use rayon::prelude::*;
 
 /// The ledger entry.
@@ -47,13 +53,20 @@ pub struct Design {
     /// Learning rates of the learning-rate test (full batch, at [`Design::temperature_wd`]; the canonical
     /// $3\cdot10^{-3}$ among them, so that its runs are shared with the weight-decay test).
     pub learning_rates: Vec<f64>,
+    /// A large Adam $\epsilon$ (the $\epsilon$ test: full batch, canonical rate, at [`Design::temperature_wd`]); every
+    /// other run uses the canonical $10^{-8}$ unless said.
+    pub large_eps: f64,
+    /// A small Adam $\epsilon$ (the plateau test, and the f32 fidelity test of [`Design::of`]`(Budget::Quick)`).
+    pub small_eps: f64,
+    /// Steps of the f64 runs that measure where the training loss stalls (the plateau test).
+    pub plateau_steps: u64,
 }
 
 impl Design {
-    /// The design of `budget`: $p=23$, $f=0.7$, $\lambda\in\{0.25,0.5\}$, batches 32 and 128 and learning
-    /// rates $1.5,3,6\cdot10^{-3}$ at $\lambda=0.5$, 4 seeds (quick, about 10 s); the canonical $p=97$, $f=0.4$,
-    /// $\lambda\in\{0.25,0.5,1\}$, batches 128 and 512 and learning rates $10^{-3},3\cdot10^{-3},10^{-2}$ at $\lambda=1$,
-    /// 5 seeds (full, about 7.5 minutes).
+    /// The design of `budget`: $p=23$, $f=0.7$, $\lambda\in\{0.25,0.5\}$, batches 32 and 128, learning rates
+    /// $1.5,3,6\cdot10^{-3}$ and Adam's $\epsilon\in\{10^{-12},10^{-5}\}$ at $\lambda=0.5$, 4 seeds (quick, about 22 s on 2
+    /// cores); the canonical $p=97$, $f=0.4$, $\lambda\in\{0.25,0.5,1\}$, batches 128 and 512, learning rates
+    /// $10^{-3},3\cdot10^{-3},10^{-2}$ and the same $\epsilon$ at $\lambda=1$, 5 seeds (full, about 10 minutes).
     pub fn of(budget: Budget) -> Self {
         match budget {
             Budget::Quick => Design {
@@ -65,6 +78,9 @@ impl Design {
                 batches: vec![32, 128],
                 temperature_wd: 0.5,
                 learning_rates: vec![1.5e-3, 3e-3, 6e-3],
+                large_eps: 1e-5,
+                small_eps: 1e-12,
+                plateau_steps: 4000,
             },
             Budget::Full => Design {
                 p: 97,
@@ -75,24 +91,17 @@ impl Design {
                 batches: vec![128, 512],
                 temperature_wd: 1.0,
                 learning_rates: vec![1e-3, 3e-3, 1e-2],
+                large_eps: 1e-5,
+                small_eps: 1e-12,
+                plateau_steps: 8000,
             },
         }
     }
 
-    /// The canonical configuration (AdamW) with this design's task, fraction, learning rate `lr`,
-    /// `weight_decay` and `batch` (`None`: full batch).
-    pub fn config(
-        &self,
-        lr: f64,
-        weight_decay: f64,
-        batch: Option<usize>,
-        seed: u64,
-    ) -> TrainConfig {
-        let optimizer = OptimizerConfig::AdamW(AdamWConfig {
-            lr,
-            weight_decay,
-            ..config::CANONICAL_ADAMW
-        });
+    /// The canonical configuration with this design's task and fraction, the optimizer `adam` and `batch`
+    /// (`None`: full batch).
+    pub fn config(&self, adam: AdamWConfig, batch: Option<usize>, seed: u64) -> TrainConfig {
+        let optimizer = OptimizerConfig::AdamW(adam);
         let mut c = canonical_add(self.p, self.train_frac, optimizer, self.max_steps, seed);
         c.eval_every = 10;
         c.stop_at_grok = true;
@@ -102,7 +111,7 @@ impl Design {
 }
 
 /// What one run gives: $t_{grok}$ (`None`: not within the step limit) and the weight norm
-/// $\|\theta\|_2$ at the last evaluation at or before $t_{mem}$ and at $t_{grok}$.
+/// $\|\theta\|_2$ at the last evaluation at or before $t_{mem}$, at $t_{grok}$ and at the end.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Run {
     /// First evaluated step with test accuracy $\ge99\%$.
@@ -111,15 +120,41 @@ pub struct Run {
     pub norm_at_mem: Option<f64>,
     /// $\|\theta\|$ at $t_{grok}$.
     pub norm_at_grok: Option<f64>,
+    /// $\|\theta\|$ at the last evaluation.
+    pub last_norm: f64,
+    /// Training loss at the last evaluation (computed in the training precision).
+    pub last_train_loss: f64,
 }
 
-/// The seeds of `design` at learning rate `lr`, `weight_decay` and `batch`.
-fn runs(design: &Design, lr: f64, weight_decay: f64, batch: Option<usize>) -> Result<Vec<Run>> {
+/// AdamW with the canonical moments and $\epsilon$, learning rate `lr` and `weight_decay`.
+fn adamw(lr: f64, weight_decay: f64) -> AdamWConfig {
+    AdamWConfig {
+        lr,
+        weight_decay,
+        ..config::CANONICAL_ADAMW
+    }
+}
+
+/// The seeds of `design` with the optimizer `adam` and `batch`, trained in f32.
+fn runs(design: &Design, adam: AdamWConfig, batch: Option<usize>) -> Result<Vec<Run>> {
+    runs_in(design, adam, batch, Precision::F32)
+}
+
+/// The seeds of `design` with the optimizer `adam` and `batch`, trained in `precision`.
+fn runs_in(
+    design: &Design,
+    adam: AdamWConfig,
+    batch: Option<usize>,
+    precision: Precision,
+) -> Result<Vec<Run>> {
     (0..design.seeds)
         .into_par_iter()
         .map(|seed| {
-            let config = design.config(lr, weight_decay, batch, seed);
-            let h = train::train::<f32>(&config, &mut Silent)?.history;
+            let config = design.config(adam, batch, seed);
+            let h = match precision {
+                Precision::F32 => train::train::<f32>(&config, &mut Silent)?.history,
+                Precision::F64 => train::train::<f64>(&config, &mut Silent)?.history,
+            };
             let norm_at = |t: Option<u64>| {
                 t.and_then(|t| h.records.iter().rev().find(|r| r.step <= t))
                     .map(|r| r.weight_norm)
@@ -128,6 +163,8 @@ fn runs(design: &Design, lr: f64, weight_decay: f64, batch: Option<usize>) -> Re
                 t_grok: h.t_grok,
                 norm_at_mem: norm_at(h.t_mem),
                 norm_at_grok: norm_at(h.t_grok),
+                last_norm: h.records.last().map_or(f64::NAN, |r| r.weight_norm),
+                last_train_loss: h.records.last().map_or(f64::NAN, |r| r.train_loss),
             })
         })
         .collect()
@@ -138,7 +175,12 @@ pub fn measure(design: &Design) -> Result<Vec<(f64, Vec<Run>)>> {
     design
         .weight_decays
         .iter()
-        .map(|&wd| Ok((wd, runs(design, config::CANONICAL_ADAMW.lr, wd, None)?)))
+        .map(|&wd| {
+            Ok((
+                wd,
+                runs(design, adamw(config::CANONICAL_ADAMW.lr, wd), None)?,
+            ))
+        })
         .collect()
 }
 
@@ -160,7 +202,7 @@ pub fn measure_rates(
                 lr,
                 match shared {
                     Some((_, r)) => r.clone(),
-                    None => runs(design, lr, design.temperature_wd, None)?,
+                    None => runs(design, adamw(lr, design.temperature_wd), None)?,
                 },
             ))
         })
@@ -173,17 +215,120 @@ pub fn measure_batches(design: &Design) -> Result<Vec<(usize, Vec<Run>)>> {
         .batches
         .iter()
         .map(|&b| {
-            Ok((
-                b,
-                runs(
-                    design,
-                    config::CANONICAL_ADAMW.lr,
-                    design.temperature_wd,
-                    Some(b),
-                )?,
-            ))
+            let adam = adamw(config::CANONICAL_ADAMW.lr, design.temperature_wd);
+            Ok((b, runs(design, adam, Some(b))?))
         })
         .collect()
+}
+
+/// Every seed at the canonical rate, [`Design::temperature_wd`] and Adam's `eps`, full batch, in `precision`.
+pub fn measure_eps(design: &Design, eps: f64, precision: Precision) -> Result<Vec<Run>> {
+    let adam = AdamWConfig {
+        eps,
+        ..adamw(config::CANONICAL_ADAMW.lr, design.temperature_wd)
+    };
+    runs_in(design, adam, None, precision)
+}
+
+/// The gradient at which a coordinate rests under AdamW: with a steady gradient $g$ ($\hat m=g$, $\sqrt{\hat v}=|g|$) the
+/// update $\theta\leftarrow(1-\eta\lambda)\theta-\eta g/(|g|+\epsilon)$ leaves $\theta$ fixed iff $\lambda\theta=-g/(|g|+\epsilon)$, i.e.
+/// $$|g|=\epsilon\,\frac{\lambda|\theta|}{1-\lambda|\theta|}\qquad(\lambda|\theta|<1;\ \text{no rest point for }\lambda|\theta|\ge1),$$
+/// increasing in $|\theta|$ (same units as the gradient; `infinity` when $\lambda|\theta|\ge1$).
+pub fn resting_gradient(eps: f64, weight_decay: f64, weight: f64) -> f64 {
+    let x = weight_decay * weight.abs();
+    if x < 1.0 {
+        eps * x / (1.0 - x)
+    } else {
+        f64::INFINITY
+    }
+}
+
+/// Where Adam holds a trained net, after [`Design::plateau_steps`] full-batch f64 steps at the canonical rate,
+/// [`Design::temperature_wd`] and Adam's `eps` (seed 0).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Plateau {
+    /// Median $|g_i|$ over all coordinates of the training-loss gradient.
+    pub gradient: f64,
+    /// Median $|\theta_i|$ over all weights.
+    pub weight: f64,
+    /// Training loss.
+    pub loss: f64,
+}
+
+impl Plateau {
+    /// Measured median gradient over the [`resting_gradient`] of the median weight (both medians: the rest
+    /// point is increasing in $|\theta|$, so the median weight's rest gradient is the rest gradients' median).
+    pub fn ratio_to_rest(&self, eps: f64, weight_decay: f64) -> f64 {
+        self.gradient / resting_gradient(eps, weight_decay, self.weight)
+    }
+}
+
+/// Measures the [`Plateau`] of `design` at Adam's `eps`.
+pub fn plateau(design: &Design, eps: f64) -> Result<Plateau> {
+    let adam = AdamWConfig {
+        eps,
+        ..adamw(config::CANONICAL_ADAMW.lr, design.temperature_wd)
+    };
+    let mut c = design.config(adam, None, 0);
+    c.steps = design.plateau_steps;
+    let train = c.task.split(c.train_frac, c.seed)?.train;
+    let model = Model::<f64>::init(&c.task, c.model, c.seed)?;
+    let mut last = Plateau {
+        gradient: f64::NAN,
+        weight: f64::NAN,
+        loss: f64::NAN,
+    };
+    let median_abs = |p: &crate::model::Params<f64>| {
+        let mut v: Vec<f64> = p
+            .matrices()
+            .iter()
+            .flat_map(|m| m.iter().map(|v| v.abs()))
+            .collect();
+        crate::train::median(&mut v).unwrap_or(f64::NAN)
+    };
+    train_full_batch_f64(
+        &c,
+        &train,
+        model,
+        c.steps,
+        |_| {},
+        |step, model, stats, grads| {
+            if step == c.steps {
+                last = Plateau {
+                    gradient: median_abs(grads),
+                    weight: median_abs(&model.params),
+                    loss: stats.loss,
+                };
+            }
+        },
+    )?;
+    Ok(last)
+}
+
+/// Accepted factor between the measured median gradient and the rest point's (either way).
+pub const REST_FACTOR: f64 = 1.5;
+
+/// How much later the runs at the large $\epsilon$ must grok to count as a counterexample to a clock in $\eta$ and
+/// $\lambda$ alone: 1.5 times the canonical median (a median of 4–5 seeds is known to about ±5–8%).
+pub const EPS_FACTOR: f64 = 1.5;
+
+/// How much later f32 runs must grok than f64 runs of the same seeds to count as a failure of f32 training.
+pub const PRECISION_FACTOR: f64 = 3.0;
+
+/// Whether `slow` groks at least `factor` times later than `reference` (medians over seeds), counting a run
+/// of `slow` that does not grok within its limit as infinitely late; false if most of `reference` never grok.
+pub fn delayed(slow: &[Run], reference: &[Run], factor: f64) -> bool {
+    let mut never_as_infinite: Vec<f64> = slow
+        .iter()
+        .map(|r| r.t_grok.map_or(f64::INFINITY, |t| t as f64))
+        .collect();
+    match (
+        crate::train::median(&mut never_as_infinite),
+        median_t_grok(reference),
+    ) {
+        (Some(s), Some(r)) => s >= factor * r,
+        _ => false,
+    }
 }
 
 /// Median $t_{grok}$ of `runs` if most of them grok.
@@ -299,10 +444,15 @@ pub fn check(budget: Budget) -> Result<Vec<Check>> {
             )
         })
         .collect();
+    let canonical_eps = data
+        .iter()
+        .find(|(wd, _)| *wd == design.temperature_wd)
+        .map_or(&[][..], |(_, r)| r.as_slice());
+    let eps_rows = eps_checks(&design, canonical_eps)?;
     let lr = config::CANONICAL_ADAMW.lr;
     let calibration = *design.weight_decays.last().expect("non-empty");
     let held_out = held_out_error(&data, lr, calibration);
-    Ok(vec![
+    let mut checks = vec![
         Check {
             claim: "as posed: t_grok ~ exp(Delta F / T_eff) with T_eff ~ eta / B, i.e. grokking is noise-activated escape".into(),
             status: Status::FalseAsStated,
@@ -375,6 +525,104 @@ pub fn check(budget: Budget) -> Result<Vec<Check>> {
             }),
             tolerance: "the published figure as the bar".into(),
             pass: held_out.is_some_and(|(e, _)| e < PUBLISHED_MAPE),
+        },
+    ];
+    checks.extend(eps_rows);
+    Ok(checks)
+}
+
+/// `t_grok [..], last |theta| [..], last training loss [..]` of `runs`, 'never' for a run that did not grok.
+fn show_runs(runs: &[Run]) -> String {
+    let t: Vec<String> = runs
+        .iter()
+        .map(|r| r.t_grok.map_or("never".into(), |t| t.to_string()))
+        .collect();
+    let n: Vec<String> = runs.iter().map(|r| format!("{:.0}", r.last_norm)).collect();
+    let l: Vec<String> = runs
+        .iter()
+        .map(|r| format!("{:.1e}", r.last_train_loss))
+        .collect();
+    format!(
+        "t_grok [{}], last |theta| [{}], last training loss [{}]",
+        t.join(", "),
+        n.join(", "),
+        l.join(", ")
+    )
+}
+
+/// The rows on Adam's $\epsilon$ (item 9 of the note): the clock's constant depends on $\epsilon$; the trained net
+/// stalls where its gradient reaches $\epsilon$; and f32 training at a small $\epsilon$ falls into softmax collapse
+/// where f64 training groks (always on the quick design, where the collapse stops every seed). `canonical`:
+/// the design's full-batch runs at [`Design::temperature_wd`] and the canonical $\epsilon$.
+fn eps_checks(design: &Design, canonical: &[Run]) -> Result<Vec<Check>> {
+    let eps0 = config::CANONICAL_ADAMW.eps;
+    let large = measure_eps(design, design.large_eps, Precision::F32)?;
+    let plateaus: Vec<(f64, Plateau)> = [design.small_eps, eps0, design.large_eps]
+        .into_par_iter()
+        .map(|eps| Ok((eps, plateau(design, eps)?)))
+        .collect::<Result<_>>()?;
+    let wd = design.temperature_wd;
+    let at_rest = plateaus.iter().all(|(eps, q)| {
+        let r = q.ratio_to_rest(*eps, wd);
+        (1.0 / REST_FACTOR..=REST_FACTOR).contains(&r)
+    });
+    let plateaus_shown: Vec<String> = plateaus
+        .iter()
+        .map(|(eps, q)| {
+            format!(
+                "epsilon {eps:e}: median |g_i| {:.2e} = {:.2} epsilon, rest point {:.2e} (median |theta_i| {:.3}), ratio {:.2}; training loss {:.2e}",
+                q.gradient,
+                q.gradient / eps,
+                resting_gradient(*eps, wd, q.weight),
+                q.weight,
+                q.ratio_to_rest(*eps, wd),
+                q.loss
+            )
+        })
+        .collect();
+    let small = Design::of(Budget::Quick);
+    let f32_small = measure_eps(&small, small.small_eps, Precision::F32)?;
+    let f64_small = measure_eps(&small, small.small_eps, Precision::F64)?;
+    Ok(vec![
+        Check {
+            claim: "the drift clock depends on eta and lambda alone: t_grok = C / (eta lambda), whatever Adam's epsilon".into(),
+            status: Status::FalseAsStated,
+            prediction: format!(
+                "counterexample: at the same eta and lambda ({}), epsilon = {:e} instead of {eps0:e} makes the median t_grok at least {EPS_FACTOR} times later (full batch; a run that never groks within {} steps counts as infinitely late)",
+                design.temperature_wd, design.large_eps, design.max_steps
+            ),
+            measured: format!(
+                "epsilon {:e}: {}; epsilon {eps0:e}: {}",
+                design.large_eps,
+                show_runs(&large),
+                show_runs(canonical)
+            ),
+            tolerance: "none: the factor is the criterion".into(),
+            pass: delayed(&large, canonical, EPS_FACTOR),
+        },
+        Check {
+            claim: "where Adam holds the trained net: after t_mem it keeps lowering the training loss until the gradient reaches AdamW's rest point |g| = epsilon lambda |theta| / (1 - lambda |theta|) (proved for a coordinate at rest), and holds it there".into(),
+            status: Status::Empirical,
+            prediction: format!(
+                "after {} full-batch steps (f64, seed 0, lambda {wd}) the median |g_i| equals the rest point of the median |theta_i|, at every epsilon (seven decades: a plateau set by eta and lambda alone would sit at one gradient scale)",
+                design.plateau_steps
+            ),
+            measured: plateaus_shown.join("; "),
+            tolerance: format!("a factor {REST_FACTOR} either way"),
+            pass: at_rest,
+        },
+        Check {
+            claim: "f32 training reproduces f64 training at any Adam epsilon".into(),
+            status: Status::FalseAsStated,
+            prediction: format!(
+                "counterexample (a+b mod {}, f = {}, lambda {}, epsilon {:e}): the f32 training loss ends at exactly 0 (below f32 resolution: softmax collapse, Prieto et al. 2025) and the f32 runs grok at least {PRECISION_FACTOR} times later than the f64 runs of the same seeds, or never, while every f64 run groks",
+                small.p, small.train_frac, small.temperature_wd, small.small_eps
+            ),
+            measured: format!("f32: {}; f64: {}", show_runs(&f32_small), show_runs(&f64_small)),
+            tolerance: "none: the factor is the criterion".into(),
+            pass: f64_small.iter().all(|r| r.t_grok.is_some())
+                && f32_small.iter().all(|r| r.last_train_loss == 0.0)
+                && delayed(&f32_small, &f64_small, PRECISION_FACTOR),
         },
     ])
 }
