@@ -14,6 +14,8 @@ import math
 import statistics
 import sys
 
+from t1_dichotomy import slope_se  # the same least-squares fit as the AdamW table (this directory)
+
 
 def main(argv):
     summaries, parent = argv[0], argv[1]
@@ -40,15 +42,9 @@ def main(argv):
               f"{', '.join(f'{r[4]:.3f}' for r in sorted(g, key=lambda r: r[1]))} | "
               f"{', '.join('never' if r[5] is None else str(r[5]) for r in sorted(g, key=lambda r: r[1]))} |")
     points = [(math.log(r[0]), r[3]) for r in rows if r[3] is not None]
-    if len({x for x, _ in points}) >= 2:
-        n = len(points)
-        mx = sum(x for x, _ in points) / n
-        my = sum(y for _, y in points) / n
-        sxx = sum((x - mx) ** 2 for x, _ in points)
-        b = sum((x - mx) * (y - my) for x, y in points) / sxx
-        rss = sum((y - my - b * (x - mx)) ** 2 for x, y in points)
-        se = math.sqrt(rss / ((n - 2) * sxx)) if n > 2 else float("nan")
-        print(f"\nslope of the step against ln(alpha): {b:.0f} +- {se:.0f} steps per e-fold over {n} runs; "
+    if len({x for x, _ in points}) >= 2 and len(points) > 2:
+        b, se = slope_se(points)
+        print(f"\nslope of the step against ln(alpha): {b:.0f} +- {se:.0f} steps per e-fold over {len(points)} runs; "
               f"clock 1/(-ln(1 - eta lambda)) = {clock:.0f}; ratio {b / clock:.2f} +- {se / clock:.2f}")
 
 
