@@ -334,18 +334,12 @@ pub fn check(budget: Budget) -> Result<Vec<Check>> {
         Constraint::Free,
         every,
     )?;
-    let random = train_tracked(
+    let held = ConstrainedPair::train(
         &canonical_add(p, frac, adamw, steps, 0),
-        Labels::Random,
         Constraint::Held { scale: 1.0 },
         every,
     )?;
-    let constrained = train_tracked(
-        &canonical_add(p, frac, adamw, steps, 0),
-        Labels::True,
-        Constraint::Held { scale: 1.0 },
-        every,
-    )?;
+    let (random, constrained) = (&held.random, &held.truth);
     let swept = swept_constraints(budget)
         .into_iter()
         .map(|c| ConstrainedPair::train(&canonical_add(p, frac, adamw, steps, 0), c, every))
@@ -364,7 +358,7 @@ pub fn check(budget: Budget) -> Result<Vec<Check>> {
         closest_after_mem(&cmp_muon, 0),
         closest_after_mem(&cmp_adamw, 0),
     );
-    let on_manifold = stays_on_manifold(&[&random, &constrained]);
+    let on_manifold = stays_on_manifold(&[random, constrained]);
     Ok(vec![
         Check {
             claim: format!(
@@ -386,9 +380,9 @@ pub fn check(budget: Budget) -> Result<Vec<Check>> {
             prediction: format!(
                 "a+b mod {p}, f = {frac}: no 99% training accuracy on random labels in {steps} steps, while the free net memorizes them"
             ),
-            measured: format!("held: {}; free: {}", describe(&random), describe(&random_free)),
+            measured: format!("held: {}; free: {}", describe(random), describe(&random_free)),
             tolerance: format!("constraint held to distance < {CONSTRAINED_DISTANCE:.0e}"),
-            pass: on_manifold && memorized_at(&random).is_none() && memorized_at(&random_free).is_some(),
+            pass: on_manifold && memorized_at(random).is_none() && memorized_at(&random_free).is_some(),
         },
         Check {
             claim: "the held net does not grok a+b either, while the free nets do".into(),
@@ -396,13 +390,13 @@ pub fn check(budget: Budget) -> Result<Vec<Check>> {
             prediction: format!("held: no t_grok in {steps} steps; free AdamW and Muon: t_grok found"),
             measured: format!(
                 "held: {}; free AdamW: {}; free Muon: {}",
-                describe(&constrained),
+                describe(constrained),
                 describe(&free_adamw),
                 describe(&free_muon)
             ),
             tolerance: "none".into(),
             pass: on_manifold
-                && grokked_at(&constrained).is_none()
+                && grokked_at(constrained).is_none()
                 && grokked_at(&free_adamw).is_some()
                 && grokked_at(&free_muon).is_some(),
         },
