@@ -16,6 +16,7 @@ use grokking::report::{self, Summary};
 use grokking::run::{self, Progress};
 use grokking::task::{Operation, Task};
 use grokking::theorems;
+use grokking::theorems::t3_muon_norm_control::NormPoint;
 use grokking::train::{History, Precision, TrainConfig};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
@@ -620,28 +621,23 @@ fn singular(a: TrainArgs) -> Result<()> {
     }
     println!("grok singular: {} (f64)", run::title(&config));
     let points = theorems::t3_muon_norm_control::norm_trajectory(&config, config.eval_every)?;
-    let weights = |i: usize| -> Vec<(u64, Vec<f64>)> {
-        points
-            .iter()
-            .map(|q| (q.step, q.singular[i].clone()))
-            .collect()
+    // One (step, values) series per recorded quantity of the trajectory.
+    let series = |values: &dyn Fn(&NormPoint) -> &Vec<f64>| -> Vec<(u64, Vec<f64>)> {
+        points.iter().map(|q| (q.step, values(q).clone())).collect()
     };
-    let gradients = |i: usize| -> Vec<(u64, Vec<f64>)> {
-        points
-            .iter()
-            .map(|q| (q.step, q.grad_singular[i].clone()))
-            .collect()
-    };
-    let (w1, w2) = (weights(0), weights(1));
+    let (w1, w2) = (series(&|q| &q.singular[0]), series(&|q| &q.singular[1]));
     std::fs::create_dir_all(&a.out).with_context(|| format!("create {}", a.out.display()))?;
     report::write_spectra(&a.out.join("singular_w1.csv"), &w1)?;
     report::write_spectra(&a.out.join("singular_w2.csv"), &w2)?;
-    report::write_spectra(&a.out.join("singular_g1.csv"), &gradients(0))?;
-    report::write_spectra(&a.out.join("singular_g2.csv"), &gradients(1))?;
-    let fourier: Vec<(u64, Vec<f64>)> = points
-        .iter()
-        .map(|q| (q.step, q.grad_fourier.clone()))
-        .collect();
+    report::write_spectra(
+        &a.out.join("singular_g1.csv"),
+        &series(&|q| &q.grad_singular[0]),
+    )?;
+    report::write_spectra(
+        &a.out.join("singular_g2.csv"),
+        &series(&|q| &q.grad_singular[1]),
+    )?;
+    let fourier = series(&|q| &q.grad_fourier);
     if fourier.iter().all(|(_, c)| !c.is_empty()) {
         report::write_spectra(&a.out.join("singular_g1_fourier.csv"), &fourier)?;
     }
