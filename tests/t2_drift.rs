@@ -4,7 +4,7 @@
 use grokking::config;
 use grokking::theorems::t2_drift::{
     delayed, drift_slope, measure, measure_batches, measure_eps, measure_rates, median_t_grok,
-    plateau, resting_gradient, Design, Run, EPS_FACTOR, PRECISION_FACTOR, REST_FACTOR,
+    plateau, resting_gradient, runs_at, Design, Run, EPS_FACTOR, PRECISION_FACTOR, REST_FACTOR,
     SLOPE_TOLERANCE,
 };
 use grokking::theorems::Budget;
@@ -79,22 +79,18 @@ fn t2_drift_delay_counts_never_as_infinitely_late() {
 fn t2_drift_eps_sets_the_plateau_and_the_clock() {
     let design = Design::of(Budget::Quick);
     let data = measure(&design).unwrap();
-    let canonical = &data
-        .iter()
-        .find(|(wd, _)| *wd == design.temperature_wd)
-        .unwrap()
-        .1;
+    let canonical = runs_at(&data, design.temperature_wd);
     let large = measure_eps(&design, design.large_eps, Precision::F32).unwrap();
     assert!(delayed(&large, canonical, EPS_FACTOR), "{large:?}");
     let wd = design.temperature_wd;
     let near = |r: f64| (1.0 / REST_FACTOR..=REST_FACTOR).contains(&r);
-    let canonical_plateau = plateau(&design, config::CANONICAL_ADAMW.eps).unwrap();
-    for eps in [
-        design.small_eps,
-        config::CANONICAL_ADAMW.eps,
-        design.large_eps,
-    ] {
-        let q = plateau(&design, eps).unwrap();
+    let eps0 = config::CANONICAL_ADAMW.eps;
+    let plateaus: Vec<(f64, _)> = [design.small_eps, eps0, design.large_eps]
+        .into_iter()
+        .map(|eps| (eps, plateau(&design, eps).unwrap()))
+        .collect();
+    let canonical_plateau = plateaus[1].1;
+    for (eps, q) in plateaus {
         assert!(near(q.ratio_to_rest(eps, wd)), "epsilon {eps}: {q:?}");
         // Mutations: the gradient at epsilon itself; sign-Adam's rest (no epsilon: lambda |theta| = 1);
         // one gradient scale for every epsilon.
@@ -103,7 +99,7 @@ fn t2_drift_eps_sets_the_plateau_and_the_clock() {
             "|g| = epsilon accepted at {eps}: {q:?}"
         );
         assert!(wd * q.weight < 1.0 / REST_FACTOR, "{q:?}");
-        if eps != config::CANONICAL_ADAMW.eps {
+        if eps != eps0 {
             assert!(!near(
                 canonical_plateau.gradient / resting_gradient(eps, wd, q.weight)
             ));
@@ -149,11 +145,7 @@ fn t2_drift_slope_of_exact_laws() {
 fn t2_drift_full_batch_runs_grok_and_follow_one_over_lambda() {
     let design = Design::of(Budget::Quick);
     let data = measure(&design).unwrap();
-    let full = data
-        .iter()
-        .find(|(wd, _)| *wd == design.temperature_wd)
-        .and_then(|(_, r)| median_t_grok(r))
-        .unwrap();
+    let full = median_t_grok(runs_at(&data, design.temperature_wd)).unwrap();
     let mut medians: Vec<f64> = measure_batches(&design)
         .unwrap()
         .iter()

@@ -135,6 +135,21 @@ fn adamw(lr: f64, weight_decay: f64) -> AdamWConfig {
     }
 }
 
+/// AdamW at the canonical rate, [`Design::temperature_wd`] and Adam's `eps`.
+fn adamw_with_eps(design: &Design, eps: f64) -> AdamWConfig {
+    AdamWConfig {
+        eps,
+        ..adamw(config::CANONICAL_ADAMW.lr, design.temperature_wd)
+    }
+}
+
+/// The runs of `data` (the output of [`measure`]) at `weight_decay`; empty if it has none.
+pub fn runs_at(data: &[(f64, Vec<Run>)], weight_decay: f64) -> &[Run] {
+    data.iter()
+        .find(|(wd, _)| *wd == weight_decay)
+        .map_or(&[][..], |(_, r)| r.as_slice())
+}
+
 /// The seeds of `design` with the optimizer `adam` and `batch`, trained in f32.
 fn runs(design: &Design, adam: AdamWConfig, batch: Option<usize>) -> Result<Vec<Run>> {
     runs_in(design, adam, batch, Precision::F32)
@@ -223,10 +238,7 @@ pub fn measure_batches(design: &Design) -> Result<Vec<(usize, Vec<Run>)>> {
 
 /// Every seed at the canonical rate, [`Design::temperature_wd`] and Adam's `eps`, full batch, in `precision`.
 pub fn measure_eps(design: &Design, eps: f64, precision: Precision) -> Result<Vec<Run>> {
-    let adam = AdamWConfig {
-        eps,
-        ..adamw(config::CANONICAL_ADAMW.lr, design.temperature_wd)
-    };
+    let adam = adamw_with_eps(design, eps);
     runs_in(design, adam, None, precision)
 }
 
@@ -265,10 +277,7 @@ impl Plateau {
 
 /// Measures the [`Plateau`] of `design` at Adam's `eps`.
 pub fn plateau(design: &Design, eps: f64) -> Result<Plateau> {
-    let adam = AdamWConfig {
-        eps,
-        ..adamw(config::CANONICAL_ADAMW.lr, design.temperature_wd)
-    };
+    let adam = adamw_with_eps(design, eps);
     let mut c = design.config(adam, None, 0);
     c.steps = design.plateau_steps;
     let train = c.task.split(c.train_frac, c.seed)?.train;
@@ -416,10 +425,8 @@ pub fn check(budget: Budget) -> Result<Vec<Check>> {
     let largest_log_ratio = log_ratios.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     let slope = drift_slope(&data);
     // Temperature: median t_grok from the smallest batch (highest T_eff) to full batch (T_eff = 0).
-    let full = data
-        .iter()
-        .find(|(wd, _)| *wd == design.temperature_wd)
-        .and_then(|(_, r)| median_t_grok(r));
+    let canonical = runs_at(&data, design.temperature_wd);
+    let full = median_t_grok(canonical);
     let mut by_temperature: Vec<(String, Option<f64>)> = measure_batches(&design)?
         .iter()
         .map(|(b, r)| (format!("B={b}"), median_t_grok(r)))
@@ -444,11 +451,7 @@ pub fn check(budget: Budget) -> Result<Vec<Check>> {
             )
         })
         .collect();
-    let canonical_eps = data
-        .iter()
-        .find(|(wd, _)| *wd == design.temperature_wd)
-        .map_or(&[][..], |(_, r)| r.as_slice());
-    let eps_rows = eps_checks(&design, canonical_eps)?;
+    let eps_rows = eps_checks(&design, canonical)?;
     let lr = config::CANONICAL_ADAMW.lr;
     let calibration = *design.weight_decays.last().expect("non-empty");
     let held_out = held_out_error(&data, lr, calibration);
