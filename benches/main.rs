@@ -9,15 +9,15 @@
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use grokking::config;
-use grokking::evaluation::Evaluator;
+use grokking::evaluation::{Evaluator, Measures};
 use grokking::loss;
 use grokking::measure::ablation;
 use grokking::measure::fourier::Fourier;
-use grokking::measure::progress::{analyse, EmbeddingSpectrum};
-use grokking::model::{Batch, Model, Workspace};
+use grokking::measure::progress::EmbeddingSpectrum;
+use grokking::measure::summary::{analyse, summarize};
+use grokking::model::{forward_loss, Batch, Model, Workspace};
 use grokking::optim::{muon, Optimizer};
 use grokking::real::{gemm, Op};
-use grokking::train::forward_loss;
 use nalgebra::DMatrix;
 use std::hint::black_box;
 
@@ -39,7 +39,7 @@ fn train_step(c: &mut Criterion) {
     group.sample_size(30);
     // One evaluation (test forward, norms, Fourier measures, restricted/excluded loss), reusing the
     // training logits of the step as the loop does; it runs once every `eval_every` steps.
-    let mut evaluator = Evaluator::new(&cfg, &split);
+    let mut evaluator = Evaluator::new(&cfg.task, cfg.loss, &split, Measures::Full);
     let train_stats = forward_loss(&model, &batch, &mut ws, cfg.loss, false);
     group.bench_function("evaluation", |b| {
         b.iter(|| black_box(evaluator.evaluate(0, &model, Some((train_stats, &ws.logits)))))
@@ -117,7 +117,11 @@ fn fourier(c: &mut Criterion) {
     let mut planner = Fourier::new();
     c.bench_function("fourier/embedding_spectrum_p97_n256", |b| {
         b.iter(|| {
-            black_box(EmbeddingSpectrum::of(&model.params.w1, 97, &mut planner).summary(None, None))
+            black_box(summarize(
+                &EmbeddingSpectrum::of(&model.params.w1, 97, &mut planner),
+                None,
+                None,
+            ))
         })
     });
     c.bench_function("fourier/ablation_losses_p97", |b| {

@@ -67,3 +67,23 @@ pub fn canonical(seed: u64) -> TrainConfig {
         precision: Precision::F32,
     }
 }
+
+/// The canonical run on $a+b \bmod p$ with training fraction `frac`, `optimizer` and `steps` updates, master
+/// seed `seed` (the base of the claims' runs on small $p$).
+pub fn canonical_add(
+    p: u32,
+    frac: f64,
+    optimizer: OptimizerConfig,
+    steps: u64,
+    seed: u64,
+) -> TrainConfig {
+    let mut c = canonical(seed);
+    c.task = Task::Modular {
+        op: Operation::Add,
+        p,
+    };
+    c.train_frac = frac;
+    c.optimizer = optimizer;
+    c.steps = steps;
+    c
+}

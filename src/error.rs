@@ -49,7 +49,7 @@ impl Error {
 pub type Result<T> = std::result::Result<T, Error>;
 
 /// Returns `Err(InvalidConfig(message))` unless `ok`.
-pub(crate) fn ensure(ok: bool, message: impl FnOnce() -> String) -> Result<()> {
+pub fn ensure(ok: bool, message: impl FnOnce() -> String) -> Result<()> {
     if ok {
         Ok(())
     } else {

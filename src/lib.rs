@@ -17,7 +17,6 @@
 //! * [`analytic`] — the exact Fourier solution of $a+b \bmod p$ for the $z^2$ network.
 //! * [`run`] and [`report`] — a run's files: `metrics.csv`, `summary.json`, `weights.json`,
 //!   `spectrum.csv` and the plots `curves.svg`, `progress.svg`, `fourier.svg`.
-//! * [`theorems`] — the claims ledger (`grok check`): one module per theorem, next to its note.
 //! * [`real`] — the `f32`/`f64` scalar trait and the GEMM wrapper; [`rng`] — seeded streams.
 //!
 //! Conventions: matrices are column-major nalgebra `DMatrix`; one column per example in batches;
@@ -35,9 +34,8 @@ pub mod real;
 pub mod report;
 pub mod rng;
 pub mod run;
+pub mod stats;
 pub mod task;
-#[path = "../theorems/mod.rs"]
-pub mod theorems;
 pub mod train;
 
 pub use error::{Error, Result};

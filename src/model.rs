@@ -20,10 +20,11 @@
 //! on $\mathbb{Z}_p$ tasks).
 
 use crate::error::{ensure, Result};
+use crate::loss::{self, LossKind, LossStats};
 use crate::real::{frobenius, gemm, Op, Real};
 use crate::rng::{self, Stream};
 use crate::task::{Examples, Inputs, Task};
-use nalgebra::DMatrix;
+use nalgebra::{DMatrix, DVector};
 use rand_distr::{Distribution, StandardNormal};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -566,4 +567,64 @@ impl<T: Real> Workspace<T> {
             }
         }
     }
+}
+
+/// Forward pass and loss of `model` on `batch`; the loss gradient with respect to the logits is left in
+/// `ws.dlogits` when `with_grad` (for [`Model::backward`]).
+pub fn forward_loss<T: Real>(
+    model: &Model<T>,
+    batch: &Batch<T>,
+    ws: &mut Workspace<T>,
+    kind: LossKind,
+    with_grad: bool,
+) -> LossStats {
+    model.forward(batch, ws);
+    let grad = if with_grad {
+        Some(&mut ws.dlogits)
+    } else {
+        None
+    };
+    loss::evaluate(kind, &ws.logits, &batch.labels, grad)
+}
+
+impl Params<f64> {
+    /// The flat parameter vector $\theta=(W_1,W_2)$, each matrix column-major.
+    pub fn flatten(&self) -> DVector<f64> {
+        DVector::from_iterator(
+            self.w1.len() + self.w2.len(),
+            self.w1.iter().chain(self.w2.iter()).copied(),
+        )
+    }
+}
+
+impl Model<f64> {
+    /// The same network with its parameters replaced by the flat vector `v` (the order of
+    /// [`Params::flatten`]).
+    pub fn with_flat(&self, v: &DVector<f64>) -> Model<f64> {
+        let (w1, w2) = (&self.params.w1, &self.params.w2);
+        let k = w1.len();
+        Model {
+            params: Params {
+                w1: DMatrix::from_column_slice(w1.nrows(), w1.ncols(), &v.as_slice()[..k]),
+                w2: DMatrix::from_column_slice(w2.nrows(), w2.ncols(), &v.as_slice()[k..]),
+            },
+            ..self.clone()
+        }
+    }
+}
+
+/// The L2-regularized objective $F_\lambda(\theta)=\mathcal L(\theta)+\frac\lambda2\|\theta\|^2$ of `model` on
+/// `batch` (cross-entropy) and its gradient $\nabla\mathcal L+\lambda\theta$, flat ([`Params::flatten`]).
+pub fn objective_and_gradient(
+    model: &Model<f64>,
+    batch: &Batch<f64>,
+    lambda: f64,
+) -> (f64, DVector<f64>) {
+    let mut ws = Workspace::default();
+    let stats = forward_loss(model, batch, &mut ws, LossKind::CrossEntropy, true);
+    let mut grads = model.params.zeros_like();
+    model.backward(batch, &mut ws, &mut grads);
+    let theta = model.params.flatten();
+    let f = stats.loss + 0.5 * lambda * theta.norm_squared();
+    (f, grads.flatten() + theta * lambda)
 }

@@ -1,8 +1,10 @@
 //! Seeded randomness. One master seed per run is logged; every random draw comes from a child stream of
 //! it, so that changing, say, the batch sampling never changes the initial weights or the split.
 
+use nalgebra::DMatrix;
 use rand::SeedableRng;
 pub use rand_chacha::ChaCha8Rng;
+use rand_distr::{Distribution, StandardNormal};
 
 /// The crate's random number generator.
 pub type Rng = ChaCha8Rng;
@@ -34,4 +36,18 @@ pub fn indexed(seed: u64, index: u64) -> Rng {
     let mut rng = Rng::seed_from_u64(seed);
     rng.set_stream(INDEXED_STREAMS + index);
     rng
+}
+
+/// A `rows` × `cols` matrix of i.i.d. $\mathcal N(0,\text{scale}^2)$ entries drawn from `rng` in column-major
+/// order.
+pub fn gaussian_matrix(
+    rng: &mut impl rand::Rng,
+    rows: usize,
+    cols: usize,
+    scale: f64,
+) -> DMatrix<f64> {
+    DMatrix::from_fn(rows, cols, |_, _| {
+        let z: f64 = StandardNormal.sample(rng);
+        scale * z
+    })
 }

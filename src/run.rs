@@ -5,13 +5,14 @@
 use crate::error::{Error, Result};
 use crate::measure::fourier::Fourier;
 use crate::measure::phases::Phases;
-use crate::measure::progress::{analyse, FourierSummary};
+use crate::measure::summary::{analyse, FourierSummary};
 use crate::real::Real;
 use crate::report::plot::{self, fourier, progress};
 use crate::report::weights::{Weights, WEIGHTS_FILE};
 use crate::report::{self, MetricsWriter, Summary};
-use crate::train::{self, EvalRecord, History, Observer, Precision, TrainConfig, Trained};
+use crate::train::{self, History, Observer, Precision, Probe, TrainConfig, Trained};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::ops::ControlFlow;
 use std::path::Path;
 use std::time::Instant;
 
@@ -29,13 +30,16 @@ struct FileObserver {
     bar: ProgressBar,
 }
 
-impl Observer for FileObserver {
-    fn on_eval(&mut self, r: &EvalRecord) -> Result<()> {
-        self.bar.set_message(format!(
-            "train {:.3} test {:.3} |θ| {:.1}",
-            r.train_acc, r.test_acc, r.weight_norm
-        ));
-        self.metrics.write(r)
+impl<T: Real> Observer<T> for FileObserver {
+    fn observe(&mut self, probe: &Probe<'_, T>) -> Result<ControlFlow<()>> {
+        if let Some(r) = probe.record {
+            self.bar.set_message(format!(
+                "train {:.3} test {:.3} |θ| {:.1}",
+                r.train_acc, r.test_acc, r.weight_norm
+            ));
+            self.metrics.write(r)?;
+        }
+        Ok(ControlFlow::Continue(()))
     }
     fn on_step(&mut self, step: u64) {
         self.bar.set_position(step);

@@ -12,6 +12,7 @@
 use crate::error::{ensure, Result};
 use crate::rng::{self, Stream};
 use rand::seq::SliceRandom;
+use rand::Rng as _;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
@@ -278,6 +279,32 @@ impl Task {
             test: all.select(test_idx),
         })
     }
+
+    /// [`split`](Self::split) with the training labels given by `labels`: the task's own, or uniformly
+    /// random classes drawn from stream [`rng::indexed`]`(seed, 1)` (nothing to generalize, only to
+    /// memorize); the test set keeps the true labels.
+    pub fn labelled_split(&self, train_frac: f64, seed: u64, labels: Labels) -> Result<Split> {
+        let mut split = self.split(train_frac, seed)?;
+        if labels == Labels::Random {
+            let classes = self.n_classes() as u32;
+            let mut rng = rng::indexed(seed, 1);
+            split
+                .train
+                .labels
+                .iter_mut()
+                .for_each(|y| *y = rng.random_range(0..classes));
+        }
+        Ok(split)
+    }
+}
+
+/// Which labels a training set carries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Labels {
+    /// The task's own, e.g. $a+b \bmod p$.
+    True,
+    /// Uniformly random classes (seeded): nothing to generalize, only to memorize.
+    Random,
 }
 
 impl fmt::Display for Task {

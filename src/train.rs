@@ -1,29 +1,37 @@
-//! The explicit training loop.
+//! The one training loop, for every run of the crate: the CLI's and the claims'.
 //!
 //! Step $s$ means "$s$ optimizer updates applied". At every step the loop (full batch) runs the forward
 //! pass on the whole training set, which also gives the training accuracy of the current weights, so
-//! $t_{mem}$ has single-step resolution; every `eval_every` steps (and at the last step) it also evaluates
-//! the test set and records an [`EvalRecord`]. With mini-batches, $t_{mem}$ comes from the evaluations.
+//! $t_{mem}$ has single-step resolution; at step 0, every `eval_every` steps and at the last step it
+//! evaluates ([`crate::evaluation`], as much as the run's [`Measures`] ask) and shows the weights to the
+//! [`Observer`]. With mini-batches, $t_{mem}$ comes from the evaluations.
 //!
 //! * $t_{mem}$: first step with training accuracy $\ge$ [`THRESHOLD`] (99%).
 //! * $t_{grok}$: first evaluated step with test accuracy $\ge 99\%$; $t_{grok,95}$ the same at 95%.
+//!   Both are [`first_at`], the one rule for "the first step at a level".
 //!
-//! Each evaluation ([`crate::evaluation`]) also records the weight norms and, on $\mathbb{Z}_p$ tasks, the
-//! Fourier progress measures of $W_1$ and, for $+$ and $-$, the restricted and excluded loss.
+//! One step, in order: forward pass and loss; at an evaluation step the evaluation and
+//! [`Observer::observe`] (with the gradient of the training loss at these weights when the observer
+//! [asks for it](Observer::wants_gradient)); the gradient (full or mini-batch);
+//! [`Observer::transform_gradient`] (gradient filters); the optimizer's update;
+//! [`Observer::constrain`] (projections, retractions, norm caps; also applied to the initial weights).
+//! An observer may stop the run early by returning [`ControlFlow::Break`].
 //!
-//! A NaN or infinite loss stops the run with [`crate::Error::NonFinite`] naming the step; every record passed to
-//! the observer before that stays valid.
+//! A NaN or infinite loss stops the run with [`crate::Error::NonFinite`] naming the step; every probe
+//! passed to the observer before that stays valid.
 
 use crate::error::{ensure, Result};
-use crate::evaluation::{finite, Evaluator};
-use crate::loss::{self, LossKind, LossStats};
-use crate::model::{Batch, Model, ModelConfig, Workspace};
+use crate::evaluation::{finite, EvalRecord, Evaluator, Measures};
+use crate::loss::{LossKind, LossStats};
+use crate::model::{forward_loss, Batch, Model, ModelConfig, Params, Workspace};
 use crate::optim::{Optimizer, OptimizerConfig};
 use crate::real::Real;
 use crate::rng::{self, Stream};
-use crate::task::{Split, Task};
+use crate::stats::median;
+use crate::task::{Labels, Split, Task};
 use rand::Rng as _;
 use serde::{Deserialize, Serialize};
+use std::ops::ControlFlow;
 use std::time::Instant;
 
 /// Accuracy that defines $t_{mem}$ and $t_{grok}$.
@@ -94,38 +102,6 @@ impl TrainConfig {
     }
 }
 
-/// Metrics of the weights after `step` updates.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-pub struct EvalRecord {
-    /// Updates applied.
-    pub step: u64,
-    /// Mean training loss.
-    pub train_loss: f64,
-    /// Training accuracy.
-    pub train_acc: f64,
-    /// Mean test loss.
-    pub test_loss: f64,
-    /// Test accuracy.
-    pub test_acc: f64,
-    /// $\|W_1\|_F$.
-    pub w1_norm: f64,
-    /// $\|W_2\|_F$.
-    pub w2_norm: f64,
-    /// $\|\theta\|_2=(\|W_1\|_F^2+\|W_2\|_F^2)^{1/2}$.
-    pub weight_norm: f64,
-    /// Median per-neuron Fourier concentration of $W_1$ ($\mathbb{Z}_p$ tasks; see
-    /// [`measure::progress`](crate::measure::progress)).
-    pub fourier_concentration: Option<f64>,
-    /// Inverse participation ratio of the layer's Fourier spectrum ($\mathbb{Z}_p$ tasks).
-    pub fourier_ipr: Option<f64>,
-    /// Restricted loss over all frequencies ($+$ and $-$; see [`measure::ablation`](crate::measure::ablation)).
-    pub restricted_loss: Option<f64>,
-    /// Held-out restricted loss over all frequencies ($+$ and $-$).
-    pub restricted_test_loss: Option<f64>,
-    /// Excluded loss over all frequencies ($+$ and $-$).
-    pub excluded_loss: Option<f64>,
-}
-
 /// What a run records.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct History {
@@ -153,21 +129,97 @@ impl History {
     pub fn last(&self) -> Option<&EvalRecord> {
         self.records.last()
     }
+
+    /// Appends `r` and updates $t_{mem}$, $t_{grok}$ and $t_{grok,95}$ ([`first_at`]).
+    fn record(&mut self, r: EvalRecord) {
+        let first =
+            |t: Option<u64>, accuracy: f64, level: f64| t.or(first_at([(r.step, accuracy)], level));
+        self.t_mem = first(self.t_mem, r.train_acc, THRESHOLD);
+        self.t_grok = first(self.t_grok, r.test_acc, THRESHOLD);
+        self.t_grok95 = first(self.t_grok95, r.test_acc, THRESHOLD_95);
+        self.records.push(r);
+    }
 }
 
-/// Receives the run's progress; both methods may stop the run by returning an error.
-pub trait Observer {
-    /// Called after every evaluation.
-    fn on_eval(&mut self, _record: &EvalRecord) -> Result<()> {
-        Ok(())
+/// What an observer sees at an evaluation step.
+pub struct Probe<'a, T: Real> {
+    /// Updates applied.
+    pub step: u64,
+    /// The weights after `step` updates.
+    pub model: &'a Model<T>,
+    /// Loss and accuracy on the whole training set at these weights (the labels trained on).
+    pub train: LossStats,
+    /// The evaluation's record; `None` with [`Measures::Training`].
+    pub record: Option<&'a EvalRecord>,
+    /// The gradient of the training loss at these weights, weight decay not included (the one the next
+    /// full-batch update uses); `Some` in full-batch runs whose observer
+    /// [asks for it](Observer::wants_gradient).
+    pub gradient: Option<&'a Params<T>>,
+}
+
+impl<T: Real> Probe<'_, T> {
+    /// Test accuracy at these weights; an error with [`Measures::Training`], which measures none.
+    pub fn test_acc(&self) -> Result<f64> {
+        self.record.map(|r| r.test_acc).ok_or_else(|| {
+            crate::Error::InvalidConfig(
+                "this run measures no test accuracy (Measures::Training)".into(),
+            )
+        })
+    }
+}
+
+/// Watches a run and may steer it. Every method has a default that does nothing.
+pub trait Observer<T: Real> {
+    /// Whether [`observe`](Self::observe) needs [`Probe::gradient`] (it costs a backward pass at the
+    /// last step).
+    fn wants_gradient(&self) -> bool {
+        false
+    }
+    /// Called at every evaluation step (step 0, every `eval_every` steps, the last step); returning
+    /// [`ControlFlow::Break`] ends the run after this step, an error aborts it.
+    fn observe(&mut self, _probe: &Probe<'_, T>) -> Result<ControlFlow<()>> {
+        Ok(ControlFlow::Continue(()))
     }
     /// Called after every update with the number of updates applied.
     fn on_step(&mut self, _step: u64) {}
+    /// Changes the gradient of update `step` (0-based) before the optimizer sees it.
+    fn transform_gradient(&mut self, _step: u64, _gradient: &mut Params<T>) {}
+    /// Changes the weights after `step` updates: once on the initial weights (`step` 0), then after
+    /// every update.
+    fn constrain(&mut self, _step: u64, _params: &mut Params<T>) {}
 }
 
 /// An observer that ignores everything.
 pub struct Silent;
-impl Observer for Silent {}
+impl<T: Real> Observer<T> for Silent {}
+
+/// An observer made of a closure over the probes: `Watch::new(f)` without the gradient,
+/// `Watch::with_gradient(f)` with it.
+pub struct Watch<F> {
+    f: F,
+    gradient: bool,
+}
+
+impl<F> Watch<F> {
+    /// Calls `f` at every evaluation step.
+    pub fn new(f: F) -> Self {
+        Watch { f, gradient: false }
+    }
+    /// Calls `f` at every evaluation step, with [`Probe::gradient`].
+    pub fn with_gradient(f: F) -> Self {
+        Watch { f, gradient: true }
+    }
+}
+
+impl<T: Real, F: FnMut(&Probe<'_, T>) -> Result<()>> Observer<T> for Watch<F> {
+    fn wants_gradient(&self) -> bool {
+        self.gradient
+    }
+    fn observe(&mut self, probe: &Probe<'_, T>) -> Result<ControlFlow<()>> {
+        (self.f)(probe)?;
+        Ok(ControlFlow::Continue(()))
+    }
+}
 
 /// A finished run: its history and final network.
 #[derive(Clone, Debug)]
@@ -180,19 +232,35 @@ pub struct Trained<T: Real> {
     pub sizes: (usize, usize),
 }
 
-/// Trains a network from `config` (initialisation from the config's seed).
-pub fn train<T: Real>(config: &TrainConfig, observer: &mut dyn Observer) -> Result<Trained<T>> {
-    config.validate()?;
-    let model = Model::init(&config.task, config.model, config.seed)?;
-    train_from(config, model, observer)
+/// Trains a network from `config`: its split, its seeded initial weights, every measure.
+pub fn train<T: Real>(config: &TrainConfig, observer: &mut dyn Observer<T>) -> Result<Trained<T>> {
+    train_with(config, Labels::True, Measures::Full, observer)
 }
 
-/// Trains `model` (already initialised, e.g. by [`Model::from_params`] for the shapes of the config's
-/// task; its configuration must be the config's) on the config's task and split.
-pub fn train_from<T: Real>(
+/// Trains a network from `config`'s seeded initial weights on its split with `labels`, evaluating
+/// `measures`: the set-up every claim about a trained network shares.
+pub fn train_with<T: Real>(
     config: &TrainConfig,
+    labels: Labels,
+    measures: Measures,
+    observer: &mut dyn Observer<T>,
+) -> Result<Trained<T>> {
+    config.validate()?;
+    let split = config
+        .task
+        .labelled_split(config.train_frac, config.seed, labels)?;
+    let model = Model::init(&config.task, config.model, config.seed)?;
+    train_on(config, &split, model, measures, observer)
+}
+
+/// Trains `model` (its configuration must be the config's) on `split` (of the config's task) with the
+/// config's loss, optimizer, batches and schedule: the loop itself.
+pub fn train_on<T: Real>(
+    config: &TrainConfig,
+    split: &Split,
     mut model: Model<T>,
-    observer: &mut dyn Observer,
+    measures: Measures,
+    observer: &mut dyn Observer<T>,
 ) -> Result<Trained<T>> {
     config.validate()?;
     ensure(model.config == config.model, || {
@@ -201,17 +269,21 @@ pub fn train_from<T: Real>(
             model.config, config.model
         )
     })?;
-    let split: Split = config.task.split(config.train_frac, config.seed)?;
+    ensure(!split.train.is_empty() && !split.test.is_empty(), || {
+        "both sides of the split must be non-empty".into()
+    })?;
     let train_batch = Batch::<T>::new(&split.train);
     let n_train = split.train.len();
     let full_batch = config.batch_size.is_none_or(|b| b >= n_train);
+    let wants_gradient = full_batch && observer.wants_gradient();
     let mut optimizer = Optimizer::new(config.optimizer, &model.params)?;
     let mut grads = model.params.zeros_like();
     let mut ws = Workspace::default();
-    let mut evaluator = Evaluator::new(config, &split);
+    let mut evaluator = Evaluator::new(&config.task, config.loss, split, measures);
     let mut batch_rng = rng::child(config.seed, Stream::Batches);
     let mut history = History::default();
     let mut step_ms = Vec::with_capacity(config.steps as usize);
+    observer.constrain(0, &mut model.params);
 
     for step in 0..=config.steps {
         let last = step == config.steps;
@@ -220,25 +292,46 @@ pub fn train_from<T: Real>(
         if full_batch {
             let stats = forward_loss(&model, &train_batch, &mut ws, config.loss, true);
             finite(stats.loss, step, "training loss")?;
-            if history.t_mem.is_none() && stats.accuracy >= THRESHOLD {
-                history.t_mem = Some(step);
-            }
+            history.t_mem = history
+                .t_mem
+                .or(first_at([(step, stats.accuracy)], THRESHOLD));
             full_stats = Some(stats);
         }
         let forward_time = started.elapsed();
 
+        let mut have_gradient = false;
         if step % config.eval_every == 0 || last {
-            let train = full_stats.map(|s| (s, &ws.logits));
-            let (record, spectrum) = evaluator.evaluate(step, &model, train)?;
-            if let Some(s) = spectrum {
-                history.embedding_spectra.push((step, s.layer_spectrum()));
+            let (record, train) = match measures {
+                Measures::Training => (None, evaluator.training(step, &model, full_stats)?),
+                Measures::Full | Measures::Accuracy => {
+                    let train = full_stats.map(|s| (s, &ws.logits));
+                    let (record, spectrum) = evaluator.evaluate(step, &model, train)?;
+                    if let Some(s) = spectrum {
+                        history.embedding_spectra.push((step, s.layer_spectrum()));
+                    }
+                    history.record(record);
+                    let train = LossStats {
+                        loss: record.train_loss,
+                        accuracy: record.train_acc,
+                    };
+                    (Some(record), train)
+                }
+            };
+            if wants_gradient {
+                model.backward(&train_batch, &mut ws, &mut grads);
+                have_gradient = true;
             }
-            update_times(&mut history, &record);
-            history.records.push(record);
-            observer.on_eval(&record)?;
-        }
-        if last || (config.stop_at_grok && history.t_grok.is_some()) {
-            break;
+            let probe = Probe {
+                step,
+                model: &model,
+                train,
+                record: record.as_ref(),
+                gradient: have_gradient.then_some(&grads),
+            };
+            let flow = observer.observe(&probe)?;
+            if last || flow.is_break() || (config.stop_at_grok && history.t_grok.is_some()) {
+                break;
+            }
         }
 
         let started = Instant::now();
@@ -251,10 +344,12 @@ pub fn train_from<T: Real>(
             let stats = forward_loss(&model, &batch, &mut ws, config.loss, true);
             finite(stats.loss, step, "mini-batch loss")?;
             model.backward(&batch, &mut ws, &mut grads);
-        } else {
+        } else if !have_gradient {
             model.backward(&train_batch, &mut ws, &mut grads);
         }
+        observer.transform_gradient(step, &mut grads);
         optimizer.step(&mut model.params, &grads);
+        observer.constrain(step + 1, &mut model.params);
         step_ms.push((forward_time + started.elapsed()).as_secs_f64() * 1e3);
         history.steps_run = step + 1;
         observer.on_step(step + 1);
@@ -267,44 +362,11 @@ pub fn train_from<T: Real>(
     })
 }
 
-/// Forward pass and loss on `batch`; the loss gradient is left in `ws.dlogits` when `with_grad`.
-pub fn forward_loss<T: Real>(
-    model: &Model<T>,
-    batch: &Batch<T>,
-    ws: &mut Workspace<T>,
-    kind: LossKind,
-    with_grad: bool,
-) -> LossStats {
-    model.forward(batch, ws);
-    let grad = if with_grad {
-        Some(&mut ws.dlogits)
-    } else {
-        None
-    };
-    loss::evaluate(kind, &ws.logits, &batch.labels, grad)
-}
-
-fn update_times(h: &mut History, r: &EvalRecord) {
-    let first = |t: &mut Option<u64>, reached: bool| {
-        if t.is_none() && reached {
-            *t = Some(r.step);
-        }
-    };
-    first(&mut h.t_mem, r.train_acc >= THRESHOLD);
-    first(&mut h.t_grok, r.test_acc >= THRESHOLD);
-    first(&mut h.t_grok95, r.test_acc >= THRESHOLD_95);
-}
-
-/// Median of `xs` (`None` for an empty slice); sorts `xs`.
-pub fn median(xs: &mut [f64]) -> Option<f64> {
-    if xs.is_empty() {
-        return None;
-    }
-    xs.sort_by(f64::total_cmp);
-    let n = xs.len();
-    Some(if n % 2 == 1 {
-        xs[n / 2]
-    } else {
-        0.5 * (xs[n / 2 - 1] + xs[n / 2])
-    })
+/// The first step of `points` (step, accuracy), in their order, whose accuracy is at least `level`: the
+/// one rule behind $t_{mem}$, $t_{grok}$ and every claim's "first step at 99%".
+pub fn first_at(points: impl IntoIterator<Item = (u64, f64)>, level: f64) -> Option<u64> {
+    points
+        .into_iter()
+        .find(|&(_, accuracy)| accuracy >= level)
+        .map(|(step, _)| step)
 }

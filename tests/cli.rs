@@ -395,7 +395,7 @@ fn check_prints_the_ledger_as_json() {
     let ledger: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let rows = ledger["ledger"].as_array().unwrap();
     let ids: Vec<&str> = rows.iter().map(|r| r["id"].as_str().unwrap()).collect();
-    let registered: Vec<&str> = grokking::theorems::REGISTRY.iter().map(|t| t.id).collect();
+    let registered: Vec<&str> = grokking_theorems::REGISTRY.iter().map(|t| t.id).collect();
     assert_eq!(ids, registered);
     for row in rows {
         assert_eq!(row["pass"], true, "{row}");

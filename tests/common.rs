@@ -18,21 +18,3 @@ pub fn small_config(seed: u64) -> TrainConfig {
     c.stop_at_grok = true;
     c
 }
-
-/// Runs the quick ledger for `id` and asserts that every check of every selected theorem passes,
-/// printing the claim, prediction and measurement of a failing one; returns the rows.
-pub fn assert_ledger_passes(id: &str) -> Vec<grokking::theorems::LedgerRow> {
-    let rows = grokking::theorems::run(&[id.into()], grokking::theorems::Budget::Quick).unwrap();
-    assert!(!rows.is_empty(), "{id} selects no theorem");
-    for row in &rows {
-        for c in &row.checks {
-            assert!(
-                c.pass,
-                "{}: predicted {}; measured {}",
-                c.claim, c.prediction, c.measured
-            );
-        }
-        assert!(row.pass, "{}", row.id);
-    }
-    rows
-}

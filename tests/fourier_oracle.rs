@@ -201,7 +201,7 @@ fn activation_spectra_of_the_fourier_solution_and_of_a_random_layer() {
     let model = grokking::model::Model::<f64>::init(&cfg.task, cfg.model, 0).unwrap();
     let s = ActivationSpectrum::of(&model, &cfg.task, &mut Fourier::new()).unwrap();
     let mut f = s.first_harmonic_fraction.clone();
-    let median = grokking::train::median(&mut f).unwrap();
+    let median = grokking::stats::median(&mut f).unwrap();
     assert!(
         median < 0.2,
         "random ReLU layer: median first-harmonic fraction {median}"

@@ -2,8 +2,9 @@
 //! runs that never grok or never memorize) and on real small runs.
 
 use crate::common::small_config;
+use grokking::evaluation::EvalRecord;
 use grokking::measure::phases::{hampel, CircuitOnset, Phases};
-use grokking::train::{self, EvalRecord, History, Silent};
+use grokking::train::{self, History, Silent};
 use proptest::prelude::*;
 use rand_distr::{Distribution, Normal};
 

@@ -1,15 +1,15 @@
 //! T1-dichotomy: the clock's slope and fit on exact synthetic laws, and on trained nets the measured slope
 //! of t_grok in ln(alpha) against the clock and against wrong clocks.
 
-use crate::common::assert_ledger_passes;
-use grokking::config;
-use grokking::optim::adamw::{self, AdamWConfig};
-use grokking::theorems::harness::slope_with_standard_error;
-use grokking::theorems::t1_dichotomy::{
+use super::{
     adam_step_bound, clock_slope, decay_time_bound, fit_clock, measure, median_ratio, own_scale,
     Design, Run, MAX_RELATIVE_ERROR, SIGMAS,
 };
-use grokking::theorems::Budget;
+use crate::test_support::assert_ledger_passes;
+use crate::Budget;
+use grokking::config;
+use grokking::optim::adamw::{self, AdamWConfig};
+use grokking::stats::slope_with_standard_error;
 use nalgebra::DMatrix;
 use proptest::prelude::*;
 

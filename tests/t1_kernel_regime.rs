@@ -1,10 +1,10 @@
 //! T1-kernel: the additive form of one-hot kernel regression (Lemma 1), the zeroth-order bound
 //! (Theorem 3), the ledger's own check, and mutations that must fail.
 
-use crate::common::assert_ledger_passes;
+use super::{random_problem, OneHotKernel, Problem};
+use crate::test_support::assert_ledger_passes;
+use crate::{self as theorems, Budget};
 use grokking::rng::{self, Stream};
-use grokking::theorems::t1_kernel_regime::{random_problem, OneHotKernel, Problem};
-use grokking::theorems::{self, Budget};
 use proptest::prelude::*;
 
 fn problem(seed: u64) -> Problem {

@@ -1,14 +1,15 @@
 //! T1-timescales: the tangent kernel of the N^-alpha network against its definition, and the measured
 //! exponents in N against the derived ones (with the mutated laws rejected).
 
-use crate::common::assert_ledger_passes;
+use super::{
+    exponents, heuristic_exponent, network, pooled, predicted_exponents, public_note_exponent,
+    EXPONENT_TOLERANCE,
+};
+use crate::test_support::assert_ledger_passes;
+use grokking::measure::kernel::{tangent_kernel, tangent_kernel_between};
+use grokking::model::objective_and_gradient;
 use grokking::model::Batch;
 use grokking::task::{Inputs, Operation, Task};
-use grokking::theorems::t1_timescales::{
-    exponents, heuristic_exponent, network, pooled, predicted_exponents, public_note_exponent,
-    tangent_kernel, tangent_kernel_between, EXPONENT_TOLERANCE,
-};
-use grokking::theorems::t8_l2_supercooling::objective_and_gradient;
 use proptest::prelude::*;
 
 /// The closed-form kernel equals the Gram matrix of per-class gradients, computed by finite differences
@@ -115,7 +116,7 @@ fn t1_bad_alpha_is_an_error() {
     };
     assert!(network(&task, 4, 0.7, 0).is_err());
     assert!(network(&task, 4, -0.1, 0).is_err());
-    assert!(grokking::theorems::t1_timescales::sweep(11, 0.5, &[], 0.0, 0, 10).is_err());
+    assert!(super::sweep(11, 0.5, &[], 0.0, 0, 10).is_err());
 }
 
 #[test]

@@ -1,13 +1,13 @@
 //! T2-drift: full-batch grokking (against the Arrhenius mechanism), the 1/lambda drift law, and Adam's
 //! epsilon as a hidden variable of the clock.
 
-use grokking::config;
-use grokking::theorems::t2_drift::{
+use super::{
     delayed, drift_slope, measure, measure_batches, measure_eps, measure_rates, median_t_grok,
     plateau, resting_gradient, runs_at, Design, Run, EPS_FACTOR, PRECISION_FACTOR, REST_FACTOR,
     SLOPE_TOLERANCE,
 };
-use grokking::theorems::Budget;
+use crate::Budget;
+use grokking::config;
 use grokking::train::Precision;
 
 fn run(t: Option<u64>) -> Run {

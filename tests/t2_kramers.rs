@@ -1,10 +1,10 @@
 //! T2-kramers: exact first passage, Kramers asymptotics, Eyring–Kramers, and the Langevin simulator.
 
-use crate::common::assert_ledger_passes;
-use grokking::theorems::t2_kramers::{
+use super::{
     eyring_kramers_time, kramers_time, simulate, tolerance, CubicWell, KRAMERS_FIRST_ORDER,
     KRAMERS_HEIGHTS, SECOND_ORDER_BOUND,
 };
+use crate::test_support::assert_ledger_passes;
 use proptest::prelude::*;
 
 proptest! {

@@ -1,12 +1,12 @@
 //! T3-norm: the Newton–Schulz constants, the operator-norm bound of the implemented Muon over random
 //! runs, its near-tightness, AdamW's contrasting worst case, and mutations that must fail.
 
-use crate::common::assert_ledger_passes;
-use grokking::optim::muon;
-use grokking::theorems::t3_muon_norm_control::{
+use super::{
     adamw_sign_ratio, c_ns, grid_sup, iterate, norm_bound, quintic_argmax, quintic_facts,
     random_run_ratio, tight_ratio, NS_STEPS, ROUND_OFF,
 };
+use crate::test_support::assert_ledger_passes;
+use grokking::optim::muon;
 use proptest::prelude::*;
 
 proptest! {

@@ -1,12 +1,12 @@
 //! T4-stiefel: the distance to the scaled Stiefel manifold (closed form against a brute-force scan of the
 //! scale), and the ledger's training checks.
 
-use crate::common::assert_ledger_passes;
-use grokking::theorems::harness::gaussian_matrix;
-use grokking::theorems::t4_stiefel_proximity::{
+use crate::test_support::assert_ledger_passes;
+use grokking::measure::spectrum::{
     mean_singular_value, nearest_scaled_stiefel, stiefel_distance, stiefel_penalty,
     stiefel_penalty_gradient,
 };
+use grokking::rng::gaussian_matrix;
 use nalgebra::DMatrix;
 use proptest::prelude::*;
 

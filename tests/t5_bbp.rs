@@ -1,10 +1,8 @@
 //! T5-bbp: the rectangular spiked model's limits, continuity at the threshold, random spiked matrices
 //! of size 200 x 400 against the limits, and wrong formulas that must fail.
 
-use crate::common::assert_ledger_passes;
-use grokking::theorems::t5_bbp::{
-    edge, measure, overlap_left, overlap_right, threshold, tolerance, top_singular_value,
-};
+use super::{edge, measure, overlap_left, overlap_right, threshold, tolerance, top_singular_value};
+use crate::test_support::assert_ledger_passes;
 use proptest::prelude::*;
 
 const N: usize = 200;

@@ -1,9 +1,9 @@
 //! T5-democracy: the implemented Newton–Schulz map acts on singular values one by one, as phi^5.
 
-use crate::common::assert_ledger_passes;
+use super::{independence_error, with_singular_values};
+use crate::test_support::assert_ledger_passes;
+use grokking::optim::muon::iterate;
 use grokking::optim::muon::{newton_schulz, NS_EPS};
-use grokking::theorems::t3_muon_norm_control::iterate;
-use grokking::theorems::t5_spectral_democracy::{independence_error, with_singular_values};
 use proptest::prelude::*;
 
 proptest! {

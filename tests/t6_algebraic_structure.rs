@@ -1,18 +1,18 @@
 //! T6-algebra: the Fourier support of operation tables (minimum p iff affine), the Gauss-sum closed forms,
 //! the discrete-log basis, and sparse parity's single Walsh coefficient.
 
-use crate::common::assert_ledger_passes;
+use super::{
+    additive_separation, is_affine, log_relabel, operation_table, power_spectrum,
+    predicted_nonzero, predicted_participation, random_affine, random_table, separable_solution,
+    sparse_parity_labels, sparsity, walsh_hadamard,
+};
+use crate::test_support::assert_ledger_passes;
 use grokking::analytic;
 use grokking::measure::fourier::Fourier;
 use grokking::measure::margin::min_margin;
 use grokking::model::Batch;
 use grokking::task::Operation;
 use grokking::task::Task;
-use grokking::theorems::t6_algebraic_structure::{
-    additive_separation, is_affine, log_relabel, operation_table, power_spectrum,
-    predicted_nonzero, predicted_participation, random_affine, random_table, separable_solution,
-    sparse_parity_labels, sparsity, walsh_hadamard,
-};
 use proptest::prelude::*;
 
 const PRIMES: [u32; 5] = [5, 7, 11, 13, 17];

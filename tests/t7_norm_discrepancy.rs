@@ -1,13 +1,13 @@
 //! T7-norm: the kernel-regime sandwich for the least-norm interpolant, its slope in n, and the Fourier
 //! circuit's norm for margin 1.
 
-use crate::common::assert_ledger_passes;
-use grokking::theorems::harness::Labels;
-use grokking::theorems::t1_kernel_regime::OneHotKernel;
-use grokking::theorems::t7_norm_discrepancy::{
+use super::{
     energy_slope, fourier_norm_per_margin, kernel_memorization, kernel_memorization_on,
     predicted_fourier_norm_per_margin, KERNEL,
 };
+use crate::test_support::assert_ledger_passes;
+use grokking::measure::kernel::OneHotKernel;
+use grokking::task::Labels;
 use proptest::prelude::*;
 
 proptest! {

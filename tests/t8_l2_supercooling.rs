@@ -1,12 +1,10 @@
 //! T8-supercooling: homogeneity and the loss envelope along rays, the Lanczos Hessian against a dense one,
 //! and the collapsed point θ = 0 as a strict local minimum.
 
-use crate::common::assert_ledger_passes;
+use super::{hessian_min_eigenvalue, objective_and_gradient, path_profile, string_profile, Ray};
+use crate::test_support::assert_ledger_passes;
 use grokking::model::{Activation, Batch, Model, ModelConfig};
 use grokking::task::{Operation, Task};
-use grokking::theorems::t8_l2_supercooling::{
-    hessian_min_eigenvalue, objective_and_gradient, path_profile, string_profile, Ray,
-};
 use nalgebra::{DMatrix, SymmetricEigen};
 use proptest::prelude::*;
 

@@ -126,7 +126,7 @@ fn one_f32_gradient_agrees_with_f64() {
     ) -> grokking::model::Params<f64> {
         let batch = grokking::model::Batch::new(ex);
         let mut ws = grokking::model::Workspace::default();
-        train::forward_loss(
+        grokking::model::forward_loss(
             m,
             &batch,
             &mut ws,

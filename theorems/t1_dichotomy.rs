@@ -11,12 +11,14 @@
 //! [`decay_time_bound`] steps in any case: Adam's step is at most [`adam_step_bound`] per coordinate, so
 //! $\rho_s\le B_\infty\sqrt P$.
 
-use super::harness::{canonical_add, slope_with_standard_error};
 use super::{Budget, Check, Status, Theorem};
-use crate::config;
-use crate::error::Result;
-use crate::optim::{AdamWConfig, OptimizerConfig};
-use crate::train::{self, median, Silent, TrainConfig};
+use grokking::config;
+use grokking::config::canonical_add;
+use grokking::error::Result;
+use grokking::optim::{AdamWConfig, OptimizerConfig};
+use grokking::stats::median;
+use grokking::stats::slope_with_standard_error;
+use grokking::train::{self, Silent, TrainConfig};
 use rayon::prelude::*;
 
 /// The ledger entry.
@@ -362,3 +364,7 @@ fn decay_bound_check(runs: &[Run], lr: f64, wd: f64, largest: f64) -> Check {
         pass: !pairs.is_empty() && violations == 0 && large_bound.is_some_and(|b| b > 0.0),
     }
 }
+
+#[cfg(test)]
+#[path = "../tests/t1_dichotomy.rs"]
+mod tests;

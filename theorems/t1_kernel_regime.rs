@@ -14,17 +14,19 @@
 //! $\|H\|\gamma^{-2}\sqrt{2k_1+k_0}\sqrt{2k_1n_c+k_0n_c^2}$ of $F_c$, $\|H\|=\lambda_{max}(Q^{1/2}D^\top DQ^{1/2})$
 //! (Theorem 3), which certifies that the true class loses wherever the gap beats the bound.
 
-use super::harness::{canonical_add, train_full_batch_f64};
-use super::t1_timescales::tangent_kernel_between;
 use super::{Budget, Check, Status, Theorem};
-use crate::config;
-use crate::error::{ensure, Error, Result};
-use crate::model::{Batch, Model, Workspace};
-use crate::optim::{AdamWConfig, OptimizerConfig};
-use crate::rng::{self, Stream};
-use crate::task::Examples;
-use crate::task::{Inputs, Operation, Task};
-use crate::train::{forward_loss, TrainConfig};
+use grokking::config;
+use grokking::config::canonical_add;
+use grokking::error::{ensure, Error, Result};
+use grokking::evaluation::Measures;
+use grokking::measure::kernel::{tangent_kernel_between, OneHotKernel};
+use grokking::model::{Batch, Model};
+use grokking::optim::{AdamWConfig, OptimizerConfig};
+use grokking::rng::{self, Stream};
+use grokking::task::Examples;
+use grokking::task::Labels;
+use grokking::task::{Inputs, Operation, Task};
+use grokking::train::{self, Probe, TrainConfig, Watch};
 use nalgebra::{DMatrix, SymmetricEigen};
 use rand::Rng;
 
@@ -36,25 +38,6 @@ pub const THEOREM: Theorem = Theorem {
     module: "theorems/t1_kernel_regime.rs",
     run: check,
 };
-
-/// $K=k_0+k_1m+k_2[m=2]$, $m=[a=a']+[b=b']$.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct OneHotKernel {
-    /// Constant part $k_0\ge0$.
-    pub k0: f64,
-    /// Weight $k_1>0$ of shared coordinates.
-    pub k1: f64,
-    /// Extra weight $k_2\ge0$ of identical pairs.
-    pub k2: f64,
-}
-
-impl OneHotKernel {
-    /// $K(x,x')$.
-    pub fn value(&self, x: (u32, u32), y: (u32, u32)) -> f64 {
-        let m = u32::from(x.0 == y.0) + u32::from(x.1 == y.1);
-        self.k0 + self.k1 * f64::from(m) + if m == 2 { self.k2 } else { 0.0 }
-    }
-}
 
 /// A kernel ridge regression problem on a split of $a+b \bmod p$ (assumptions A1–A3 of the note).
 #[derive(Clone, Debug)]
@@ -329,32 +312,17 @@ pub fn own_kernel_accuracy(model: &Model<f64>, train: &Examples, test: &Examples
 }
 
 /// Along a full-batch f64 run of `config`: (step, the network's test accuracy, [`own_kernel_accuracy`]) at
-/// step 0 and every `every` steps.
-pub fn own_kernel_trajectory(config: &TrainConfig, every: u64) -> Result<Vec<(u64, f64, f64)>> {
+/// its evaluation steps.
+fn own_kernel_trajectory(config: &TrainConfig) -> Result<Vec<(u64, f64, f64)>> {
     let split = config.task.split(config.train_frac, config.seed)?;
-    let test = Batch::<f64>::new(&split.test);
-    let model = Model::<f64>::init(&config.task, config.model, config.seed)?;
-    let mut ws = Workspace::default();
     let mut out = Vec::new();
-    let mut failure = None;
-    train_full_batch_f64(
-        config,
-        &split.train,
-        model,
-        every,
-        |_| {},
-        |step, m, _, _| {
-            let net = forward_loss(m, &test, &mut ws, config.loss, false).accuracy;
-            match own_kernel_accuracy(m, &split.train, &split.test) {
-                Ok(k) => out.push((step, net, k)),
-                Err(e) => failure = Some(e),
-            }
-        },
-    )?;
-    match failure {
-        Some(e) => Err(e),
-        None => Ok(out),
-    }
+    let mut watch = Watch::new(|probe: &Probe<'_, f64>| {
+        let kernel = own_kernel_accuracy(probe.model, &split.train, &split.test)?;
+        out.push((probe.step, probe.test_acc()?, kernel));
+        Ok(())
+    });
+    train::train_with(config, Labels::True, Measures::Accuracy, &mut watch)?;
+    Ok(out)
 }
 
 /// The runs of the own-kernel check, `(p, training fraction, AdamW weight decay, steps, every, seed)`:
@@ -380,7 +348,9 @@ fn check_own_kernel(budget: Budget) -> Result<Check> {
             weight_decay,
             ..config::CANONICAL_ADAMW
         });
-        let run = own_kernel_trajectory(&canonical_add(p, frac, adamw, steps, seed), every)?;
+        let mut config = canonical_add(p, frac, adamw, steps, seed);
+        config.eval_every = every;
+        let run = own_kernel_trajectory(&config)?;
         let chance = 1.0 / f64::from(p);
         let below_at_init = run.first().is_some_and(|&(_, _, k)| k < chance);
         let lead = run.iter().find(|&&(_, net, k)| k >= 0.9 && net < 0.5);
@@ -623,3 +593,7 @@ fn check_counterexample() -> Result<Check> {
         pass: found.is_some(),
     })
 }
+
+#[cfg(test)]
+#[path = "../tests/t1_kernel_regime.rs"]
+mod tests;

@@ -19,17 +19,18 @@
 //!
 //! Note: notes/t1_timescales.md
 
-use super::harness::{
-    canonical_add, labelled_split, least_squares_slope, train_full_batch_f64, Labels,
-};
 use super::{Budget, Check, Status, Theorem};
-use crate::error::{ensure, Result};
-use crate::loss::LossKind;
-use crate::model::{Activation, Batch, Model, ModelConfig, Params};
-use crate::optim::{OptimizerConfig, SgdConfig};
-use crate::rng::{self, Stream};
-use crate::task::{Inputs, Split, Task};
-use crate::train::TrainConfig;
+use grokking::config::canonical_add;
+use grokking::error::{ensure, Result};
+use grokking::evaluation::Measures;
+use grokking::loss::LossKind;
+use grokking::measure::kernel::tangent_kernel;
+use grokking::model::{Activation, Batch, Model, ModelConfig, Params};
+use grokking::optim::{OptimizerConfig, SgdConfig};
+use grokking::rng::{self, Stream};
+use grokking::stats::least_squares_slope;
+use grokking::task::{Inputs, Labels, Split, Task};
+use grokking::train::{self, Probe, TrainConfig, Watch};
 use nalgebra::{DMatrix, SymmetricEigen};
 use rand_distr::{Distribution, StandardNormal};
 use rayon::prelude::*;
@@ -89,42 +90,6 @@ pub fn network(task: &Task, width: usize, alpha: f64, seed: u64) -> Result<Model
     Model::from_params(task, config, Params { w1, w2 })
 }
 
-/// The class-summed tangent kernel of `model` on the pairs of `batch` (module docs), $n\times n$.
-pub fn tangent_kernel(
-    model: &Model<f64>,
-    batch: &Batch<f64>,
-    pairs: &[(u32, u32)],
-) -> DMatrix<f64> {
-    tangent_kernel_between(model, (batch, pairs), (batch, pairs))
-}
-
-/// The class-summed tangent kernel between the pairs of two batches: rows from `a`, columns from `b`.
-pub fn tangent_kernel_between(
-    model: &Model<f64>,
-    a: (&Batch<f64>, &[(u32, u32)]),
-    b: (&Batch<f64>, &[(u32, u32)]),
-) -> DMatrix<f64> {
-    let act = model.config.activation;
-    let features = |batch: &Batch<f64>| {
-        let z = model.pre_activations(batch);
-        (z.map(|v| act.apply(v)), z.map(|v| act.derivative(v)))
-    };
-    let ((ha, sa), (hb, sb)) = (features(a.0), features(b.0));
-    let w2 = &model.params.w2;
-    let weights: Vec<f64> = (0..w2.ncols())
-        .map(|j| w2.column(j).norm_squared())
-        .collect();
-    let sw = DMatrix::from_fn(sa.nrows(), sa.ncols(), |j, i| sa[(j, i)] * weights[j]);
-    let kappa2 = model.config.kappa * model.config.kappa;
-    let classes = w2.nrows() as f64;
-    let first = ha.transpose() * &hb * classes;
-    let second = sw.transpose() * &sb;
-    DMatrix::from_fn(a.1.len(), b.1.len(), |i, k| {
-        let shared = f64::from(u8::from(a.1[i].0 == b.1[k].0) + u8::from(a.1[i].1 == b.1[k].1));
-        kappa2 * (first[(i, k)] + second[(i, k)] * shared)
-    })
-}
-
 /// One measurement: $\|K_0\|$ (operator norm), the relative kernel change of the first step $r_0$, the steps to
 /// halve the training loss $t_{fit}$ (`None` within `max_steps`) and the relative kernel change by then, at
 /// learning rate `lr`.
@@ -159,7 +124,10 @@ fn setting(p: u32, frac: f64, seed: u64, lr: f64, steps: u64) -> Result<Setting>
     });
     let mut config = canonical_add(p, frac, sgd, steps, seed);
     config.loss = LossKind::Mse;
-    let split = labelled_split(&config, Labels::True)?;
+    config.eval_every = 1;
+    let split = config
+        .task
+        .labelled_split(config.train_frac, config.seed, Labels::True)?;
     let Inputs::Pairs { a, b, .. } = &split.train.inputs else {
         unreachable!("a+b has pair inputs")
     };
@@ -215,34 +183,30 @@ fn measure_within(
     seed: u64,
 ) -> Result<Timescales> {
     let Setting {
-        config,
+        mut config,
         split,
         pairs,
     } = setting(p, frac, seed, lr, steps)?;
     let batch = Batch::new(&split.train);
     let model = network(&config.task, width, alpha, seed)?;
+    config.model = model.config;
     let k0 = tangent_kernel(&model, &batch, &pairs);
     let kernel_norm = SymmetricEigen::new(k0.clone()).eigenvalues.max();
     let (mut kernel_rate, mut t_fit, mut moved_at_fit, mut initial) = (0.0, None, None, None);
     let moved =
         |model: &Model<f64>| (tangent_kernel(model, &batch, &pairs) - &k0).norm() / k0.norm();
-    train_full_batch_f64(
-        &config,
-        &split.train,
-        model,
-        1,
-        |_| {},
-        |step, model, stats, _| {
-            let first = *initial.get_or_insert(stats.loss);
-            if step == 1 {
-                kernel_rate = moved(model);
-            }
-            if t_fit.is_none() && stats.loss <= 0.5 * first {
-                t_fit = Some(step);
-                moved_at_fit = Some(moved(model));
-            }
-        },
-    )?;
+    let mut watch = Watch::new(|probe: &Probe<'_, f64>| {
+        let first = *initial.get_or_insert(probe.train.loss);
+        if probe.step == 1 {
+            kernel_rate = moved(probe.model);
+        }
+        if t_fit.is_none() && probe.train.loss <= 0.5 * first {
+            t_fit = Some(probe.step);
+            moved_at_fit = Some(moved(probe.model));
+        }
+        Ok(())
+    });
+    train::train_on(&config, &split, model, Measures::Training, &mut watch)?;
     Ok(Timescales {
         width,
         kernel_norm,
@@ -283,7 +247,7 @@ pub fn sweep(
     max_steps: u64,
 ) -> Result<Vec<Timescales>> {
     let Some(&widest) = widths.iter().max() else {
-        return Err(crate::error::Error::InvalidConfig(
+        return Err(grokking::error::Error::InvalidConfig(
             "the sweep needs at least one width".into(),
         ));
     };
@@ -395,3 +359,7 @@ pub fn check(budget: Budget) -> Result<Vec<Check>> {
         },
     ])
 }
+
+#[cfg(test)]
+#[path = "../tests/t1_timescales.rs"]
+mod tests;

@@ -13,13 +13,15 @@
 //! $\epsilon$, a larger $\epsilon$ makes grokking later at the same $\eta\lambda$, and in f32 a small one drives the loss
 //! into softmax collapse (measured).
 
-use super::harness::{canonical_add, least_squares_slope, train_full_batch_f64};
 use super::{Budget, Check, Status, Theorem};
-use crate::config;
-use crate::error::Result;
-use crate::model::Model;
-use crate::optim::{AdamWConfig, OptimizerConfig};
-use crate::train::{self, Precision, Silent, TrainConfig};
+use grokking::config;
+use grokking::config::canonical_add;
+use grokking::error::Result;
+use grokking::evaluation::Measures;
+use grokking::optim::{AdamWConfig, OptimizerConfig};
+use grokking::stats::{least_squares_slope, median};
+use grokking::task::Labels;
+use grokking::train::{self, Precision, Probe, Silent, TrainConfig, Watch};
 use rayon::prelude::*;
 
 /// The ledger entry.
@@ -280,37 +282,31 @@ pub fn plateau(design: &Design, eps: f64) -> Result<Plateau> {
     let adam = adamw_with_eps(design, eps);
     let mut c = design.config(adam, None, 0);
     c.steps = design.plateau_steps;
-    let train = c.task.split(c.train_frac, c.seed)?.train;
-    let model = Model::<f64>::init(&c.task, c.model, c.seed)?;
+    c.eval_every = c.steps;
     let mut last = Plateau {
         gradient: f64::NAN,
         weight: f64::NAN,
         loss: f64::NAN,
     };
-    let median_abs = |p: &crate::model::Params<f64>| {
+    let median_abs = |p: &grokking::model::Params<f64>| {
         let mut v: Vec<f64> = p
             .matrices()
             .iter()
             .flat_map(|m| m.iter().map(|v| v.abs()))
             .collect();
-        crate::train::median(&mut v).unwrap_or(f64::NAN)
+        median(&mut v).unwrap_or(f64::NAN)
     };
-    train_full_batch_f64(
-        &c,
-        &train,
-        model,
-        c.steps,
-        |_| {},
-        |step, model, stats, grads| {
-            if step == c.steps {
-                last = Plateau {
-                    gradient: median_abs(grads),
-                    weight: median_abs(&model.params),
-                    loss: stats.loss,
-                };
-            }
-        },
-    )?;
+    let mut watch = Watch::with_gradient(|probe: &Probe<'_, f64>| {
+        if let (true, Some(gradient)) = (probe.step == c.steps, probe.gradient) {
+            last = Plateau {
+                gradient: median_abs(gradient),
+                weight: median_abs(&probe.model.params),
+                loss: probe.train.loss,
+            };
+        }
+        Ok(())
+    });
+    train::train_with(&c, Labels::True, Measures::Training, &mut watch)?;
     Ok(last)
 }
 
@@ -331,10 +327,7 @@ pub fn delayed(slow: &[Run], reference: &[Run], factor: f64) -> bool {
         .iter()
         .map(|r| r.t_grok.map_or(f64::INFINITY, |t| t as f64))
         .collect();
-    match (
-        crate::train::median(&mut never_as_infinite),
-        median_t_grok(reference),
-    ) {
+    match (median(&mut never_as_infinite), median_t_grok(reference)) {
         (Some(s), Some(r)) => s >= factor * r,
         _ => false,
     }
@@ -348,7 +341,7 @@ pub fn median_t_grok(runs: &[Run]) -> Option<f64> {
         .map(|t| t as f64)
         .collect();
     if 2 * t.len() > runs.len() {
-        crate::train::median(&mut t)
+        median(&mut t)
     } else {
         None
     }
@@ -629,3 +622,7 @@ fn eps_checks(design: &Design, canonical: &[Run]) -> Result<Vec<Check>> {
         },
     ])
 }
+
+#[cfg(test)]
+#[path = "../tests/t2_drift.rs"]
+mod tests;

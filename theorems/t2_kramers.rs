@@ -11,8 +11,8 @@
 //! at 1, height $\Delta U=h$, curvatures $\pm6h$; with $T=1$, $h$ is the barrier in units of $T$.
 
 use super::{Budget, Check, Status, Theorem};
-use crate::error::{ensure, Result};
-use crate::rng;
+use grokking::error::{ensure, Result};
+use grokking::rng;
 use rand_distr::{Distribution, StandardNormal};
 use rayon::prelude::*;
 use std::f64::consts::PI;
@@ -259,3 +259,7 @@ pub const KRAMERS_FIRST_ORDER: f64 = 5.0 / 18.0;
 pub const SECOND_ORDER_BOUND: f64 = 0.6;
 /// Barrier heights of the Kramers check (quadrature only: cheap).
 pub const KRAMERS_HEIGHTS: &[f64] = &[3.0, 4.0, 5.0, 6.0, 8.0, 12.0, 16.0, 32.0, 64.0];
+
+#[cfg(test)]
+#[path = "../tests/t2_kramers.rs"]
+mod tests;

@@ -6,18 +6,19 @@
 //! $\phi(x)=ax+bx^3+cx^5$ with the implemented $(a,b,c)=(3.4445,-4.7750,2.0315)$ ([`muon::quintic`]);
 //! $c_{NS}=\max_{[0,1]}\phi=\phi(x^*)$, $x^{*2}$ the smaller root of $5cy^2+3by+a=0$; $s=\sqrt{\max(1,m/n)}$.
 
-use super::harness::{canonical_add, gaussian_matrix, train_full_batch_f64};
 use super::{Budget, Check, Status, Theorem};
-use crate::config;
-use crate::error::{ensure, Result};
-use crate::measure::progress::singular_direction_concentrations;
-use crate::model::Model;
-use crate::optim::adamw::{self, AdamWConfig};
-use crate::optim::muon::{self, quintic, MuonConfig, Orthogonalizer, NS_COEFFICIENTS};
-use crate::optim::OptimizerConfig;
-use crate::rng::{self, Stream};
-use crate::task::Task;
-use crate::train::{TrainConfig, THRESHOLD};
+use grokking::config;
+use grokking::config::canonical_add;
+use grokking::error::{ensure, Result};
+use grokking::measure::spectrum::{norm_trajectory, op_norm, recorded_t_mem, NormPoint};
+use grokking::optim::adamw::{self, AdamWConfig};
+use grokking::optim::muon::{
+    self, c_ns, grid_sup, iterate, quintic, quintic_argmax, range_above, MuonConfig,
+    Orthogonalizer, NS_COEFFICIENTS, NS_STEPS,
+};
+use grokking::optim::OptimizerConfig;
+use grokking::rng::gaussian_matrix;
+use grokking::rng::{self, Stream};
 use nalgebra::DMatrix;
 use rand::Rng;
 
@@ -29,25 +30,6 @@ pub const THEOREM: Theorem = Theorem {
     module: "theorems/t3_muon_norm_control.rs",
     run: check,
 };
-
-/// Newton–Schulz iterations of the implementation (the default of [`MuonConfig`]).
-pub const NS_STEPS: usize = 5;
-
-/// $x^*=\arg\max_{[0,1]}\phi$: $x^{*2}=\frac{-3b-\sqrt{9b^2-20ac}}{10c}$.
-pub fn quintic_argmax() -> f64 {
-    let (a, b, c) = NS_COEFFICIENTS;
-    ((-3.0 * b - (9.0 * b * b - 20.0 * a * c).sqrt()) / (10.0 * c)).sqrt()
-}
-
-/// $c_{NS}=\phi(x^*)\approx1.2024$.
-pub fn c_ns() -> f64 {
-    quintic(quintic_argmax())
-}
-
-/// $\phi^{\circ k}(x)$.
-pub fn iterate(x: f64, k: usize) -> f64 {
-    (0..k).fold(x, |x, _| quintic(x))
-}
 
 /// The numbers the proof of $\sup_{(0,1]}\phi^{\circ k}=c_{NS}$ rests on (all checked in the ledger).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -76,22 +58,6 @@ pub fn quintic_facts(k: usize) -> QuinticFacts {
     }
 }
 
-/// $\sup_{(0,1]}\phi^{\circ k}$ on a log-spaced grid of `points` from $10^{-12}$ to 1 (a lower estimate).
-pub fn grid_sup(k: usize, points: usize) -> f64 {
-    (0..=points)
-        .map(|i| 10f64.powf(-12.0 + 12.0 * i as f64 / points as f64))
-        .map(|x| iterate(x, k))
-        .fold(0.0, f64::max)
-}
-
-/// $\min$ and $\max$ of $\phi^{\circ k}$ on $[x_{lo},1]$, on a grid of `points`.
-pub fn range_above(k: usize, x_lo: f64, points: usize) -> (f64, f64) {
-    (0..=points)
-        .map(|i| x_lo + (1.0 - x_lo) * i as f64 / points as f64)
-        .map(|x| iterate(x, k))
-        .fold((f64::INFINITY, 0.0), |(lo, hi), y| (lo.min(y), hi.max(y)))
-}
-
 /// The bound $(1-\eta\lambda)^t\|W_0\|_{op}+\eta\,s\,c\sum_{j<t}(1-\eta\lambda)^j$ (for $\lambda=0$:
 /// $\|W_0\|_{op}+\eta\,s\,c\,t$), with update norm `c`.
 pub fn norm_bound(w0_op: f64, lr: f64, weight_decay: f64, shape: f64, c: f64, t: u64) -> f64 {
@@ -102,23 +68,6 @@ pub fn norm_bound(w0_op: f64, lr: f64, weight_decay: f64, shape: f64, c: f64, t:
         (1.0 - q.powi(t as i32)) / (lr * weight_decay)
     };
     q.powi(t as i32) * w0_op + lr * shape * c * geometric
-}
-
-/// Largest singular value.
-pub fn op_norm(w: &DMatrix<f64>) -> f64 {
-    w.clone().svd(false, false).singular_values.max()
-}
-
-/// The singular values of `w`, descending.
-pub fn singular_values(w: &DMatrix<f64>) -> Vec<f64> {
-    let mut s = w
-        .clone()
-        .svd(false, false)
-        .singular_values
-        .as_slice()
-        .to_vec();
-    s.sort_by(|a, b| b.total_cmp(a));
-    s
 }
 
 /// A random Muon run: shape, initial weights, gradient sequence (i.i.d. Gaussian matrices of random
@@ -240,69 +189,6 @@ pub fn adamw_sign_ratio(m: usize, n: usize, lr: f64, weight_decay: f64, steps: u
     op_norm(&w) / norm_bound(0.0, lr, weight_decay, ((m * n) as f64).sqrt(), 1.0, steps)
 }
 
-/// Singular values (descending), operator and Frobenius norms of both layers after `step` updates, with
-/// the training accuracy.
-#[derive(Clone, Debug, PartialEq)]
-pub struct NormPoint {
-    /// Updates applied.
-    pub step: u64,
-    /// The singular values of $W_1$ and of $W_2$, descending.
-    pub singular: [Vec<f64>; 2],
-    /// The singular values of the training-loss gradients $\nabla_{W_1}L$ and $\nabla_{W_2}L$ at these
-    /// weights (full batch, weight decay not included), descending.
-    pub grad_singular: [Vec<f64>; 2],
-    /// The Fourier concentration of the leading [`FOURIER_DIRECTIONS`] input-side singular directions of
-    /// $\nabla_{W_1}L$, in singular-value order ([`singular_direction_concentrations`]); empty unless the
-    /// task is on $\mathbb{Z}_p$.
-    pub grad_fourier: Vec<f64>,
-    /// $\|W_1\|_{op}$, $\|W_2\|_{op}$ (the largest singular values).
-    pub op: [f64; 2],
-    /// $\|W_1\|_F$, $\|W_2\|_F$.
-    pub fro: [f64; 2],
-    /// Training accuracy.
-    pub train_acc: f64,
-}
-
-/// How many leading singular directions of the $W_1$ gradient [`norm_trajectory`] Fourier-analyses.
-pub const FOURIER_DIRECTIONS: usize = 16;
-
-/// Trains `config` in f64 (full batch) and records [`NormPoint`]s at step 0, every `every` steps and at
-/// the last step (exact SVDs).
-pub fn norm_trajectory(config: &TrainConfig, every: u64) -> Result<Vec<NormPoint>> {
-    config.validate()?;
-    let split = config.task.split(config.train_frac, config.seed)?;
-    let model = Model::<f64>::init(&config.task, config.model, config.seed)?;
-    let modulus = match config.task {
-        Task::Modular { p, .. } => Some(p as usize),
-        _ => None,
-    };
-    let mut out = Vec::new();
-    train_full_batch_f64(
-        config,
-        &split.train,
-        model,
-        every,
-        |_| {},
-        |step, model, stats, grads| {
-            let [w1, w2] = model.params.matrices();
-            let [g1, g2] = grads.matrices();
-            let singular = [singular_values(w1), singular_values(w2)];
-            out.push(NormPoint {
-                step,
-                op: [singular[0][0], singular[1][0]],
-                grad_singular: [singular_values(g1), singular_values(g2)],
-                grad_fourier: modulus.map_or_else(Vec::new, |p| {
-                    singular_direction_concentrations(g1, p, FOURIER_DIRECTIONS)
-                }),
-                singular,
-                fro: [w1.norm(), w2.norm()],
-                train_acc: stats.accuracy,
-            });
-        },
-    )?;
-    Ok(out)
-}
-
 /// Largest $\|W_i\|_{op}/\text{bound}_i(t)$ over the recorded steps $t\ge1$ of a Muon run (both layers;
 /// at $t=0$ the ratio is 1 by definition), the bound taken with the run's own $\|W_i(0)\|_{op}$, $\eta$,
 /// $\lambda$ and shape factor.
@@ -316,14 +202,6 @@ pub fn trajectory_ratio(points: &[NormPoint], c: &MuonConfig, shapes: [(usize, u
         }
     }
     worst
-}
-
-/// First recorded step with training accuracy at least 99%.
-pub fn recorded_t_mem(points: &[NormPoint]) -> Option<u64> {
-    points
-        .iter()
-        .find(|p| p.train_acc >= THRESHOLD)
-        .map(|p| p.step)
 }
 
 /// Round-off allowance of the bound check, relative (f64 Newton–Schulz and SVD).
@@ -356,20 +234,13 @@ pub fn check(budget: Budget) -> Result<Vec<Check>> {
         Budget::Full => (97, 0.4, 3000, 50),
     };
     let muon_config = config::DEFAULT_MUON;
-    let muon_run = norm_trajectory(
-        &canonical_add(p, frac, OptimizerConfig::Muon(muon_config), run_steps, 0),
-        every,
-    )?;
-    let adamw_run = norm_trajectory(
-        &canonical_add(
-            p,
-            frac,
-            OptimizerConfig::AdamW(config::CANONICAL_ADAMW),
-            run_steps,
-            0,
-        ),
-        every,
-    )?;
+    let trajectory = |optimizer| {
+        let mut c = canonical_add(p, frac, optimizer, run_steps, 0);
+        c.eval_every = every;
+        norm_trajectory(&c)
+    };
+    let muon_run = trajectory(OptimizerConfig::Muon(muon_config))?;
+    let adamw_run = trajectory(OptimizerConfig::AdamW(config::CANONICAL_ADAMW))?;
     let shapes = [(256, 2 * p as usize), (p as usize, 256)];
     let real_ratio = trajectory_ratio(&muon_run, &muon_config, shapes);
     let at_mem = |run: &[NormPoint]| {
@@ -437,3 +308,7 @@ pub fn check(budget: Budget) -> Result<Vec<Check>> {
     });
     Ok(checks)
 }
+
+#[cfg(test)]
+#[path = "../tests/t3_muon_norm_control.rs"]
+mod tests;

@@ -9,15 +9,20 @@
 //! $\min_{r\ge0,\,Q}\|W-rQ\|_F^2=\sum\sigma_i^2-(\sum\sigma_i)^2/k$, attained at $Q=\mathrm{polar}(W)$,
 //! $r=\sum\sigma_i/k$; the crate reports it relative to $\|W\|_F$.
 
-use super::harness::{canonical_add, labelled_split, train_full_batch_f64, Labels};
 use super::{Budget, Check, Status, Theorem};
-use crate::config;
-use crate::error::{ensure, Result};
-use crate::model::{Batch, Model, Params, Workspace};
-use crate::optim::muon::exact_polar;
-use crate::optim::OptimizerConfig;
-use crate::train::{forward_loss, TrainConfig, THRESHOLD};
-use nalgebra::DMatrix;
+use grokking::config;
+use grokking::config::canonical_add;
+use grokking::error::{ensure, Result};
+use grokking::evaluation::Measures;
+use grokking::measure::spectrum::{
+    mean_singular_value, stiefel_distance, stiefel_penalty_gradient,
+};
+use grokking::model::Params;
+use grokking::optim::muon::exact_polar;
+use grokking::optim::OptimizerConfig;
+use grokking::task::Labels;
+use grokking::train::{self, first_at, Observer, Probe, TrainConfig, THRESHOLD};
+use std::ops::ControlFlow;
 
 /// The ledger entry.
 pub const THEOREM: Theorem = Theorem {
@@ -27,39 +32,6 @@ pub const THEOREM: Theorem = Theorem {
     module: "theorems/t4_stiefel_proximity.rs",
     run: check,
 };
-
-/// $\min_{r,Q}\|W-rQ\|_F/\|W\|_F=\sqrt{1-(\sum\sigma_i)^2/(k\sum\sigma_i^2)}$ (0 for the zero matrix).
-pub fn stiefel_distance(w: &DMatrix<f64>) -> f64 {
-    let s = w.clone().svd(false, false).singular_values;
-    let (sum, sq) = (s.sum(), s.norm_squared());
-    if sq == 0.0 {
-        return 0.0;
-    }
-    (1.0 - sum * sum / (s.len() as f64 * sq)).max(0.0).sqrt()
-}
-
-/// The nearest scaled Stiefel point $r\,\mathrm{polar}(W)$ with $r=\sum\sigma_i/k$.
-pub fn nearest_scaled_stiefel(w: &DMatrix<f64>) -> DMatrix<f64> {
-    exact_polar(w) * mean_singular_value(w)
-}
-
-/// $\bar r(W)=\frac1k\sum_i\sigma_i$, the scale of the nearest scaled Stiefel point.
-pub fn mean_singular_value(w: &DMatrix<f64>) -> f64 {
-    let s = w.clone().svd(false, false).singular_values;
-    s.sum() / s.len() as f64
-}
-
-/// The Stiefel penalty $P(W)=\tfrac12\min_{r,Q}\|W-rQ\|_F^2=\tfrac12\bigl(\sum\sigma_i^2-(\sum\sigma_i)^2/k\bigr)$.
-pub fn stiefel_penalty(w: &DMatrix<f64>) -> f64 {
-    let s = w.clone().svd(false, false).singular_values;
-    0.5 * (s.norm_squared() - s.sum().powi(2) / s.len() as f64)
-}
-
-/// $\nabla P(W)=W-\bar r(W)\,\mathrm{polar}(W)$ (where $W$ has full rank $k$: the gradient of the nuclear
-/// norm $\sum\sigma_i$ is then $\mathrm{polar}(W)$).
-pub fn stiefel_penalty_gradient(w: &DMatrix<f64>) -> DMatrix<f64> {
-    w - nearest_scaled_stiefel(w)
-}
 
 /// How the weights are tied to the scaled Stiefel manifold after every update.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -124,66 +96,72 @@ pub fn train_tracked(
     ensure(valid, || {
         format!("Stiefel constraint {constraint:?}: the scale must be finite and > 0, the rate in (0, 1]")
     })?;
-    let split = labelled_split(config, labels)?;
-    let test = Batch::<f64>::new(&split.test);
-    let mut model = Model::<f64>::init(&config.task, config.model, config.seed)?;
-    let scales: Vec<f64> = model
-        .params
-        .matrices()
-        .iter()
-        .map(|&w| mean_singular_value(w))
-        .collect();
-    let apply = |p: &mut Params<f64>| match constraint {
-        Constraint::Free => {}
-        Constraint::Held { scale } => {
-            for (w, r) in p.matrices_mut().into_iter().zip(&scales) {
-                *w = exact_polar(w) * (scale * r);
-            }
-        }
-        Constraint::Pull { rate } => {
-            for w in p.matrices_mut() {
-                *w -= stiefel_penalty_gradient(w) * rate;
-            }
-        }
+    let config = TrainConfig {
+        eval_every: every,
+        ..*config
     };
-    apply(&mut model.params);
-    let mut test_ws = Workspace::default();
-    let mut out = Vec::new();
-    train_full_batch_f64(
-        config,
-        &split.train,
-        model,
-        every,
-        apply,
-        |step, model, stats, _| {
-            let test_stats = forward_loss(model, &test, &mut test_ws, config.loss, false);
-            let [w1, w2] = model.params.matrices();
-            out.push(Point {
-                step,
-                train_acc: stats.accuracy,
-                test_acc: test_stats.accuracy,
-                distance: [stiefel_distance(w1), stiefel_distance(w2)],
-                fro: [w1.norm(), w2.norm()],
-            });
-        },
-    )?;
-    Ok(out)
+    let mut tracker = Tracker {
+        constraint,
+        scales: Vec::new(),
+        points: Vec::new(),
+    };
+    train::train_with(&config, labels, Measures::Accuracy, &mut tracker)?;
+    Ok(tracker.points)
+}
+
+/// [`train_tracked`]'s observer: the constraint as the trainer's weight hook (the initial scales are taken
+/// from the initial weights, before the hook first applies), and a [`Point`] at every evaluation.
+struct Tracker {
+    constraint: Constraint,
+    scales: Vec<f64>,
+    points: Vec<Point>,
+}
+
+impl Observer<f64> for Tracker {
+    fn constrain(&mut self, step: u64, params: &mut Params<f64>) {
+        if step == 0 {
+            self.scales = params
+                .matrices()
+                .iter()
+                .map(|&w| mean_singular_value(w))
+                .collect();
+        }
+        match self.constraint {
+            Constraint::Free => {}
+            Constraint::Held { scale } => {
+                for (w, r) in params.matrices_mut().into_iter().zip(&self.scales) {
+                    *w = exact_polar(w) * (scale * r);
+                }
+            }
+            Constraint::Pull { rate } => {
+                for w in params.matrices_mut() {
+                    *w -= stiefel_penalty_gradient(w) * rate;
+                }
+            }
+        }
+    }
+
+    fn observe(&mut self, probe: &Probe<'_, f64>) -> Result<ControlFlow<()>> {
+        let [w1, w2] = probe.model.params.matrices();
+        self.points.push(Point {
+            step: probe.step,
+            train_acc: probe.train.accuracy,
+            test_acc: probe.test_acc()?,
+            distance: [stiefel_distance(w1), stiefel_distance(w2)],
+            fro: [w1.norm(), w2.norm()],
+        });
+        Ok(ControlFlow::Continue(()))
+    }
 }
 
 /// First recorded step with training accuracy $\ge99\%$.
 pub fn memorized_at(points: &[Point]) -> Option<u64> {
-    points
-        .iter()
-        .find(|q| q.train_acc >= THRESHOLD)
-        .map(|q| q.step)
+    first_at(points.iter().map(|q| (q.step, q.train_acc)), THRESHOLD)
 }
 
 /// First recorded step with test accuracy $\ge99\%$.
 pub fn grokked_at(points: &[Point]) -> Option<u64> {
-    points
-        .iter()
-        .find(|q| q.test_acc >= THRESHOLD)
-        .map(|q| q.step)
+    first_at(points.iter().map(|q| (q.step, q.test_acc)), THRESHOLD)
 }
 
 /// The designs of a budget: `(p, fraction, steps, every)` for the Muon-vs-AdamW comparison (the canonical
@@ -443,3 +421,7 @@ pub fn check(budget: Budget) -> Result<Vec<Check>> {
 /// Largest [`stiefel_distance`] accepted for retracted weights: the distance is a square root of a
 /// difference of nearly equal sums, so round-off $10^{-16}$ shows as $10^{-8}$.
 pub const CONSTRAINED_DISTANCE: f64 = 1e-6;
+
+#[cfg(test)]
+#[path = "../tests/t4_stiefel_proximity.rs"]
+mod tests;

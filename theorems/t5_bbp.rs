@@ -7,10 +7,10 @@
 //! The yardstick for "Fourier-aligned outliers leave the bulk" in training (T5); the training part is not
 //! done yet.
 
-use super::harness::gaussian_matrix;
 use super::{Budget, Check, Status, Theorem};
-use crate::error::{ensure, Result};
-use crate::rng;
+use grokking::error::{ensure, Result};
+use grokking::rng;
+use grokking::rng::gaussian_matrix;
 use nalgebra::DVector;
 use rayon::prelude::*;
 
@@ -153,3 +153,7 @@ pub fn check(budget: Budget) -> Result<Vec<Check>> {
         pass,
     }])
 }
+
+#[cfg(test)]
+#[path = "../tests/t5_bbp.rs"]
+mod tests;

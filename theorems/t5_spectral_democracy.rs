@@ -4,12 +4,13 @@
 //! amplifies tiny directions only linearly, by $\phi'(0)^5=a^5\approx485$.
 //! Note: notes/t5_spectral_democracy.md
 
-use super::harness::gaussian_matrix;
-use super::t3_muon_norm_control::{iterate, range_above, NS_STEPS};
 use super::{Budget, Check, Status, Theorem};
-use crate::error::Result;
-use crate::optim::muon::{newton_schulz, NS_COEFFICIENTS, NS_EPS};
-use crate::rng;
+use grokking::error::Result;
+use grokking::optim::muon::{
+    iterate, newton_schulz, range_above, NS_COEFFICIENTS, NS_EPS, NS_STEPS,
+};
+use grokking::rng;
+use grokking::rng::gaussian_matrix;
 use nalgebra::DMatrix;
 use rand::Rng;
 
@@ -100,3 +101,7 @@ pub fn check(budget: Budget) -> Result<Vec<Check>> {
         },
     ])
 }
+
+#[cfg(test)]
+#[path = "../tests/t5_spectral_democracy.rs"]
+mod tests;

@@ -18,13 +18,13 @@
 //! * **Sparse parity.** $y(x)=\prod_{i\in S}x_i$ has one non-zero Walsh–Hadamard coefficient.
 
 use super::{Budget, Check, Status, Theorem};
-use crate::analytic;
-use crate::error::{ensure, Result};
-use crate::measure::fourier::{Fourier, C64};
-use crate::measure::margin;
-use crate::model::{Batch, Model, Params};
-use crate::rng;
-use crate::task::{is_prime, Operation, Task};
+use grokking::analytic;
+use grokking::error::{ensure, Result};
+use grokking::measure::fourier::{Fourier, C64};
+use grokking::measure::margin;
+use grokking::model::{Batch, Model, Params};
+use grokking::rng;
+use grokking::task::{is_prime, Operation, Task};
 use nalgebra::DMatrix;
 use rand::Rng;
 
@@ -495,3 +495,7 @@ pub fn check(budget: Budget) -> Result<Vec<Check>> {
     });
     Ok(checks)
 }
+
+#[cfg(test)]
+#[path = "../tests/t6_algebraic_structure.rs"]
+mod tests;

@@ -18,18 +18,19 @@
 //!
 //! Note: notes/t7_norm_discrepancy.md
 
-use super::harness::{
-    canonical_add, labelled_split, least_squares_slope, train_full_batch_f64, Labels,
-};
-use super::t1_kernel_regime::OneHotKernel;
 use super::{Budget, Check, Status, Theorem};
-use crate::analytic;
-use crate::error::{ensure, Error, Result};
-use crate::measure::margin::norm_per_margin;
-use crate::model::{Batch, Model, Workspace};
-use crate::optim::{AdamWConfig, OptimizerConfig};
-use crate::task::Inputs;
-use crate::train::{forward_loss, TrainConfig};
+use grokking::analytic;
+use grokking::config::canonical_add;
+use grokking::error::{ensure, Error, Result};
+use grokking::evaluation::Measures;
+use grokking::measure::kernel::OneHotKernel;
+use grokking::measure::margin::norm_per_margin;
+use grokking::model::Batch;
+use grokking::optim::{AdamWConfig, OptimizerConfig};
+use grokking::stats::least_squares_slope;
+use grokking::task::Inputs;
+use grokking::task::Labels;
+use grokking::train::{self, Probe, TrainConfig, Watch};
 use nalgebra::{DMatrix, SymmetricEigen};
 use rayon::prelude::*;
 
@@ -75,11 +76,13 @@ pub fn kernel_memorization(
     let config = canonical_add(
         p,
         train_frac,
-        OptimizerConfig::AdamW(crate::config::CANONICAL_ADAMW),
+        OptimizerConfig::AdamW(grokking::config::CANONICAL_ADAMW),
         0,
         seed,
     );
-    let split = labelled_split(&config, labels)?;
+    let split = config
+        .task
+        .labelled_split(config.train_frac, config.seed, labels)?;
     let Inputs::Pairs { a, b, .. } = &split.train.inputs else {
         return Err(Error::Shape("a+b mod p has pair inputs".into()));
     };
@@ -191,40 +194,33 @@ pub struct TrainedNorms {
 
 /// Trains `config` (ReLU, full batch, f64) and records [`TrainedNorms`] every `every` steps.
 pub fn trained_norms(config: &TrainConfig, every: u64) -> Result<TrainedNorms> {
-    let split = labelled_split(config, Labels::True)?;
-    let (train, test) = (
-        Batch::<f64>::new(&split.train),
-        Batch::<f64>::new(&split.test),
-    );
-    let model = Model::<f64>::init(&config.task, config.model, config.seed)?;
-    let mut ws = Workspace::default();
+    let config = TrainConfig {
+        eval_every: every,
+        ..*config
+    };
+    let train = Batch::<f64>::new(&config.task.split(config.train_frac, config.seed)?.train);
     let mut out = TrainedNorms {
         memorizing: None,
         last: None,
         last_test_acc: 0.0,
     };
-    train_full_batch_f64(
-        config,
-        &split.train,
-        model,
-        every,
-        |_| {},
-        |step, model, stats, _| {
-            let test_acc = forward_loss(model, &test, &mut ws, config.loss, false).accuracy;
-            let at = || norm_per_margin(model, &train, 2).map(|r| (r, model.params.norms().2));
-            if stats.accuracy == 1.0 && test_acc < 0.5 {
-                if let Some(now) = at() {
-                    if out.memorizing.is_none_or(|best| now.0 < best.0) {
-                        out.memorizing = Some(now);
-                    }
+    let mut watch = Watch::new(|probe: &Probe<'_, f64>| {
+        let (model, test_acc) = (probe.model, probe.test_acc()?);
+        let at = || norm_per_margin(model, &train, 2).map(|r| (r, model.params.norms().2));
+        if probe.train.accuracy == 1.0 && test_acc < 0.5 {
+            if let Some(now) = at() {
+                if out.memorizing.is_none_or(|best| now.0 < best.0) {
+                    out.memorizing = Some(now);
                 }
             }
-            if step == config.steps {
-                out.last = at();
-                out.last_test_acc = test_acc;
-            }
-        },
-    )?;
+        }
+        if probe.step == config.steps {
+            out.last = at();
+            out.last_test_acc = test_acc;
+        }
+        Ok(())
+    });
+    train::train_with(&config, Labels::True, Measures::Accuracy, &mut watch)?;
     Ok(out)
 }
 
@@ -340,7 +336,7 @@ pub fn check(budget: Budget) -> Result<Vec<Check>> {
     // Trained nets.
     let adamw = OptimizerConfig::AdamW(AdamWConfig {
         weight_decay: design.weight_decay,
-        ..crate::config::CANONICAL_ADAMW
+        ..grokking::config::CANONICAL_ADAMW
     });
     let runs: Vec<TrainedNorms> = (0..design.seeds)
         .into_par_iter()
@@ -385,3 +381,7 @@ pub fn check(budget: Budget) -> Result<Vec<Check>> {
     });
     Ok(checks)
 }
+
+#[cfg(test)]
+#[path = "../tests/t7_norm_discrepancy.rs"]
+mod tests;

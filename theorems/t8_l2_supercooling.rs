@@ -15,18 +15,20 @@
 //!
 //! Note: notes/t8_l2_supercooling.md
 
-use super::harness::{
-    canonical_add, gaussian_matrix, labelled_split, train_full_batch_f64, Labels,
-};
 use super::{Budget, Check, Status, Theorem};
-use crate::analytic;
-use crate::error::{ensure, Result};
-use crate::loss::{self, LossKind};
-use crate::measure::margin::margins;
-use crate::model::{Activation, Batch, Model, Params, Workspace};
-use crate::optim::{AdamWConfig, OptimizerConfig, SgdConfig};
-use crate::task::Split;
-use crate::train::{forward_loss, TrainConfig};
+use grokking::analytic;
+use grokking::config::canonical_add;
+use grokking::error::{ensure, Result};
+use grokking::evaluation::Measures;
+use grokking::loss::{self, LossKind};
+use grokking::measure::margin::margins;
+use grokking::model::{forward_loss, objective_and_gradient};
+use grokking::model::{Activation, Batch, Model, Workspace};
+use grokking::optim::{AdamWConfig, OptimizerConfig, SgdConfig};
+use grokking::rng::gaussian_matrix;
+use grokking::task::Labels;
+use grokking::task::Split;
+use grokking::train::{self, Probe, TrainConfig, Watch};
 use nalgebra::{DMatrix, DVector, SymmetricEigen};
 
 /// The ledger entry.
@@ -157,42 +159,6 @@ impl Ray {
     }
 }
 
-/// The flat parameter vector $(W_1,W_2)$ (column-major each).
-fn flatten(params: &Params<f64>) -> DVector<f64> {
-    DVector::from_iterator(
-        params.w1.len() + params.w2.len(),
-        params.w1.iter().chain(params.w2.iter()).copied(),
-    )
-}
-
-/// `like` with its parameters replaced by the flat vector `v` (the order of [`flatten`]).
-fn with_flat(like: &Model<f64>, v: &DVector<f64>) -> Model<f64> {
-    let (w1, w2) = (&like.params.w1, &like.params.w2);
-    let k = w1.len();
-    Model {
-        params: Params {
-            w1: DMatrix::from_column_slice(w1.nrows(), w1.ncols(), &v.as_slice()[..k]),
-            w2: DMatrix::from_column_slice(w2.nrows(), w2.ncols(), &v.as_slice()[k..]),
-        },
-        ..like.clone()
-    }
-}
-
-/// $F_\lambda$ and $\nabla F_\lambda=\nabla\mathcal L+\lambda\theta$ of `model` on `batch` (cross-entropy), flat.
-pub fn objective_and_gradient(
-    model: &Model<f64>,
-    batch: &Batch<f64>,
-    lambda: f64,
-) -> (f64, DVector<f64>) {
-    let mut ws = Workspace::default();
-    let stats = forward_loss(model, batch, &mut ws, LossKind::CrossEntropy, true);
-    let mut grads = model.params.zeros_like();
-    model.backward(batch, &mut ws, &mut grads);
-    let theta = flatten(&model.params);
-    let f = stats.loss + 0.5 * lambda * theta.norm_squared();
-    (f, flatten(&grads) + theta * lambda)
-}
-
 /// The smallest eigenvalue of the Hessian of $F_\lambda$ at `model`, by `steps` Lanczos iterations (full
 /// reorthogonalization, a seeded Gaussian start vector) on Hessian–vector products by central differences of the
 /// gradient, $Hv\approx(\nabla F(\theta+hv)-\nabla F(\theta-hv))/2h$, $h=10^{-5}$, $\|v\|=1$.
@@ -202,15 +168,15 @@ pub fn hessian_min_eigenvalue(
     lambda: f64,
     steps: usize,
 ) -> f64 {
-    let theta = flatten(&model.params);
+    let theta = model.params.flatten();
     let dim = theta.len();
     let hvp = |v: &DVector<f64>| {
         let h = 1e-5;
-        let at = |x: DVector<f64>| objective_and_gradient(&with_flat(model, &x), batch, lambda).1;
+        let at = |x: DVector<f64>| objective_and_gradient(&model.with_flat(&x), batch, lambda).1;
         (at(&theta + v * h) - at(&theta - v * h)) / (2.0 * h)
     };
     let steps = steps.min(dim);
-    let start = gaussian_matrix(&mut crate::rng::indexed(8, 0), dim, 1, 1.0);
+    let start = gaussian_matrix(&mut grokking::rng::indexed(8, 0), dim, 1, 1.0);
     let mut basis: Vec<DVector<f64>> = vec![start.column(0) / start.norm()];
     let (mut alpha, mut beta) = (Vec::new(), Vec::new());
     for j in 0..steps {
@@ -265,8 +231,8 @@ pub fn string_profile(
     iterations: usize,
     step: f64,
 ) -> Vec<f64> {
-    let (ta, tb) = (flatten(&a.params), flatten(&b.params));
-    let at = |x: &DVector<f64>| with_flat(a, x);
+    let (ta, tb) = (a.params.flatten(), b.params.flatten());
+    let at = |x: &DVector<f64>| a.with_flat(x);
     let mut path: Vec<DVector<f64>> = (0..images)
         .map(|i| {
             let t = i as f64 / (images - 1) as f64;
@@ -339,7 +305,7 @@ pub fn z2_config(
 ) -> TrainConfig {
     let adamw = OptimizerConfig::AdamW(AdamWConfig {
         weight_decay,
-        ..crate::config::CANONICAL_ADAMW
+        ..grokking::config::CANONICAL_ADAMW
     });
     let mut c = canonical_add(p, frac, adamw, steps, seed);
     c.model.width = width;
@@ -350,34 +316,25 @@ pub fn z2_config(
 /// The first evaluation (every 10 steps) at which every training margin is positive and test accuracy is
 /// below 50%, and the last step, of a run.
 fn snapshots(config: &TrainConfig) -> Result<(Option<Model<f64>>, Model<f64>, f64)> {
-    let split = labelled_split(config, Labels::True)?;
-    let (train, test) = (
-        Batch::<f64>::new(&split.train),
-        Batch::<f64>::new(&split.test),
-    );
-    let model = Model::<f64>::init(&config.task, config.model, config.seed)?;
-    let mut ws = Workspace::default();
-    let (mut first, mut last, mut last_acc) = (None, None, 0.0);
-    train_full_batch_f64(
-        config,
-        &split.train,
-        model,
-        10,
-        |_| {},
-        |step, model, stats, _| {
-            if first.is_none() && stats.accuracy == 1.0 {
-                let test_acc = forward_loss(model, &test, &mut ws, config.loss, false).accuracy;
-                if test_acc < 0.5 && Ray::new(model, &train, 3).normalized_margin() > 0.0 {
-                    first = Some(model.clone());
-                }
-            }
-            if step == config.steps {
-                last_acc = forward_loss(model, &test, &mut ws, config.loss, false).accuracy;
-                last = Some(model.clone());
-            }
-        },
-    )?;
-    Ok((first, last.expect("the last step is observed"), last_acc))
+    let config = TrainConfig {
+        eval_every: 10,
+        ..*config
+    };
+    let train = Batch::<f64>::new(&config.task.split(config.train_frac, config.seed)?.train);
+    let mut first = None;
+    let mut watch = Watch::new(|probe: &Probe<'_, f64>| {
+        if first.is_none()
+            && probe.train.accuracy == 1.0
+            && probe.test_acc()? < 0.5
+            && Ray::new(probe.model, &train, 3).normalized_margin() > 0.0
+        {
+            first = Some(probe.model.clone());
+        }
+        Ok(())
+    });
+    let last = train::train_with(&config, Labels::True, Measures::Accuracy, &mut watch)?;
+    let last_acc = last.history.last().map_or(0.0, |r| r.test_acc);
+    Ok((first, last.model, last_acc))
 }
 
 /// Trains the two runs of [`Nets`] (weight decay 0 and `weight_decay`) for `steps` steps.
@@ -393,9 +350,11 @@ pub fn nets(
     let decayed = z2_config(p, frac, width, weight_decay, steps, seed);
     let (at_mem, grokked, grokked_test_acc) = snapshots(&decayed)?;
     let missing = |what: &str| {
-        crate::error::Error::InvalidConfig(format!("the run never reached a {what} state"))
+        grokking::error::Error::InvalidConfig(format!("the run never reached a {what} state"))
     };
-    let split = labelled_split(&decayed, Labels::True)?;
+    let split = decayed
+        .task
+        .labelled_split(decayed.train_frac, decayed.seed, Labels::True)?;
     Ok(Nets {
         memorizing: memorizing.ok_or_else(|| missing("memorizing"))?,
         at_mem: at_mem.ok_or_else(|| missing("memorizing"))?,
@@ -451,20 +410,14 @@ pub fn relax(
     };
     let begin = objective_and_gradient(start, &nets.train, lambda);
     let acc0 = test_acc(start, &mut ws);
-    let mut end = None;
-    train_full_batch_f64(
+    let end = train::train_on(
         &config,
-        &nets.split.train,
+        &nets.split,
         start.clone(),
-        steps,
-        |_| {},
-        |step, model, _, _| {
-            if step == steps {
-                end = Some(model.clone());
-            }
-        },
-    )?;
-    let end = end.expect("the last step is observed");
+        Measures::Training,
+        &mut train::Silent,
+    )?
+    .model;
     let finish = objective_and_gradient(&end, &nets.train, lambda);
     Ok(Relaxation {
         steps,
@@ -724,3 +677,7 @@ pub fn check(budget: Budget) -> Result<Vec<Check>> {
     });
     Ok(checks)
 }
+
+#[cfg(test)]
+#[path = "../tests/t8_l2_supercooling.rs"]
+mod tests;

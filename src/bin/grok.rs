@@ -8,16 +8,16 @@ use grokking::loss::LossKind;
 use grokking::measure::ablation;
 use grokking::measure::fourier::Fourier;
 use grokking::measure::phases::Phases;
-use grokking::measure::progress::{analyse, FourierSummary};
+use grokking::measure::spectrum::{norm_trajectory, recorded_t_mem, NormPoint};
+use grokking::measure::summary::{analyse, FourierSummary};
 use grokking::model::{Activation, ModelConfig};
 use grokking::optim::{AdamWConfig, MuonConfig, OptimizerConfig, Orthogonalizer, SgdConfig};
 use grokking::report::weights::{Weights, WEIGHTS_FILE};
 use grokking::report::{self, Summary};
 use grokking::run::{self, Progress};
 use grokking::task::{Operation, Task};
-use grokking::theorems;
-use grokking::theorems::t3_muon_norm_control::NormPoint;
 use grokking::train::{History, Precision, TrainConfig};
+use grokking_theorems as theorems;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -544,7 +544,15 @@ fn fourier(a: FourierArgs) -> Result<()> {
             .iter()
             .map(|&m| f.key_frequencies[..m].to_vec())
             .collect();
-        let losses = ablation::of_model(&model, config, &key_sets, &mut planner)?;
+        let split = config.task.split(config.train_frac, config.seed)?;
+        let losses = ablation::of_model(
+            &model,
+            &config.task,
+            config.loss,
+            &split,
+            &key_sets,
+            &mut planner,
+        );
         for (keys, l) in key_sets.into_iter().zip(losses) {
             if let Some(l) = l {
                 ablations.push(KeyedAblation {
@@ -620,7 +628,7 @@ fn singular(a: TrainArgs) -> Result<()> {
         bail!("grok singular trains full batch; drop --batch");
     }
     println!("grok singular: {} (f64)", run::title(&config));
-    let points = theorems::t3_muon_norm_control::norm_trajectory(&config, config.eval_every)?;
+    let points = norm_trajectory(&config)?;
     // One (step, values) series per recorded quantity of the trajectory.
     let series = |values: &dyn Fn(&NormPoint) -> &Vec<f64>| -> Vec<(u64, Vec<f64>)> {
         points.iter().map(|q| (q.step, values(q).clone())).collect()
@@ -641,7 +649,7 @@ fn singular(a: TrainArgs) -> Result<()> {
     if fourier.iter().all(|(_, c)| !c.is_empty()) {
         report::write_spectra(&a.out.join("singular_g1_fourier.csv"), &fourier)?;
     }
-    let t_mem = theorems::t3_muon_norm_control::recorded_t_mem(&points);
+    let t_mem = recorded_t_mem(&points);
     report::plot::singular::write_singular(
         &a.out.join("singular.svg"),
         &w1,

@@ -26,17 +26,15 @@
 //! it on the test pairs: it sees only the structured part of the network's behaviour on unseen pairs.
 //!
 //! These are defined for $+$ and $-$ only (for $\times$, $\div$ the structure lives in the discrete-log
-//! basis; see T6). The online measure in [`train`](crate::train) takes $K$ = all frequencies
+//! basis; see T6). The online measure in [`evaluation`](crate::evaluation) takes $K$ = all frequencies
 //! $1,\dots,\lfloor p/2\rfloor$: the canonical MLP uses every one of them (see
 //! [`progress`](super::progress)), so there is no smaller key set; then $P_Kg_c=g_c-\bar g_c$.
 
 use super::fourier::Fourier;
-use crate::error::Result;
 use crate::loss::{self, LossKind};
 use crate::model::{Batch, Model, Workspace};
 use crate::real::Real;
-use crate::task::{Examples, Inputs, Operation, Task};
-use crate::train::TrainConfig;
+use crate::task::{Examples, Inputs, Operation, Split, Task};
 use nalgebra::DMatrix;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -219,32 +217,33 @@ fn pairs(examples: &Examples, p: u32) -> (&[u32], &[u32]) {
     }
 }
 
-/// [`ablation_losses`] of `model` on the split of `config` (its task, training fraction and seed), for
-/// each set of key frequencies in `key_sets`; the logits are computed once.
+/// [`ablation_losses`] of `model` on `split` of `task` with loss `kind`, for each set of key frequencies in
+/// `key_sets`; the logits are computed once.
 pub fn of_model<T: Real>(
     model: &Model<T>,
-    config: &TrainConfig,
+    task: &Task,
+    kind: LossKind,
+    split: &Split,
     key_sets: &[Vec<usize>],
     fourier: &mut Fourier,
-) -> Result<Vec<Option<AblationLosses>>> {
-    let split = config.task.split(config.train_frac, config.seed)?;
+) -> Vec<Option<AblationLosses>> {
     let logits = |examples: &Examples| {
         let mut ws = Workspace::default();
         model.forward(&Batch::new(examples), &mut ws);
         ws.logits
     };
     let (train, test) = (logits(&split.train), logits(&split.test));
-    Ok(key_sets
+    key_sets
         .iter()
         .map(|keys| {
             ablation_losses(
-                &config.task,
+                task,
                 keys,
-                config.loss,
+                kind,
                 (&split.train, &train),
                 (&split.test, &test),
                 fourier,
             )
         })
-        .collect())
+        .collect()
 }

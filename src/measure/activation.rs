@@ -108,7 +108,7 @@ impl ActivationSpectrum {
         let mut distinct = self.frequency.clone();
         distinct.sort_unstable();
         distinct.dedup();
-        let median = |v: &[f64]| crate::train::median(&mut v.to_vec()).unwrap_or(0.0);
+        let median = |v: &[f64]| crate::stats::median(&mut v.to_vec()).unwrap_or(0.0);
         ActivationSummary {
             median_first_harmonic_fraction: median(&self.first_harmonic_fraction),
             median_sum_mode_fraction: median(&self.sum_mode_fraction),

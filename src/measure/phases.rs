@@ -24,7 +24,8 @@
 //! never memorizes gets no phase at all: nothing is invented. If $t_{grok}\le t_{mem}$ (generalization
 //! without a delay) there is no plateau and no circuit phase: phase 4 starts at $t_{mem}$.
 
-use crate::train::{EvalRecord, History};
+use crate::evaluation::EvalRecord;
+use crate::train::History;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -161,9 +162,9 @@ pub fn hampel(x: &[f64], h: usize, n_sigmas: f64) -> Vec<f64> {
     (0..x.len())
         .map(|i| {
             let mut window = x[i.saturating_sub(h)..(i + h + 1).min(x.len())].to_vec();
-            let median = crate::train::median(&mut window).unwrap_or(x[i]);
+            let median = crate::stats::median(&mut window).unwrap_or(x[i]);
             let mut deviations: Vec<f64> = window.iter().map(|v| (v - median).abs()).collect();
-            let mad = crate::train::median(&mut deviations).unwrap_or(0.0);
+            let mad = crate::stats::median(&mut deviations).unwrap_or(0.0);
             if (x[i] - median).abs() > n_sigmas * 1.4826 * mad {
                 median
             } else {

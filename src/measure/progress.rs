@@ -16,16 +16,11 @@
 //!   $\mathrm{IPR}=\sum_{k\ge1}S_k^2/(\sum_{k\ge1}S_k)^2\in[1/\lfloor p/2\rfloor,1]$, and the fraction of the
 //!   non-constant energy in the 8 largest $S_k$.
 
-use super::activation::{ActivationSpectrum, ActivationSummary};
 use super::fourier::{Fourier, C64};
 use crate::model::{Batch, Model, Workspace};
 use crate::real::Real;
 use crate::task::{Operation, Task};
 use nalgebra::DMatrix;
-use serde::{Deserialize, Serialize};
-
-/// Number of frequencies in [`FourierSummary::top8_energy_fraction`].
-pub const TOP_FREQUENCIES: usize = 8;
 
 /// The embedding energies $E_{ik}$ of a first layer on $\mathbb{Z}_p$.
 #[derive(Clone, Debug)]
@@ -78,7 +73,7 @@ impl EmbeddingSpectrum {
         let mut c: Vec<f64> = (0..self.energy.nrows())
             .map(|i| self.concentration(i))
             .collect();
-        crate::train::median(&mut c).unwrap_or(0.0)
+        crate::stats::median(&mut c).unwrap_or(0.0)
     }
 
     /// Distinct dominant frequencies with their neuron counts, most common first (ties: lower frequency).
@@ -123,25 +118,6 @@ impl EmbeddingSpectrum {
             0.0
         }
     }
-
-    /// The summary recorded in `summary.json`, with the network's [`diagonal_logit_energy`] and
-    /// activation spectra.
-    pub fn summary(
-        &self,
-        diagonal_logit_energy: Option<f64>,
-        activation: Option<ActivationSummary>,
-    ) -> FourierSummary {
-        let keys = self.key_frequencies();
-        FourierSummary {
-            key_frequencies: keys.iter().map(|k| k.0).collect(),
-            neurons_per_key_frequency: keys.iter().map(|k| k.1).collect(),
-            median_concentration: self.median_concentration(),
-            ipr: self.ipr(),
-            top8_energy_fraction: self.top_energy_fraction(TOP_FREQUENCIES),
-            diagonal_logit_energy,
-            activation,
-        }
-    }
 }
 
 /// The Fourier concentration of the leading singular directions of a first-layer-shaped matrix
@@ -160,41 +136,6 @@ pub fn singular_direction_concentrations(m: &DMatrix<f64>, p: usize, k: usize) -
     let directions = DMatrix::from_fn(rows.len(), m.ncols(), |r, c| v_t[(rows[r], c)]);
     let spectrum = EmbeddingSpectrum::of(&directions, p, &mut Fourier::new());
     (0..rows.len()).map(|i| spectrum.concentration(i)).collect()
-}
-
-/// Every Fourier statistic of a network on a $\mathbb{Z}_p$ task (`None` for sparse parity): the
-/// embedding spectrum, the diagonal logit energy and the activation spectra.
-pub fn analyse<T: Real>(
-    model: &Model<T>,
-    task: &Task,
-    fourier: &mut Fourier,
-) -> Option<FourierSummary> {
-    let Task::Modular { p, .. } = *task else {
-        return None;
-    };
-    let spectrum = EmbeddingSpectrum::of(&model.params.w1, p as usize, fourier);
-    let diagonal = diagonal_logit_energy(model, task, fourier);
-    let activation = ActivationSpectrum::of(model, task, fourier).map(|a| a.summary(&spectrum));
-    Some(spectrum.summary(diagonal, activation))
-}
-
-/// Fourier statistics of a trained first layer (see the module docs).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct FourierSummary {
-    /// Distinct dominant frequencies, most common first.
-    pub key_frequencies: Vec<usize>,
-    /// Number of neurons with each key frequency (same order).
-    pub neurons_per_key_frequency: Vec<usize>,
-    /// Median per-neuron concentration.
-    pub median_concentration: f64,
-    /// Inverse participation ratio of the layer spectrum.
-    pub ipr: f64,
-    /// Fraction of the non-constant energy in the 8 largest frequencies.
-    pub top8_energy_fraction: f64,
-    /// Share of the logits' energy on the $(k,k,-k)$ diagonal ([`diagonal_logit_energy`]).
-    pub diagonal_logit_energy: Option<f64>,
-    /// The neurons' 2-D activation spectra ([`super::activation`]; `None` for ÷).
-    pub activation: Option<ActivationSummary>,
 }
 
 /// Fraction of the logits' energy on the diagonal of their 3-D Fourier spectrum, for a network on a

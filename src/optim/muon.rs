@@ -131,3 +131,38 @@ pub fn step<T: Real>(c: &MuonConfig, w: &mut DMatrix<T>, g: &DMatrix<T>, s: &mut
     let scale = T::of(c.lr * shape_factor(w.nrows(), w.ncols()));
     w.zip_apply(&o, |w, o| *w = decay * *w - scale * o);
 }
+
+/// Newton–Schulz iterations of the implementation (the default of [`MuonConfig`]).
+pub const NS_STEPS: usize = 5;
+
+/// $x^*=\arg\max_{[0,1]}\phi$: $x^{*2}=\frac{-3b-\sqrt{9b^2-20ac}}{10c}$.
+pub fn quintic_argmax() -> f64 {
+    let (a, b, c) = NS_COEFFICIENTS;
+    ((-3.0 * b - (9.0 * b * b - 20.0 * a * c).sqrt()) / (10.0 * c)).sqrt()
+}
+
+/// $c_{NS}=\phi(x^*)\approx1.2024$.
+pub fn c_ns() -> f64 {
+    quintic(quintic_argmax())
+}
+
+/// $\phi^{\circ k}(x)$.
+pub fn iterate(x: f64, k: usize) -> f64 {
+    (0..k).fold(x, |x, _| quintic(x))
+}
+
+/// $\sup_{(0,1]}\phi^{\circ k}$ on a log-spaced grid of `points` from $10^{-12}$ to 1 (a lower estimate).
+pub fn grid_sup(k: usize, points: usize) -> f64 {
+    (0..=points)
+        .map(|i| 10f64.powf(-12.0 + 12.0 * i as f64 / points as f64))
+        .map(|x| iterate(x, k))
+        .fold(0.0, f64::max)
+}
+
+/// $\min$ and $\max$ of $\phi^{\circ k}$ on $[x_{lo},1]$, on a grid of `points`.
+pub fn range_above(k: usize, x_lo: f64, points: usize) -> (f64, f64) {
+    (0..=points)
+        .map(|i| x_lo + (1.0 - x_lo) * i as f64 / points as f64)
+        .map(|x| iterate(x, k))
+        .fold((f64::INFINITY, 0.0), |(lo, hi), y| (lo.min(y), hi.max(y)))
+}

@@ -7,9 +7,10 @@ pub mod plot;
 pub mod weights;
 
 use crate::error::{Error, Result};
+use crate::evaluation::EvalRecord;
 use crate::measure::phases::Phases;
-use crate::measure::progress::FourierSummary;
-use crate::train::{EvalRecord, History, TrainConfig};
+use crate::measure::summary::FourierSummary;
+use crate::train::{History, TrainConfig};
 use serde::{Deserialize, Serialize};
 use std::fs::File;
 use std::io::Write;

@@ -9,8 +9,9 @@ pub mod progress;
 pub mod singular;
 
 use crate::error::{Error, Result};
+use crate::evaluation::EvalRecord;
 use crate::measure::phases::Phases;
-use crate::train::{EvalRecord, History};
+use crate::train::History;
 use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;

@@ -4,8 +4,9 @@
 
 use super::{draw_line, draw_phase_bands, render, DrawResult, MARK_GROK, TEST, TRAIN};
 use crate::error::{Error, Result};
+use crate::evaluation::EvalRecord;
 use crate::measure::phases::Phases;
-use crate::train::{EvalRecord, History};
+use crate::train::History;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use std::path::Path;

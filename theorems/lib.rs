@@ -6,21 +6,7 @@
 //! empirical law is reproduced, a *false-as-stated* claim is refuted by its counterexample. `grok check`
 //! prints the ledger and exits non-zero if any verdict fails.
 
-pub mod harness;
-pub mod t1_dichotomy;
-pub mod t1_kernel_regime;
-pub mod t1_timescales;
-pub mod t2_drift;
-pub mod t2_kramers;
-pub mod t3_muon_norm_control;
-pub mod t4_stiefel_proximity;
-pub mod t5_bbp;
-pub mod t5_spectral_democracy;
-pub mod t6_algebraic_structure;
-pub mod t7_norm_discrepancy;
-pub mod t8_l2_supercooling;
-
-use crate::error::{Error, Result};
+use grokking::error::{Error, Result};
 use serde::Serialize;
 
 /// The status label of a theorem (see the notes).
@@ -88,20 +74,29 @@ pub struct Theorem {
     pub run: fn(Budget) -> Result<Vec<Check>>,
 }
 
-/// Every registered theorem, in ledger order.
-pub const REGISTRY: &[Theorem] = &[
-    t1_kernel_regime::THEOREM,
-    t1_timescales::THEOREM,
-    t1_dichotomy::THEOREM,
-    t2_kramers::THEOREM,
-    t2_drift::THEOREM,
-    t3_muon_norm_control::THEOREM,
-    t4_stiefel_proximity::THEOREM,
-    t5_bbp::THEOREM,
-    t5_spectral_democracy::THEOREM,
-    t6_algebraic_structure::THEOREM,
-    t7_norm_discrepancy::THEOREM,
-    t8_l2_supercooling::THEOREM,
+/// Declares each theorem module and registers its `THEOREM` in [`REGISTRY`], in ledger order.
+macro_rules! registry {
+    ($($module:ident),* $(,)?) => {
+        $(pub mod $module;)*
+        /// Every registered theorem, in ledger order.
+        pub const REGISTRY: &[Theorem] = &[$($module::THEOREM),*];
+    };
+}
+
+// The ledger: one line per theorem (its module `theorems/<name>.rs` defines `THEOREM`).
+registry![
+    t1_kernel_regime,
+    t1_timescales,
+    t1_dichotomy,
+    t2_kramers,
+    t2_drift,
+    t3_muon_norm_control,
+    t4_stiefel_proximity,
+    t5_bbp,
+    t5_spectral_democracy,
+    t6_algebraic_structure,
+    t7_norm_discrepancy,
+    t8_l2_supercooling,
 ];
 
 /// A theorem's line of the ledger.
@@ -151,4 +146,26 @@ pub fn run(ids: &[String], budget: Budget) -> Result<Vec<LedgerRow>> {
             })
         })
         .collect()
+}
+
+/// What the claims' tests (`tests/tN_*.rs`, each a child module of its theorem) share.
+#[cfg(test)]
+mod test_support {
+    /// Runs the quick ledger for `id` and asserts that every check of every selected theorem passes,
+    /// printing the claim, prediction and measurement of a failing one; returns the rows.
+    pub(crate) fn assert_ledger_passes(id: &str) -> Vec<crate::LedgerRow> {
+        let rows = crate::run(&[id.into()], crate::Budget::Quick).unwrap();
+        assert!(!rows.is_empty(), "{id} selects no theorem");
+        for row in &rows {
+            for c in &row.checks {
+                assert!(
+                    c.pass,
+                    "{}: predicted {}; measured {}",
+                    c.claim, c.prediction, c.measured
+                );
+            }
+            assert!(row.pass, "{}", row.id);
+        }
+        rows
+    }
 }
