@@ -4,20 +4,27 @@
 //! generalize only much later (at $t_{grok}\gg t_{mem}$). This crate reproduces that fast and turns the
 //! theory's claims into checked computations.
 //!
-//! Map of the crate:
-//! * [`task`] — $a\circ b \bmod p$ for seven operations, sparse parity, the seeded split.
-//! * [`model`] — the two-layer network $f=\kappa W_2\sigma(W_1x)$ with hand-written backward pass.
+//! Map of the crate (the machinery; the claims are the package `grokking-theorems` in `theorems/`, which
+//! depends on this one and never the reverse):
+//! * [`task`] — $a\circ b \bmod p$ for seven operations, sparse parity, the seeded split (true or random
+//!   labels).
+//! * [`model`] — the two-layer network $f=\kappa W_2\sigma(W_1x)$ with hand-written backward pass, the
+//!   forward loss and the L2-regularized objective.
 //! * [`loss`] — cross-entropy and MSE with their gradients.
-//! * [`optim`] — SGD, AdamW, Muon (Newton–Schulz and exact polar) as pure step functions.
-//! * [`train`] — the training loop, [`train::History`], $t_{mem}$, $t_{grok}$; [`evaluation`] — what
-//!   each evaluation measures.
+//! * [`optim`] — SGD, AdamW, Muon (Newton–Schulz and exact polar, with the quintic's facts) as pure step
+//!   functions.
+//! * [`train`] — the one training loop, for every run: [`train::Observer`] hooks see the weights, the
+//!   loss and its gradient, change the gradient or the weights, stop early; [`train::History`],
+//!   $t_{mem}$, $t_{grok}$. [`evaluation`] — what each evaluation measures ([`evaluation::Measures`]).
 //! * [`config`] — the canonical run, in one place.
 //! * [`measure`] — Fourier analysis with rustfft, the Fourier progress measures, restricted and
-//!   excluded loss, the phases of a run.
+//!   excluded loss, the phases of a run, margins, kernels, singular values and the Stiefel distance.
+//! * [`stats`] — median and least-squares slopes with standard errors.
 //! * [`analytic`] — the exact Fourier solution of $a+b \bmod p$ for the $z^2$ network.
 //! * [`run`] and [`report`] — a run's files: `metrics.csv`, `summary.json`, `weights.json`,
 //!   `spectrum.csv` and the plots `curves.svg`, `progress.svg`, `fourier.svg`.
-//! * [`real`] — the `f32`/`f64` scalar trait and the GEMM wrapper; [`rng`] — seeded streams.
+//! * [`real`] — the `f32`/`f64` scalar trait and the GEMM wrapper; [`rng`] — seeded streams and
+//!   Gaussian matrices.
 //!
 //! Conventions: matrices are column-major nalgebra `DMatrix`; one column per example in batches;
 //! step $s$ means $s$ optimizer updates applied. Same seed, same numbers, at any thread count.

@@ -221,6 +221,16 @@ impl<T: Real, F: FnMut(&Probe<'_, T>) -> Result<()>> Observer<T> for Watch<F> {
     }
 }
 
+/// An observer made of a closure that also steers: `Steer(f)` with `f` returning
+/// [`ControlFlow::Break`] to end the run after this step (e.g. once what it measures is known).
+pub struct Steer<F>(pub F);
+
+impl<T: Real, F: FnMut(&Probe<'_, T>) -> Result<ControlFlow<()>>> Observer<T> for Steer<F> {
+    fn observe(&mut self, probe: &Probe<'_, T>) -> Result<ControlFlow<()>> {
+        (self.0)(probe)
+    }
+}
+
 /// A finished run: its history and final network.
 #[derive(Clone, Debug)]
 pub struct Trained<T: Real> {

@@ -6,6 +6,7 @@ mod cli;
 mod common;
 mod fourier_oracle;
 mod gradcheck;
+mod hooks;
 mod notes_consistency;
 mod numerics;
 mod optim;

@@ -3,7 +3,7 @@
 
 use super::{
     adamw_sign_ratio, c_ns, grid_sup, iterate, norm_bound, quintic_argmax, quintic_facts,
-    random_run_ratio, tight_ratio, NS_STEPS, ROUND_OFF,
+    random_run_ratio, tight_ratio, ADAM_REACH, GRID_GAP, NS_STEPS, ROUND_OFF, TIGHTNESS,
 };
 use crate::test_support::assert_ledger_passes;
 use grokking::optim::muon;
@@ -34,7 +34,7 @@ fn t3_newton_schulz_constants() {
     assert!(f.discriminant < 0.0 && f.local_min > 0.0 && f.phi_at_c < c_ns());
     assert!(f.min_iterate_of_one > quintic_argmax());
     let sup = grid_sup(NS_STEPS, 200_000);
-    assert!(sup <= c_ns() && c_ns() - sup < 1e-6, "grid sup {sup}");
+    assert!(sup <= c_ns() && c_ns() - sup < GRID_GAP, "grid sup {sup}");
 }
 
 /// The bound is attained, so the constant cannot be lowered: with c_NS replaced by 1 (the value of an
@@ -42,7 +42,7 @@ fn t3_newton_schulz_constants() {
 #[test]
 fn t3_bound_is_tight_and_its_constant_cannot_be_one() {
     let ratio = tight_ratio(0.02, 1.0, 200).unwrap();
-    assert!((0.999..=1.0 + ROUND_OFF).contains(&ratio), "ratio {ratio}");
+    assert!((TIGHTNESS..=1.0 + ROUND_OFF).contains(&ratio), "ratio {ratio}");
     let with_one = ratio * norm_bound(0.0, 0.02, 1.0, 1.0, c_ns(), 200)
         / norm_bound(0.0, 0.02, 1.0, 1.0, 1.0, 200);
     assert!(
@@ -56,7 +56,7 @@ fn t3_bound_is_tight_and_its_constant_cannot_be_one() {
 #[test]
 fn t3_adamw_worst_case_is_sqrt_mn() {
     let ratio = adamw_sign_ratio(256, 194, 3e-3, 1.0, 30);
-    assert!((ratio - 1.0).abs() < 1e-6, "ratio {ratio}");
+    assert!((ratio - 1.0).abs() < ADAM_REACH, "ratio {ratio}");
     let advantage = (256.0f64 * 194.0).sqrt() / (muon::shape_factor(256, 194) * c_ns());
     assert!(advantage > 150.0);
 }

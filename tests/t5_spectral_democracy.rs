@@ -1,6 +1,6 @@
 //! T5-democracy: the implemented Newton–Schulz map acts on singular values one by one, as phi^5.
 
-use super::{independence_error, with_singular_values};
+use super::{independence_error, with_singular_values, INDEPENDENCE_TOLERANCE};
 use crate::test_support::assert_ledger_passes;
 use grokking::optim::muon::iterate;
 use grokking::optim::muon::{newton_schulz, NS_EPS};
@@ -12,7 +12,7 @@ proptest! {
     fn t5_newton_schulz_acts_on_each_singular_value(seed in any::<u64>(), n in 2usize..20, extra in 0usize..20) {
         let mut rng = grokking::rng::indexed(seed, 0);
         let err = independence_error(&mut rng, n + extra, n, 4.0);
-        prop_assert!(err <= 1e-10, "deviation {err}");
+        prop_assert!(err <= INDEPENDENCE_TOLERANCE, "deviation {err}");
     }
 }
 
@@ -37,7 +37,12 @@ fn t5_the_prediction_needs_five_iterations() {
             .map(|(g, w)| (g - w).abs())
             .fold(0.0, f64::max)
     };
-    assert!(dev(5) < 1e-10 && dev(4) > 1e-2, "{} {}", dev(5), dev(4));
+    assert!(
+        dev(5) < INDEPENDENCE_TOLERANCE && dev(4) > 1e-2,
+        "{} {}",
+        dev(5),
+        dev(4)
+    );
 }
 
 #[test]

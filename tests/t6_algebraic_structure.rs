@@ -4,7 +4,7 @@
 use super::{
     additive_separation, is_affine, log_relabel, operation_table, power_spectrum,
     predicted_nonzero, predicted_participation, random_affine, random_table, separable_solution,
-    sparse_parity_labels, sparsity, walsh_hadamard,
+    sparse_parity_labels, sparsity, walsh_hadamard, ROUND_OFF, WALSH_ZERO,
 };
 use crate::test_support::assert_ledger_passes;
 use grokking::analytic;
@@ -26,7 +26,7 @@ proptest! {
         let mut rng = grokking::rng::indexed(seed, 0);
         let table = if affine { random_affine(&mut rng, p) } else { random_table(&mut rng, p) };
         let s = sparsity(&power_spectrum(&table, &mut Fourier::new()), p);
-        prop_assert!(s.nonzero >= p && s.participation >= p as f64 * (1.0 - 1e-9), "{s:?}");
+        prop_assert!(s.nonzero >= p && s.participation >= p as f64 * (1.0 - ROUND_OFF), "{s:?}");
         prop_assert_eq!(s.nonzero == p, is_affine(&table));
         prop_assert_eq!((s.participation - p as f64).abs() < 1e-6, is_affine(&table));
     }
@@ -36,7 +36,7 @@ proptest! {
     fn t6_closed_forms_match_the_spectrum(i in 0usize..5, op in 0usize..7) {
         let (p, op) = (PRIMES[i], Operation::ALL[op]);
         let s = sparsity(&power_spectrum(&operation_table(op, p).unwrap(), &mut Fourier::new()), p as usize);
-        prop_assert!((s.participation / predicted_participation(op, p) - 1.0).abs() < 1e-9);
+        prop_assert!((s.participation / predicted_participation(op, p) - 1.0).abs() < ROUND_OFF);
         prop_assert_eq!(s.nonzero, predicted_nonzero(op, p));
     }
 }
@@ -90,7 +90,7 @@ fn t6_separable_operations_inherit_the_fourier_circuit() {
         let batch = Batch::<f64>::new(&task.all_examples().unwrap());
         let gamma = min_margin(&separable_solution(&phi, &psi, p, &k).unwrap(), &batch);
         assert!(
-            (gamma / analytic::margin(p, &k) - 1.0).abs() < 1e-9,
+            (gamma / analytic::margin(p, &k) - 1.0).abs() < ROUND_OFF,
             "p={p}: {gamma}"
         );
         let identity: Vec<usize> = (0..p as usize).collect();
@@ -110,7 +110,7 @@ fn t6_separable_operations_inherit_the_fourier_circuit() {
 fn t6_sparse_parity_has_one_walsh_coefficient() {
     let walsh = walsh_hadamard(&sparse_parity_labels(8, 3));
     let support: Vec<usize> = (0..walsh.len())
-        .filter(|&s| walsh[s].abs() > 1e-12)
+        .filter(|&s| walsh[s].abs() > WALSH_ZERO)
         .collect();
     assert_eq!(support, vec![0b111]);
     let majority: Vec<f64> = (0..8usize)
@@ -118,7 +118,7 @@ fn t6_sparse_parity_has_one_walsh_coefficient() {
         .collect();
     let support = walsh_hadamard(&majority)
         .iter()
-        .filter(|v| v.abs() > 1e-12)
+        .filter(|v| v.abs() > WALSH_ZERO)
         .count();
     assert!(support > 1);
 }

@@ -3,7 +3,7 @@
 
 use super::{
     energy_slope, fourier_norm_per_margin, kernel_memorization, kernel_memorization_on,
-    predicted_fourier_norm_per_margin, KERNEL,
+    predicted_fourier_norm_per_margin, KERNEL, ROUND_OFF,
 };
 use crate::test_support::assert_ledger_passes;
 use grokking::measure::kernel::OneHotKernel;
@@ -27,7 +27,7 @@ proptest! {
         let labels = if random { Labels::Random } else { Labels::True };
         let m = kernel_memorization(p, frac, seed, labels, OneHotKernel { k0, k1, k2 }).unwrap();
         let (lo, hi) = m.bounds();
-        prop_assert!(m.energy >= lo * (1.0 - 1e-9) && m.energy <= hi * (1.0 + 1e-9), "{m:?}");
+        prop_assert!(m.energy >= lo * (1.0 - ROUND_OFF) && m.energy <= hi * (1.0 + ROUND_OFF), "{m:?}");
     }
 }
 
@@ -68,7 +68,7 @@ fn t7_energy_slope_is_one_and_mutations_fail() {
 fn t7_fourier_norm_per_margin_has_the_closed_form() {
     for p in [5u32, 7, 13, 29, 41] {
         let measured = fourier_norm_per_margin(p).unwrap().unwrap();
-        assert!((measured / predicted_fourier_norm_per_margin(p) - 1.0).abs() < 1e-9);
+        assert!((measured / predicted_fourier_norm_per_margin(p) - 1.0).abs() < ROUND_OFF);
     }
 }
 

@@ -1,7 +1,10 @@
 //! T8-supercooling: homogeneity and the loss envelope along rays, the Lanczos Hessian against a dense one,
 //! and the collapsed point θ = 0 as a strict local minimum.
 
-use super::{hessian_min_eigenvalue, objective_and_gradient, path_profile, string_profile, Ray};
+use super::{
+    hessian_min_eigenvalue, objective_and_gradient, path_profile, string_profile, Ray,
+    HESSIAN_TOLERANCE, HOMOGENEITY_TOLERANCE, ROUND_OFF,
+};
 use crate::test_support::assert_ledger_passes;
 use grokking::model::{Activation, Batch, Model, ModelConfig};
 use grokking::task::{Operation, Task};
@@ -39,9 +42,9 @@ proptest! {
         let (model, batch) = z2_model([5u32, 7, 11][i], 8, seed);
         let ray = Ray::new(&model, &batch, 3);
         let direct = objective_and_gradient(&scaled(&model, s), &batch, 0.0).0;
-        prop_assert!((ray.loss(s) - direct).abs() < 1e-9 * (1.0 + direct));
+        prop_assert!((ray.loss(s) - direct).abs() < HOMOGENEITY_TOLERANCE * (1.0 + direct));
         let (lo, hi) = ray.loss_envelope(s);
-        prop_assert!(lo <= direct + 1e-12 && direct <= hi + 1e-12, "{lo} {direct} {hi}");
+        prop_assert!(lo <= direct + ROUND_OFF && direct <= hi + ROUND_OFF, "{lo} {direct} {hi}");
     }
 }
 
@@ -99,7 +102,7 @@ fn t8_zero_is_a_strict_local_minimum() {
         let g = objective_and_gradient(&model, &batch, lambda).1.norm();
         let h = hessian_min_eigenvalue(&model, &batch, lambda, 20);
         assert!(
-            g == 0.0 && (h / lambda - 1.0).abs() < 1e-6,
+            g == 0.0 && (h / lambda - 1.0).abs() < HESSIAN_TOLERANCE,
             "lambda {lambda}: {g} {h}"
         );
     }

@@ -18,6 +18,8 @@ use grokking::error::Result;
 use grokking::optim::{AdamWConfig, OptimizerConfig};
 use grokking::stats::median;
 use grokking::stats::slope_with_standard_error;
+use grokking::evaluation::Measures;
+use grokking::task::Labels;
 use grokking::train::{self, Silent, TrainConfig};
 use rayon::prelude::*;
 
@@ -32,7 +34,7 @@ pub const THEOREM: Theorem = Theorem {
 
 /// The runs of one budget.
 #[derive(Clone, Debug)]
-pub struct Design {
+struct Design {
     /// Modulus of $a+b$.
     pub p: u32,
     /// Training fraction.
@@ -123,7 +125,7 @@ pub fn decay_time_bound(
 
 /// What one run gives.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Run {
+struct Run {
     /// Initial scale.
     pub alpha: f64,
     /// $\|\theta_0\|$.
@@ -141,7 +143,7 @@ pub struct Run {
 }
 
 /// Every seed of `design` at every $\alpha$ and `weight_decay` (f32 training, seeds in parallel).
-pub fn measure(design: &Design, weight_decay: f64) -> Result<Vec<Run>> {
+fn measure(design: &Design, weight_decay: f64) -> Result<Vec<Run>> {
     let jobs: Vec<(f64, u64)> = design
         .alphas
         .iter()
@@ -149,8 +151,13 @@ pub fn measure(design: &Design, weight_decay: f64) -> Result<Vec<Run>> {
         .collect();
     jobs.into_par_iter()
         .map(|(alpha, seed)| {
-            let trained =
-                train::train::<f32>(&design.config(alpha, weight_decay, seed), &mut Silent)?;
+            // Only accuracies and norms are read: no Fourier measures.
+            let trained = train::train_with::<f32>(
+                &design.config(alpha, weight_decay, seed),
+                Labels::True,
+                Measures::Accuracy,
+                &mut Silent,
+            )?;
             let h = trained.history;
             let norms: Vec<f64> = h.records.iter().map(|r| r.weight_norm).collect();
             Ok(Run {
@@ -176,14 +183,14 @@ pub fn measure(design: &Design, weight_decay: f64) -> Result<Vec<Run>> {
 }
 
 /// The scale AdamW reaches by itself: the median peak norm of the reference-$\alpha$ runs.
-pub fn own_scale(runs: &[Run], reference_alpha: f64) -> Option<f64> {
+fn own_scale(runs: &[Run], reference_alpha: f64) -> Option<f64> {
     median_at(runs, reference_alpha, |r| Some(r.peak_norm))
 }
 
 /// Least-squares slope of $t_{grok}$ against $\ln\alpha$, with its standard error, over the runs that start
 /// above `scale` ($\|\theta_0\|>$ `scale`: the decay-limited regime); `None` unless every such run groks and
 /// they span at least two scales.
-pub fn fit_clock(runs: &[Run], scale: f64) -> Option<(f64, f64)> {
+fn fit_clock(runs: &[Run], scale: f64) -> Option<(f64, f64)> {
     let points: Option<Vec<(f64, f64)>> = runs
         .iter()
         .filter(|r| r.initial_norm > scale)
@@ -193,7 +200,7 @@ pub fn fit_clock(runs: &[Run], scale: f64) -> Option<(f64, f64)> {
 }
 
 /// Median of $t_{grok}/t_{mem}$ over the runs at `alpha` that grok.
-pub fn median_ratio(runs: &[Run], alpha: f64) -> Option<f64> {
+fn median_ratio(runs: &[Run], alpha: f64) -> Option<f64> {
     median_at(runs, alpha, |r| Some(r.t_grok? as f64 / r.t_mem? as f64))
 }
 
@@ -218,108 +225,172 @@ pub const SIGMAS: f64 = 3.0;
 pub const NORM_SPREAD: f64 = 1.1;
 
 /// The ledger check.
-pub fn check(budget: Budget) -> Result<Vec<Check>> {
+fn check(budget: Budget) -> Result<Vec<Check>> {
     let design = Design::of(budget);
-    let lr = config::CANONICAL_ADAMW.lr;
-    let reference = design.alphas[0];
-    let largest = design.alphas.iter().copied().fold(0.0, f64::max);
     let mut checks = Vec::new();
     for &wd in &design.weight_decays {
         let runs = measure(&design, wd)?;
-        let predicted = clock_slope(lr, wd);
-        let scale = own_scale(&runs, reference).unwrap_or(f64::NAN);
-        let fit = fit_clock(&runs, scale);
-        let per_alpha = design
-            .alphas
-            .iter()
-            .map(|&a| {
-                let show = |v: Option<f64>| v.map_or("-".into(), |v| format!("{v:.0}"));
-                format!(
-                    "alpha {a}: |theta_0| {}, t_mem {}, t_grok {}, |theta| at t_grok {}",
-                    show(median_at(&runs, a, |r| Some(r.initial_norm))),
-                    show(median_at(&runs, a, |r| r.t_mem.map(|t| t as f64))),
-                    show(median_at(&runs, a, |r| r.t_grok.map(|t| t as f64))),
-                    show(median_at(&runs, a, |r| r.norm_at_grok)),
-                )
-            })
-            .collect::<Vec<_>>()
-            .join("; ");
-        let (pass, measured) = match fit {
-            Some((slope, se)) => (
-                se / predicted <= MAX_RELATIVE_ERROR
-                    && (slope - predicted).abs() <= SIGMAS * se,
-                format!(
-                    "slope {slope:.0} +- {se:.0} steps per e-fold (ratio {:.3} +- {:.3}) over the runs starting above AdamW's own scale {scale:.1} (median peak norm at alpha = {reference}); medians: {per_alpha}",
-                    slope / predicted,
-                    se / predicted
-                ),
-            ),
-            None => (
-                false,
-                format!("no fit (a run above the scale {scale:.1} did not grok, or fewer than two scales); medians: {per_alpha}"),
-            ),
-        };
-        checks.push(Check {
-            claim: format!(
-                "a+b mod {}, f = {}, AdamW lr {lr}, wd {wd}: above AdamW's own scale, t_grok grows by 1/(-ln(1 - eta lambda)) steps per e-fold of the init scale alpha (Lyu et al.'s ln(alpha)/lambda clock)",
-                design.p, design.train_frac
-            ),
-            status: Status::Empirical,
-            prediction: format!("slope {predicted:.1} steps per e-fold of alpha"),
-            measured,
-            tolerance: format!(
-                "{SIGMAS} standard errors of the slope ({} seeds per alpha), which must be at most {:.0}% of the prediction",
-                design.seeds,
-                100.0 * MAX_RELATIVE_ERROR
-            ),
-            pass,
-        });
-        let grok_norms: Vec<f64> = design
-            .alphas
-            .iter()
-            .filter_map(|&a| median_at(&runs, a, |r| r.norm_at_grok))
-            .collect();
-        let spread = grok_norms.iter().copied().fold(0.0, f64::max)
-            / grok_norms.iter().copied().fold(f64::INFINITY, f64::min);
-        checks.push(Check {
-            claim: format!(
-                "wd {wd}: the clock's premise: runs generalize at one weight norm, whatever their initial scale (from {:.0} to {:.0})",
-                median_at(&runs, reference, |r| Some(r.initial_norm)).unwrap_or(f64::NAN),
-                median_at(&runs, largest, |r| Some(r.initial_norm)).unwrap_or(f64::NAN),
-            ),
-            status: Status::Empirical,
-            prediction: "the median |theta| at t_grok is the same at every alpha".into(),
-            measured: format!(
-                "median |theta| at t_grok per alpha: {}; largest/smallest {spread:.3} (AdamW's own scale, the median peak norm at alpha = {reference}: {scale:.1})",
-                grok_norms
-                    .iter()
-                    .map(|v| format!("{v:.1}"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-            tolerance: format!("largest/smallest at most {NORM_SPREAD}"),
-            pass: grok_norms.len() == design.alphas.len() && spread <= NORM_SPREAD,
-        });
-        checks.push(decay_bound_check(&runs, lr, wd, largest));
-        let (small, large) = (median_ratio(&runs, reference), median_ratio(&runs, largest));
-        checks.push(Check {
-            claim: format!(
-                "wd {wd}: a larger init scale makes t_grok/t_mem larger (gradient-flow picture: t_mem shrinks as the kernel grows like alpha^2, t_grok grows like ln(alpha)/lambda)"
-            ),
-            status: Status::FalseAsStated,
-            prediction: format!(
-                "counterexample under AdamW: median t_grok/t_mem at alpha = {largest} below its value at alpha = {reference}"
-            ),
-            measured: format!(
-                "median t_grok/t_mem: {} at alpha = {reference}, {} at alpha = {largest}",
-                small.map_or("-".into(), |v| format!("{v:.2}")),
-                large.map_or("-".into(), |v| format!("{v:.2}")),
-            ),
-            tolerance: "none (strict inequality of the medians)".into(),
-            pass: matches!((small, large), (Some(s), Some(l)) if l < s),
-        });
+        let at = Setting::new(&design, &runs, wd);
+        checks.push(clock(&at));
+        checks.push(one_norm_at_grokking(&at));
+        checks.push(decay_bound_check(&runs, at.lr, wd, at.largest));
+        checks.push(ratio_does_not_grow(&at));
     }
     Ok(checks)
+}
+
+/// What the sub-claims at one weight decay share: the design, its runs, $\eta$, $\lambda$, the reference
+/// and the largest $\alpha$, and AdamW's own scale (the median peak norm at the reference $\alpha$).
+struct Setting<'a> {
+    design: &'a Design,
+    runs: &'a [Run],
+    lr: f64,
+    wd: f64,
+    reference: f64,
+    largest: f64,
+    scale: f64,
+}
+
+impl<'a> Setting<'a> {
+    fn new(design: &'a Design, runs: &'a [Run], wd: f64) -> Self {
+        let reference = design.alphas[0];
+        Setting {
+            design,
+            runs,
+            lr: config::CANONICAL_ADAMW.lr,
+            wd,
+            reference,
+            largest: design.alphas.iter().copied().fold(0.0, f64::max),
+            scale: own_scale(runs, reference).unwrap_or(f64::NAN),
+        }
+    }
+}
+
+/// Lyu et al.'s clock: above AdamW's own scale, $t_{grok}$ grows by $1/(-\ln(1-\eta\lambda))$ per e-fold of $\alpha$.
+fn clock(at: &Setting) -> Check {
+    let Setting {
+        design,
+        runs,
+        lr,
+        wd,
+        reference,
+        scale,
+        ..
+    } = *at;
+    let predicted = clock_slope(lr, wd);
+    let fit = fit_clock(runs, scale);
+    let per_alpha = design
+        .alphas
+        .iter()
+        .map(|&a| {
+            let show = |v: Option<f64>| v.map_or("-".into(), |v| format!("{v:.0}"));
+            format!(
+                "alpha {a}: |theta_0| {}, t_mem {}, t_grok {}, |theta| at t_grok {}",
+                show(median_at(runs, a, |r| Some(r.initial_norm))),
+                show(median_at(runs, a, |r| r.t_mem.map(|t| t as f64))),
+                show(median_at(runs, a, |r| r.t_grok.map(|t| t as f64))),
+                show(median_at(runs, a, |r| r.norm_at_grok)),
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    let (pass, measured) = match fit {
+        Some((slope, se)) => (
+            se / predicted <= MAX_RELATIVE_ERROR
+                && (slope - predicted).abs() <= SIGMAS * se,
+            format!(
+                "slope {slope:.0} +- {se:.0} steps per e-fold (ratio {:.3} +- {:.3}) over the runs starting above AdamW's own scale {scale:.1} (median peak norm at alpha = {reference}); medians: {per_alpha}",
+                slope / predicted,
+                se / predicted
+            ),
+        ),
+        None => (
+            false,
+            format!("no fit (a run above the scale {scale:.1} did not grok, or fewer than two scales); medians: {per_alpha}"),
+        ),
+    };
+    Check {
+        claim: format!(
+            "a+b mod {}, f = {}, AdamW lr {lr}, wd {wd}: above AdamW's own scale, t_grok grows by 1/(-ln(1 - eta lambda)) steps per e-fold of the init scale alpha (Lyu et al.'s ln(alpha)/lambda clock)",
+            design.p, design.train_frac
+        ),
+        status: Status::Empirical,
+        prediction: format!("slope {predicted:.1} steps per e-fold of alpha"),
+        measured,
+        tolerance: format!(
+            "{SIGMAS} standard errors of the slope ({} seeds per alpha), which must be at most {:.0}% of the prediction",
+            design.seeds,
+            100.0 * MAX_RELATIVE_ERROR
+        ),
+        pass,
+    }
+}
+
+/// The clock's premise: runs generalize at one weight norm, whatever their initial scale.
+fn one_norm_at_grokking(at: &Setting) -> Check {
+    let Setting {
+        design,
+        runs,
+        wd,
+        reference,
+        largest,
+        scale,
+        ..
+    } = *at;
+    let grok_norms: Vec<f64> = design
+        .alphas
+        .iter()
+        .filter_map(|&a| median_at(runs, a, |r| r.norm_at_grok))
+        .collect();
+    let spread = grok_norms.iter().copied().fold(0.0, f64::max)
+        / grok_norms.iter().copied().fold(f64::INFINITY, f64::min);
+    Check {
+        claim: format!(
+            "wd {wd}: the clock's premise: runs generalize at one weight norm, whatever their initial scale (from {:.0} to {:.0})",
+            median_at(runs, reference, |r| Some(r.initial_norm)).unwrap_or(f64::NAN),
+            median_at(runs, largest, |r| Some(r.initial_norm)).unwrap_or(f64::NAN),
+        ),
+        status: Status::Empirical,
+        prediction: "the median |theta| at t_grok is the same at every alpha".into(),
+        measured: format!(
+            "median |theta| at t_grok per alpha: {}; largest/smallest {spread:.3} (AdamW's own scale, the median peak norm at alpha = {reference}: {scale:.1})",
+            grok_norms
+                .iter()
+                .map(|v| format!("{v:.1}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        tolerance: format!("largest/smallest at most {NORM_SPREAD}"),
+        pass: grok_norms.len() == design.alphas.len() && spread <= NORM_SPREAD,
+    }
+}
+
+/// False as stated: a larger initial scale makes $t_{grok}/t_{mem}$ larger.
+fn ratio_does_not_grow(at: &Setting) -> Check {
+    let Setting {
+        runs,
+        wd,
+        reference,
+        largest,
+        ..
+    } = *at;
+    let (small, large) = (median_ratio(runs, reference), median_ratio(runs, largest));
+    Check {
+        claim: format!(
+            "wd {wd}: a larger init scale makes t_grok/t_mem larger (gradient-flow picture: t_mem shrinks as the kernel grows like alpha^2, t_grok grows like ln(alpha)/lambda)"
+        ),
+        status: Status::FalseAsStated,
+        prediction: format!(
+            "counterexample under AdamW: median t_grok/t_mem at alpha = {largest} below its value at alpha = {reference}"
+        ),
+        measured: format!(
+            "median t_grok/t_mem: {} at alpha = {reference}, {} at alpha = {largest}",
+            small.map_or("-".into(), |v| format!("{v:.2}")),
+            large.map_or("-".into(), |v| format!("{v:.2}")),
+        ),
+        tolerance: "none (strict inequality of the medians)".into(),
+        pass: matches!((small, large), (Some(s), Some(l)) if l < s),
+    }
 }
 
 /// The norm lemma made explicit with Adam's sharp step bound: the radial push is at most

@@ -256,7 +256,7 @@ pub struct Outcome {
 /// A random problem: `p` from `primes`, fraction in `fracs` (moved in so that both sides of the split
 /// are non-empty), kernel and ridge from the note's ranges
 /// ($k_0\in\{0\}\cup[0,3]$, $k_1\in[0.01,3]$, $k_2\in\{0\}\cup[0,3]$, $\rho\in[10^{-8},1]$ log-uniform).
-pub fn random_problem(rng: &mut impl Rng, primes: &[u32], fracs: (f64, f64)) -> Result<Problem> {
+fn random_problem(rng: &mut impl Rng, primes: &[u32], fracs: (f64, f64)) -> Result<Problem> {
     let p = primes[rng.random_range(0..primes.len())];
     // Kept where both sides of the split hold at least one pair.
     let edge = 1.5 / f64::from(p * p);
@@ -288,7 +288,7 @@ fn pairs_of(examples: &Examples) -> Result<Vec<(u32, u32)>> {
 
 /// Test accuracy of kernel regression with `model`'s own tangent kernel ([`tangent_kernel_between`]): fit to
 /// the one-hot targets of `train` (ridge $10^{-6}$ times the mean diagonal, for conditioning), predict `test`.
-pub fn own_kernel_accuracy(model: &Model<f64>, train: &Examples, test: &Examples) -> Result<f64> {
+fn own_kernel_accuracy(model: &Model<f64>, train: &Examples, test: &Examples) -> Result<f64> {
     let (trp, tep) = (pairs_of(train)?, pairs_of(test)?);
     let (trb, teb) = (Batch::<f64>::new(train), Batch::<f64>::new(test));
     let mut kss = tangent_kernel_between(model, (&trb, &trp), (&trb, &trp));
@@ -328,7 +328,7 @@ fn own_kernel_trajectory(config: &TrainConfig) -> Result<Vec<(u64, f64, f64)>> {
 /// The runs of the own-kernel check, `(p, training fraction, AdamW weight decay, steps, every, seed)`:
 /// quick, $a+b\bmod23$ ($f=0.7$, $\lambda=0.5$) seed 0 for 1500 steps; full, that task for 6000 steps at
 /// seeds 0–4 and the canonical $a+b\bmod97$ ($f=0.4$, $\lambda=1$) seed 0 for 3000 steps.
-pub fn own_kernel_runs(budget: Budget) -> Vec<(u32, f64, f64, u64, u64, u64)> {
+fn own_kernel_runs(budget: Budget) -> Vec<(u32, f64, f64, u64, u64, u64)> {
     match budget {
         Budget::Quick => vec![(23, 0.7, 0.5, 1500, 500, 0)],
         Budget::Full => {
@@ -377,7 +377,7 @@ fn check_own_kernel(budget: Budget) -> Result<Check> {
 /// The ledger check: Lemma 1 (agreement of the two forms), Theorem 3 (bound and certified losses), the
 /// empirical below-chance law and exact-zero rate, and the counterexample to "exactly 0 for every $p$
 /// and fraction".
-pub fn check(budget: Budget) -> Result<Vec<Check>> {
+fn check(budget: Budget) -> Result<Vec<Check>> {
     let cases = match budget {
         Budget::Quick => 40,
         Budget::Full => 2000,

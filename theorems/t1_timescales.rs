@@ -30,7 +30,8 @@ use grokking::optim::{OptimizerConfig, SgdConfig};
 use grokking::rng::{self, Stream};
 use grokking::stats::least_squares_slope;
 use grokking::task::{Inputs, Labels, Split, Task};
-use grokking::train::{self, Probe, TrainConfig, Watch};
+use grokking::train::{self, Probe, Steer, TrainConfig};
+use std::ops::ControlFlow;
 use nalgebra::{DMatrix, SymmetricEigen};
 use rand_distr::{Distribution, StandardNormal};
 use rayon::prelude::*;
@@ -140,7 +141,7 @@ fn setting(p: u32, frac: f64, seed: u64, lr: f64, steps: u64) -> Result<Setting>
 }
 
 /// $\|K_0\|_{op}$ of the width-`width` network (for choosing a stable learning rate).
-pub fn initial_kernel_norm(p: u32, frac: f64, width: usize, alpha: f64, seed: u64) -> Result<f64> {
+fn initial_kernel_norm(p: u32, frac: f64, width: usize, alpha: f64, seed: u64) -> Result<f64> {
     let Setting {
         config,
         split,
@@ -195,7 +196,8 @@ fn measure_within(
     let (mut kernel_rate, mut t_fit, mut moved_at_fit, mut initial) = (0.0, None, None, None);
     let moved =
         |model: &Model<f64>| (tangent_kernel(model, &batch, &pairs) - &k0).norm() / k0.norm();
-    let mut watch = Watch::new(|probe: &Probe<'_, f64>| {
+    // Nothing is recorded after t_fit, so the run stops there.
+    let mut watch = Steer(|probe: &Probe<'_, f64>| {
         let first = *initial.get_or_insert(probe.train.loss);
         if probe.step == 1 {
             kernel_rate = moved(probe.model);
@@ -203,8 +205,9 @@ fn measure_within(
         if t_fit.is_none() && probe.train.loss <= 0.5 * first {
             t_fit = Some(probe.step);
             moved_at_fit = Some(moved(probe.model));
+            return Ok(ControlFlow::Break(()));
         }
-        Ok(())
+        Ok(ControlFlow::Continue(()))
     });
     train::train_on(&config, &split, model, Measures::Training, &mut watch)?;
     Ok(Timescales {
@@ -218,7 +221,7 @@ fn measure_within(
 
 /// Least-squares exponents in $N$ of $\|K_0\|$, $r_0$, $t_{fit}$, $\tau_{features}/t_{fit}=\delta/(r_0t_{fit})$ and the kernel
 /// change at $t_{fit}$ over `runs` (`None` if a run did not fit).
-pub fn exponents(runs: &[Timescales]) -> Option<[f64; 5]> {
+fn exponents(runs: &[Timescales]) -> Option<[f64; 5]> {
     let slope = |f: &dyn Fn(&Timescales) -> Option<f64>| {
         let points: Option<Vec<(f64, f64)>> = runs
             .iter()
@@ -238,7 +241,7 @@ pub fn exponents(runs: &[Timescales]) -> Option<[f64; 5]> {
 /// Every width at one learning rate, stable at the widest: $\eta=np/(2\|K_0\|)$ there ($n$ training pairs,
 /// $p$ classes; the crate's MSE averages over both, so the fastest mode of the linearized dynamics then
 /// decays by a factor $1-\eta\cdot2\|K_0\|/(np)=0$ per step at the widest width and more slowly below it).
-pub fn sweep(
+fn sweep(
     p: u32,
     frac: f64,
     widths: &[usize],
@@ -263,7 +266,7 @@ pub fn sweep(
 
 /// [`sweep`] for every seed of `seeds`, pooled (the exponents are then fitted to all points at once, i.e. to
 /// the seed average of each log quantity).
-pub fn pooled(
+fn pooled(
     p: u32,
     frac: f64,
     widths: &[usize],
@@ -287,7 +290,7 @@ pub fn pooled(
 pub const EXPONENT_TOLERANCE: f64 = 0.15;
 
 /// The ledger check.
-pub fn check(budget: Budget) -> Result<Vec<Check>> {
+fn check(budget: Budget) -> Result<Vec<Check>> {
     let (alphas, seeds, widths): (&[f64], u64, &[usize]) = match budget {
         Budget::Quick => (&[0.0, 0.5], 3, &[128, 256, 512, 1024, 2048]),
         Budget::Full => (

@@ -193,7 +193,7 @@ pub const STANDARD_ERRORS: f64 = 4.0;
 
 /// How far a simulated mean may be from the exact time: [`STANDARD_ERRORS`] standard errors plus the
 /// discretization allowance.
-pub fn tolerance(exact: f64, s: &Sample) -> f64 {
+fn tolerance(exact: f64, s: &Sample) -> f64 {
     STANDARD_ERRORS * s.std_err + DISCRETIZATION_ALLOWANCE * exact
 }
 
@@ -205,7 +205,7 @@ fn heights(budget: Budget) -> &'static [f64] {
 }
 
 /// The ledger check: the simulator against the exact time, and the Kramers law's relative error.
-pub fn check(budget: Budget) -> Result<Vec<Check>> {
+fn check(budget: Budget) -> Result<Vec<Check>> {
     let n = match budget {
         Budget::Quick => 1000,
         Budget::Full => 1000,

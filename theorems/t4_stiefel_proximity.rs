@@ -155,18 +155,18 @@ impl Observer<f64> for Tracker {
 }
 
 /// First recorded step with training accuracy $\ge99\%$.
-pub fn memorized_at(points: &[Point]) -> Option<u64> {
+fn memorized_at(points: &[Point]) -> Option<u64> {
     first_at(points.iter().map(|q| (q.step, q.train_acc)), THRESHOLD)
 }
 
 /// First recorded step with test accuracy $\ge99\%$.
-pub fn grokked_at(points: &[Point]) -> Option<u64> {
+fn grokked_at(points: &[Point]) -> Option<u64> {
     first_at(points.iter().map(|q| (q.step, q.test_acc)), THRESHOLD)
 }
 
 /// The designs of a budget: `(p, fraction, steps, every)` for the Muon-vs-AdamW comparison (the canonical
 /// task) and for the Stiefel-held runs with their free controls.
-pub fn designs(budget: Budget) -> [(u32, f64, u64, u64); 2] {
+fn designs(budget: Budget) -> [(u32, f64, u64, u64); 2] {
     match budget {
         Budget::Quick => [(97, 0.4, 600, 50), (23, 0.7, 4000, 50)],
         Budget::Full => [(97, 0.4, 4000, 100), (97, 0.4, 4000, 100)],
@@ -175,7 +175,7 @@ pub fn designs(budget: Budget) -> [(u32, f64, u64, u64); 2] {
 
 /// The constraints of a budget's sweep (beyond the hard retraction at the initial scale, which the
 /// budget's main runs use).
-pub fn swept_constraints(budget: Budget) -> Vec<Constraint> {
+fn swept_constraints(budget: Budget) -> Vec<Constraint> {
     match budget {
         Budget::Quick => vec![
             Constraint::Held { scale: 4.0 },
@@ -194,7 +194,7 @@ pub fn swept_constraints(budget: Budget) -> Vec<Constraint> {
 
 /// One constrained setting on random and on true labels.
 #[derive(Clone, Debug)]
-pub struct ConstrainedPair {
+struct ConstrainedPair {
     /// The constraint.
     pub constraint: Constraint,
     /// The run on random labels.
@@ -271,151 +271,209 @@ fn describe(run: &[Point]) -> String {
     )
 }
 
+/// After $t_{mem}$ Muon's $W_1$ distance must fall below this fraction of its initial value...
+pub const MUON_DISTANCE_RATIO: f64 = 0.5;
+/// ...while AdamW's stays above this one (the canonical task; the note's table).
+pub const ADAMW_DISTANCE_RATIO: f64 = 0.75;
+
+/// The runs of the check: free AdamW and Muon (on the held runs' task and on the canonical one), a free
+/// net on random labels, the net held at its initial scale, and the swept constraints.
+struct Runs {
+    /// `(p, fraction, steps)` of the comparison on the canonical task, and of the held runs.
+    designs: [(u32, f64, u64); 2],
+    free_adamw: Vec<Point>,
+    free_muon: Vec<Point>,
+    cmp_adamw: Vec<Point>,
+    cmp_muon: Vec<Point>,
+    random_free: Vec<Point>,
+    held: ConstrainedPair,
+    swept: Vec<ConstrainedPair>,
+}
+
+impl Runs {
+    fn train(budget: Budget) -> Result<Self> {
+        let adamw = OptimizerConfig::AdamW(config::CANONICAL_ADAMW);
+        let muon = OptimizerConfig::Muon(config::DEFAULT_MUON);
+        let [(pc, fc, sc, ec), (p, frac, steps, every)] = designs(budget);
+        let free = |optimizer, labels| {
+            train_tracked(
+                &canonical_add(p, frac, optimizer, steps, 0),
+                labels,
+                Constraint::Free,
+                every,
+            )
+        };
+        let free_adamw = free(adamw, Labels::True)?;
+        let free_muon = free(muon, Labels::True)?;
+        let (cmp_adamw, cmp_muon) = if (pc, sc) == (p, steps) {
+            (free_adamw.clone(), free_muon.clone())
+        } else {
+            let canonical = |optimizer| {
+                train_tracked(
+                    &canonical_add(pc, fc, optimizer, sc, 0),
+                    Labels::True,
+                    Constraint::Free,
+                    ec,
+                )
+            };
+            (canonical(adamw)?, canonical(muon)?)
+        };
+        let held_config = canonical_add(p, frac, adamw, steps, 0);
+        Ok(Runs {
+            designs: [(pc, fc, sc), (p, frac, steps)],
+            random_free: free(adamw, Labels::Random)?,
+            held: ConstrainedPair::train(&held_config, Constraint::Held { scale: 1.0 }, every)?,
+            swept: swept_constraints(budget)
+                .into_iter()
+                .map(|c| ConstrainedPair::train(&held_config, c, every))
+                .collect::<Result<Vec<_>>>()?,
+            free_adamw,
+            free_muon,
+            cmp_adamw,
+            cmp_muon,
+        })
+    }
+
+    /// Whether the net held at its initial scale stayed on the manifold on both labels.
+    fn held_on_manifold(&self) -> bool {
+        stays_on_manifold(&[&self.held.random, &self.held.truth])
+    }
+}
+
 /// The ledger check.
-pub fn check(budget: Budget) -> Result<Vec<Check>> {
-    let adamw = OptimizerConfig::AdamW(config::CANONICAL_ADAMW);
-    let muon = OptimizerConfig::Muon(config::DEFAULT_MUON);
-    let [(pc, fc, sc, ec), (p, frac, steps, every)] = designs(budget);
-    let free_adamw = train_tracked(
-        &canonical_add(p, frac, adamw, steps, 0),
-        Labels::True,
-        Constraint::Free,
-        every,
-    )?;
-    let free_muon = train_tracked(
-        &canonical_add(p, frac, muon, steps, 0),
-        Labels::True,
-        Constraint::Free,
-        every,
-    )?;
-    let (cmp_adamw, cmp_muon) = if (pc, sc) == (p, steps) {
-        (free_adamw.clone(), free_muon.clone())
-    } else {
-        (
-            train_tracked(
-                &canonical_add(pc, fc, adamw, sc, 0),
-                Labels::True,
-                Constraint::Free,
-                ec,
-            )?,
-            train_tracked(
-                &canonical_add(pc, fc, muon, sc, 0),
-                Labels::True,
-                Constraint::Free,
-                ec,
-            )?,
-        )
-    };
-    let random_free = train_tracked(
-        &canonical_add(p, frac, adamw, steps, 0),
-        Labels::Random,
-        Constraint::Free,
-        every,
-    )?;
-    let held = ConstrainedPair::train(
-        &canonical_add(p, frac, adamw, steps, 0),
-        Constraint::Held { scale: 1.0 },
-        every,
-    )?;
-    let (random, constrained) = (&held.random, &held.truth);
-    let swept = swept_constraints(budget)
-        .into_iter()
-        .map(|c| ConstrainedPair::train(&canonical_add(p, frac, adamw, steps, 0), c, every))
-        .collect::<Result<Vec<_>>>()?;
-    let on_manifold_and_memorizing: Vec<&ConstrainedPair> = swept
+fn check(budget: Budget) -> Result<Vec<Check>> {
+    let runs = Runs::train(budget)?;
+    Ok(vec![
+        muon_approaches_the_manifold(&runs),
+        held_refuses_random_labels(&runs),
+        held_does_not_grok(&runs),
+        the_manifold_keeps_the_basin(&runs),
+        no_constraint_does_both(&runs),
+    ])
+}
+
+/// Muon moves $W_1$ toward the scaled Stiefel manifold on the canonical task, AdamW does not.
+fn muon_approaches_the_manifold(runs: &Runs) -> Check {
+    let [(pc, fc, sc), _] = runs.designs;
+    let (muon_w1, adamw_w1) = (
+        closest_after_mem(&runs.cmp_muon, 0),
+        closest_after_mem(&runs.cmp_adamw, 0),
+    );
+    Check {
+        claim: format!(
+            "on the canonical task (a+b mod {pc}, f = {fc}) Muon moves W1 toward the scaled Stiefel manifold, AdamW does not"
+        ),
+        status: Status::Empirical,
+        prediction: "after t_mem, Muon's W1 distance falls below 1/2 of its initial value; AdamW's stays above 3/4".into(),
+        measured: format!(
+            "{sc} steps: smallest ratio after t_mem: Muon {muon_w1:.2}, AdamW {adamw_w1:.2}. Muon: {}; AdamW: {}",
+            describe(&runs.cmp_muon),
+            describe(&runs.cmp_adamw)
+        ),
+        tolerance: "the factors 1/2 and 3/4".into(),
+        pass: muon_w1 < MUON_DISTANCE_RATIO && adamw_w1 > ADAMW_DISTANCE_RATIO,
+    }
+}
+
+/// Held at its initial scale, the net does not memorize random labels; the free net does.
+fn held_refuses_random_labels(runs: &Runs) -> Check {
+    let [_, (p, frac, steps)] = runs.designs;
+    let random = &runs.held.random;
+    Check {
+        claim: "a net held on the scaled Stiefel manifold (retraction to its initial scale after every AdamW step) cannot memorize random labels".into(),
+        status: Status::Empirical,
+        prediction: format!(
+            "a+b mod {p}, f = {frac}: no 99% training accuracy on random labels in {steps} steps, while the free net memorizes them"
+        ),
+        measured: format!("held: {}; free: {}", describe(random), describe(&runs.random_free)),
+        tolerance: format!("constraint held to distance < {CONSTRAINED_DISTANCE:.0e}"),
+        pass: runs.held_on_manifold()
+            && memorized_at(random).is_none()
+            && memorized_at(&runs.random_free).is_some(),
+    }
+}
+
+/// Held at its initial scale, the net does not grok either; the free nets do.
+fn held_does_not_grok(runs: &Runs) -> Check {
+    let [_, (_, _, steps)] = runs.designs;
+    let constrained = &runs.held.truth;
+    Check {
+        claim: "the held net does not grok a+b either, while the free nets do".into(),
+        status: Status::Empirical,
+        prediction: format!("held: no t_grok in {steps} steps; free AdamW and Muon: t_grok found"),
+        measured: format!(
+            "held: {}; free AdamW: {}; free Muon: {}",
+            describe(constrained),
+            describe(&runs.free_adamw),
+            describe(&runs.free_muon)
+        ),
+        tolerance: "none".into(),
+        pass: runs.held_on_manifold()
+            && grokked_at(constrained).is_none()
+            && grokked_at(&runs.free_adamw).is_some()
+            && grokked_at(&runs.free_muon).is_some(),
+    }
+}
+
+/// False as stated: held exactly on the manifold at a larger or a free scale, the net memorizes random labels.
+fn the_manifold_keeps_the_basin(runs: &Runs) -> Check {
+    let [_, (p, frac, steps)] = runs.designs;
+    let on_manifold_and_memorizing: Vec<&ConstrainedPair> = runs
+        .swept
         .iter()
         .filter(|pair| stays_on_manifold(&[&pair.random, &pair.truth]))
         .filter(|pair| memorized_at(&pair.random).is_some())
         .collect();
-    let sweep_table = swept
-        .iter()
-        .map(ConstrainedPair::describe)
-        .collect::<Vec<_>>()
-        .join("; ");
-    let (muon_w1, adamw_w1) = (
-        closest_after_mem(&cmp_muon, 0),
-        closest_after_mem(&cmp_adamw, 0),
-    );
-    let on_manifold = stays_on_manifold(&[random, constrained]);
-    Ok(vec![
-        Check {
-            claim: format!(
-                "on the canonical task (a+b mod {pc}, f = {fc}) Muon moves W1 toward the scaled Stiefel manifold, AdamW does not"
-            ),
-            status: Status::Empirical,
-            prediction: "after t_mem, Muon's W1 distance falls below 1/2 of its initial value; AdamW's stays above 3/4".into(),
-            measured: format!(
-                "{sc} steps: smallest ratio after t_mem: Muon {muon_w1:.2}, AdamW {adamw_w1:.2}. Muon: {}; AdamW: {}",
-                describe(&cmp_muon),
-                describe(&cmp_adamw)
-            ),
-            tolerance: "the factors 1/2 and 3/4".into(),
-            pass: muon_w1 < 0.5 && adamw_w1 > 0.75,
-        },
-        Check {
-            claim: "a net held on the scaled Stiefel manifold (retraction to its initial scale after every AdamW step) cannot memorize random labels".into(),
-            status: Status::Empirical,
-            prediction: format!(
-                "a+b mod {p}, f = {frac}: no 99% training accuracy on random labels in {steps} steps, while the free net memorizes them"
-            ),
-            measured: format!("held: {}; free: {}", describe(random), describe(&random_free)),
-            tolerance: format!("constraint held to distance < {CONSTRAINED_DISTANCE:.0e}"),
-            pass: on_manifold && memorized_at(random).is_none() && memorized_at(&random_free).is_some(),
-        },
-        Check {
-            claim: "the held net does not grok a+b either, while the free nets do".into(),
-            status: Status::Empirical,
-            prediction: format!("held: no t_grok in {steps} steps; free AdamW and Muon: t_grok found"),
-            measured: format!(
-                "held: {}; free AdamW: {}; free Muon: {}",
-                describe(constrained),
-                describe(&free_adamw),
-                describe(&free_muon)
-            ),
-            tolerance: "none".into(),
-            pass: on_manifold
-                && grokked_at(constrained).is_none()
-                && grokked_at(&free_adamw).is_some()
-                && grokked_at(&free_muon).is_some(),
-        },
-        Check {
-            claim: "weights held on the scaled Stiefel manifold cannot memorize random labels (the manifold removes the memorization basin)".into(),
-            status: Status::FalseAsStated,
-            prediction: format!(
-                "counterexample: a+b mod {p}, f = {frac}: a net held exactly on the manifold at a larger fixed scale, or at a free scale (pull rate 1), memorizes random labels in {steps} steps"
-            ),
-            measured: format!(
-                "held exactly on the manifold (distance < {CONSTRAINED_DISTANCE:.0e}) and memorizing random labels: {}",
-                if on_manifold_and_memorizing.is_empty() {
-                    "none".to_string()
-                } else {
-                    on_manifold_and_memorizing
-                        .iter()
-                        .map(|pair| {
-                            format!(
-                                "{} (t_mem {})",
-                                pair.constraint.label(),
-                                memorized_at(&pair.random).unwrap_or_default()
-                            )
-                        })
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                }
-            ),
-            tolerance: format!("constraint held to distance < {CONSTRAINED_DISTANCE:.0e}"),
-            pass: !on_manifold_and_memorizing.is_empty(),
-        },
-        Check {
-            claim: "no Stiefel constraint of the sweep both refuses random labels and lets a+b grok".into(),
-            status: Status::Empirical,
-            prediction: format!(
-                "a+b mod {p}, f = {frac}, {steps} steps: every swept setting either memorizes random labels or does not grok (held at the initial scale: rows above)"
-            ),
-            measured: sweep_table,
-            tolerance: "none".into(),
-            pass: !swept.iter().any(ConstrainedPair::blocks_memorization_and_groks),
-        },
-    ])
+    Check {
+        claim: "weights held on the scaled Stiefel manifold cannot memorize random labels (the manifold removes the memorization basin)".into(),
+        status: Status::FalseAsStated,
+        prediction: format!(
+            "counterexample: a+b mod {p}, f = {frac}: a net held exactly on the manifold at a larger fixed scale, or at a free scale (pull rate 1), memorizes random labels in {steps} steps"
+        ),
+        measured: format!(
+            "held exactly on the manifold (distance < {CONSTRAINED_DISTANCE:.0e}) and memorizing random labels: {}",
+            if on_manifold_and_memorizing.is_empty() {
+                "none".to_string()
+            } else {
+                on_manifold_and_memorizing
+                    .iter()
+                    .map(|pair| {
+                        format!(
+                            "{} (t_mem {})",
+                            pair.constraint.label(),
+                            memorized_at(&pair.random).unwrap_or_default()
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }
+        ),
+        tolerance: format!("constraint held to distance < {CONSTRAINED_DISTANCE:.0e}"),
+        pass: !on_manifold_and_memorizing.is_empty(),
+    }
+}
+
+/// No swept constraint both refuses random labels and groks.
+fn no_constraint_does_both(runs: &Runs) -> Check {
+    let [_, (p, frac, steps)] = runs.designs;
+    Check {
+        claim: "no Stiefel constraint of the sweep both refuses random labels and lets a+b grok".into(),
+        status: Status::Empirical,
+        prediction: format!(
+            "a+b mod {p}, f = {frac}, {steps} steps: every swept setting either memorizes random labels or does not grok (held at the initial scale: rows above)"
+        ),
+        measured: runs
+            .swept
+            .iter()
+            .map(ConstrainedPair::describe)
+            .collect::<Vec<_>>()
+            .join("; "),
+        tolerance: "none".into(),
+        pass: !runs
+            .swept
+            .iter()
+            .any(ConstrainedPair::blocks_memorization_and_groks),
+    }
 }
 
 /// Largest [`stiefel_distance`] accepted for retracted weights: the distance is a square root of a

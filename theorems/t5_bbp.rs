@@ -55,7 +55,7 @@ pub fn overlap_right(theta: f64, c: f64) -> f64 {
 }
 
 /// One draw: $(\hat\sigma_1,\langle u,\hat u\rangle^2,\langle v,\hat v\rangle^2)$ for random unit $u$, $v$.
-pub fn sample(n: usize, m: usize, theta: f64, seed: u64, index: u64) -> Result<[f64; 3]> {
+fn sample(n: usize, m: usize, theta: f64, seed: u64, index: u64) -> Result<[f64; 3]> {
     ensure(n >= 2 && n <= m, || {
         format!("needs 2 <= n <= m, got {n} x {m}")
     })?;
@@ -79,7 +79,7 @@ pub fn sample(n: usize, m: usize, theta: f64, seed: u64, index: u64) -> Result<[
 }
 
 /// Means and standard errors of `draws` samples.
-pub fn measure(n: usize, m: usize, theta: f64, draws: usize, seed: u64) -> Result<[(f64, f64); 3]> {
+fn measure(n: usize, m: usize, theta: f64, draws: usize, seed: u64) -> Result<[(f64, f64); 3]> {
     let samples: Result<Vec<[f64; 3]>> = (0..draws as u64)
         .into_par_iter()
         .map(|i| sample(n, m, theta, seed, i))
@@ -100,7 +100,7 @@ pub const STANDARD_ERRORS: f64 = 5.0;
 /// Allowed deviation of a sample mean from its limit: [`STANDARD_ERRORS`] standard errors plus the finite-size term of
 /// the note — $2/n$ above the threshold (the $O(1/n)$ bias of outliers and overlaps), $2n^{-2/3}$ for the
 /// top singular value below it (the Tracy–Widom scale at the edge) and $10/n$ for overlaps below it.
-pub fn tolerance(n: usize, std_err: f64, above: bool, is_value: bool) -> f64 {
+fn tolerance(n: usize, std_err: f64, above: bool, is_value: bool) -> f64 {
     let n = n as f64;
     let finite = match (above, is_value) {
         (true, _) => 2.0 / n,
@@ -116,7 +116,7 @@ pub const THETAS: [f64; 4] = [0.4, 1.5, 2.0, 3.0];
 
 /// The ledger check: for each $\theta$ in [`THETAS`], the mean top singular value and both overlaps over
 /// independent draws against their limits.
-pub fn check(budget: Budget) -> Result<Vec<Check>> {
+fn check(budget: Budget) -> Result<Vec<Check>> {
     let (n, m, draws) = match budget {
         Budget::Quick => (200, 400, 20),
         Budget::Full => (400, 800, 20),

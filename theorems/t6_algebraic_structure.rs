@@ -156,7 +156,7 @@ pub fn log_relabel(table: &[Option<usize>], p: u32) -> Table {
 }
 
 /// Whether every row and every column of `table` (on $\mathbb{Z}_n$, fully defined) is a permutation.
-pub fn is_latin_square(table: &[Option<usize>]) -> bool {
+fn is_latin_square(table: &[Option<usize>]) -> bool {
     let n = (table.len() as f64).sqrt().round() as usize;
     let permutation = |cells: Vec<Option<usize>>| {
         let mut seen = vec![false; n];
@@ -173,7 +173,7 @@ pub fn is_latin_square(table: &[Option<usize>]) -> bool {
 }
 
 /// A random affine table $c=ua+vb+w \bmod n$ (`u`, `v`, `w` uniform, possibly 0).
-pub fn random_affine(rng: &mut impl Rng, n: usize) -> Table {
+fn random_affine(rng: &mut impl Rng, n: usize) -> Table {
     let (u, v, w) = (
         rng.random_range(0..n),
         rng.random_range(0..n),
@@ -185,7 +185,7 @@ pub fn random_affine(rng: &mut impl Rng, n: usize) -> Table {
 }
 
 /// A uniformly random table on $\mathbb{Z}_n$ (every $c$ independent and uniform).
-pub fn random_table(rng: &mut impl Rng, n: usize) -> Table {
+fn random_table(rng: &mut impl Rng, n: usize) -> Table {
     (0..n * n).map(|_| Some(rng.random_range(0..n))).collect()
 }
 
@@ -271,7 +271,7 @@ pub fn walsh_hadamard(y: &[f64]) -> Vec<f64> {
 }
 
 /// The $\pm1$ label of sparse parity on $n$ bits with support $\{0,\dots,k-1\}$, as [`walsh_hadamard`] indexes it.
-pub fn sparse_parity_labels(n_bits: u32, k: u32) -> Vec<f64> {
+fn sparse_parity_labels(n_bits: u32, k: u32) -> Vec<f64> {
     let mask = (1usize << k) - 1;
     (0..1usize << n_bits)
         .map(|x| {
@@ -285,7 +285,7 @@ pub fn sparse_parity_labels(n_bits: u32, k: u32) -> Vec<f64> {
 }
 
 /// Largest deviation of $\hat T$ for + from $p^2\,\mathbf 1[k=l=-m]$ (for − from $p^2\,\mathbf 1[k=-l=-m]$), relative to $p^2$.
-pub fn character_identity_error(op: Operation, p: u32, fourier: &mut Fourier) -> Result<f64> {
+fn character_identity_error(op: Operation, p: u32, fourier: &mut Fourier) -> Result<f64> {
     ensure(matches!(op, Operation::Add | Operation::Sub), || {
         format!("the character identity is for + and -, not {op}")
     })?;
@@ -312,38 +312,56 @@ pub fn character_identity_error(op: Operation, p: u32, fourier: &mut Fourier) ->
 }
 
 /// The ledger check.
-pub fn check(budget: Budget) -> Result<Vec<Check>> {
+/// Relative round-off allowed where an FFT or a closed form is compared with an exact value (f64, $p\le97$).
+pub const ROUND_OFF: f64 = 1e-9;
+/// Below this a Walsh–Hadamard coefficient of $\pm1$ labels counts as zero (exact sums of $2^n$ terms $\pm2^{-n}$).
+pub const WALSH_ZERO: f64 = 1e-12;
+
+/// The ledger check.
+fn check(budget: Budget) -> Result<Vec<Check>> {
     let (primes, random_cases): (&[u32], usize) = match budget {
         Budget::Quick => (&[11, 23], 40),
         Budget::Full => (&[11, 23, 31, 97], 200),
     };
     let mut fourier = Fourier::new();
-    let mut checks = Vec::new();
+    let p_last = *primes.last().expect("non-empty");
+    Ok(vec![
+        character_identity(primes, &mut fourier)?,
+        closed_forms(primes, &mut fourier)?,
+        minimum_support(random_cases, &mut fourier),
+        log_basis(primes, &mut fourier)?,
+        separability(p_last)?,
+        sparse_parity(),
+    ])
+}
 
-    // Character identity for + and −.
+/// The character identity for $+$ and $-$.
+fn character_identity(primes: &[u32], fourier: &mut Fourier) -> Result<Check> {
     let mut worst_identity: f64 = 0.0;
     for &p in primes {
         for op in [Operation::Add, Operation::Sub] {
-            worst_identity = worst_identity.max(character_identity_error(op, p, &mut fourier)?);
+            worst_identity = worst_identity.max(character_identity_error(op, p, fourier)?);
         }
     }
-    checks.push(Check {
+    Ok(Check {
         claim: "character identity: 1[a+b=c] = (1/p) sum_k chi_k(a) chi_k(b) conj(chi_k(c)); likewise for a-b".into(),
         status: Status::Proved,
         prediction: "T^(k,l,m) = p^2 on {(k,k,-k)} (+) and {(k,-k,-k)} (-), 0 elsewhere".into(),
         measured: format!("max deviation / p^2 = {worst_identity:.1e} at p in {primes:?}"),
-        tolerance: "1e-9 (FFT round-off)".into(),
-        pass: worst_identity < 1e-9,
-    });
+        tolerance: format!("{ROUND_OFF:e} (FFT round-off)"),
+        pass: worst_identity < ROUND_OFF,
+    })
+}
 
-    // Closed forms for every operation.
+/// The Gauss-sum closed forms of the participation ratio and the support size of every operation.
+fn closed_forms(primes: &[u32], fourier: &mut Fourier) -> Result<Check> {
     let mut worst_pr: f64 = 0.0;
     let mut count_mismatch = 0;
     let mut rows = Vec::new();
     for &p in primes {
         for op in Operation::ALL {
             let s = sparsity(
-                &power_spectrum(&operation_table(op, p)?, &mut fourier),
+                &power_spectrum(&operation_table(op, p)?, fourier),
                 p as usize,
             );
             let want = predicted_participation(op, p);
@@ -355,7 +373,7 @@ pub fn check(budget: Budget) -> Result<Vec<Check>> {
         }
     }
     let p_last = primes.last().expect("non-empty");
-    checks.push(Check {
+    Ok(Check {
         claim: "Gauss-sum closed forms: PR = p for +,-; p^10/(p^8+p^7-p^6) for *, a^2+b^2, a^2+ab+b^2, a^3+ab; p^3(p-1)/(p^2-2p+2) for /".into(),
         status: Status::Proved,
         prediction: "PR and the number of non-zero coefficients as in the closed forms".into(),
@@ -363,11 +381,13 @@ pub fn check(budget: Budget) -> Result<Vec<Check>> {
             "max relative PR error {worst_pr:.1e}, {count_mismatch} support-size mismatches over 7 ops x {primes:?}; PR at p = {p_last}: {}",
             rows.join(", ")
         ),
-        tolerance: "1e-9 relative; support sizes exact".into(),
-        pass: worst_pr < 1e-9 && count_mismatch == 0,
-    });
+        tolerance: format!("{ROUND_OFF:e} relative; support sizes exact"),
+        pass: worst_pr < ROUND_OFF && count_mismatch == 0,
+    })
+}
 
-    // Minimum support: >= p always, = p iff affine.
+/// Minimum support: at least $p$ coefficients always, exactly $p$ iff the table is affine.
+fn minimum_support(random_cases: usize, fourier: &mut Fourier) -> Check {
     let mut rng = rng::indexed(6, 0);
     let (mut below, mut affine_not_minimal, mut minimal_not_affine) = (0, 0, 0);
     let mut least_ratio = f64::INFINITY;
@@ -378,31 +398,34 @@ pub fn check(budget: Budget) -> Result<Vec<Check>> {
         } else {
             random_table(&mut rng, n)
         };
-        let s = sparsity(&power_spectrum(&table, &mut fourier), n);
+        let s = sparsity(&power_spectrum(&table, fourier), n);
         let minimal = s.nonzero == n;
         least_ratio = least_ratio.min(s.participation / n as f64);
-        below += usize::from(s.nonzero < n || s.participation < n as f64 * (1.0 - 1e-9));
+        below += usize::from(s.nonzero < n || s.participation < n as f64 * (1.0 - ROUND_OFF));
         affine_not_minimal += usize::from(is_affine(&table) && !minimal);
         minimal_not_affine += usize::from(minimal && !is_affine(&table));
     }
-    checks.push(Check {
+    Check {
         claim: "minimum support: every operation table has >= p non-zero coefficients and PR >= p, with equality iff it is affine".into(),
         status: Status::Proved,
         prediction: "no table below p; affine <=> exactly p coefficients".into(),
         measured: format!(
             "{random_cases} random tables (half affine) at p in 5..13: {below} below p, {affine_not_minimal} affine but not minimal, {minimal_not_affine} minimal but not affine; least PR/p = {least_ratio:.6}"
         ),
-        tolerance: "exact counts; PR to 1e-9 relative".into(),
+        tolerance: format!("exact counts; PR to {ROUND_OFF:e} relative"),
         pass: below == 0 && affine_not_minimal == 0 && minimal_not_affine == 0,
-    });
+    }
+}
 
-    // The discrete-log basis.
+/// The discrete-log basis makes $\times$ and ÷ affine; the polynomial operations are not Latin squares.
+fn log_basis(primes: &[u32], fourier: &mut Fourier) -> Result<Check> {
+    let p_last = primes.last().expect("non-empty");
     let mut log_rows = Vec::new();
     let mut log_ok = true;
     for &p in primes {
         for op in [Operation::Mul, Operation::Div] {
             let relabelled = log_relabel(&operation_table(op, p)?, p);
-            let s = sparsity(&power_spectrum(&relabelled, &mut fourier), p as usize - 1);
+            let s = sparsity(&power_spectrum(&relabelled, fourier), p as usize - 1);
             log_ok &= s.nonzero == p as usize - 1 && is_affine(&relabelled);
             if p == *p_last {
                 log_rows.push(format!("{op}: {} coefficients", s.nonzero));
@@ -424,17 +447,18 @@ pub fn check(budget: Budget) -> Result<Vec<Check>> {
     ]
     .iter()
     .any(|&op| is_latin_square(&operation_table(op, *p_last).expect("valid")));
-    checks.push(Check {
+    Ok(Check {
         claim: "* and / are affine over Z_(p-1) on the units after a = g^i; the polynomial operations are not Latin squares, so no relabelling makes them group tables".into(),
         status: Status::Proved,
         prediction: "p-1 coefficients for * and / in the log basis; Latin square: +, -, * no (0 row), polynomial ops no".into(),
         measured: format!("at p = {p_last}: {}; Latin: {}", log_rows.join(", "), latin.join(", ")),
         tolerance: "exact".into(),
         pass: log_ok && !polynomial_latin,
-    });
+    })
+}
 
-    // Additive separability: the Fourier circuit transfers, with the same norm and margin.
-    let p = *p_last;
+/// Additive separability: the Fourier circuit transfers, with the same norm and margin.
+fn separability(p: u32) -> Result<Check> {
     let all_frequencies: Vec<usize> = (1..=(p as usize - 1) / 2).collect();
     let (want_margin, want_norm) = (
         analytic::margin(p, &all_frequencies),
@@ -457,9 +481,9 @@ pub fn check(budget: Budget) -> Result<Vec<Check>> {
         let gamma = margin::min_margin(&model, &batch);
         let norm = model.params.norms().2;
         transfer_ok &=
-            (gamma / want_margin - 1.0).abs() < 1e-9 && (norm / want_norm - 1.0).abs() < 1e-9;
+            (gamma / want_margin - 1.0).abs() < ROUND_OFF && (norm / want_norm - 1.0).abs() < ROUND_OFF;
     }
-    checks.push(Check {
+    Ok(Check {
         claim: "a table a o b = phi(a) + psi(b) (any maps) is solved on all p^2 pairs by the a+b Fourier network with re-indexed embeddings, at the same norm and margin".into(),
         status: Status::Proved,
         prediction: format!(
@@ -468,19 +492,25 @@ pub fn check(budget: Budget) -> Result<Vec<Check>> {
         measured: format!(
             "separable: {}; margins and norms {}",
             separable.join(", "),
-            if transfer_ok { "equal to a+b's (1e-9)" } else { "differ" }
+            if transfer_ok {
+                format!("equal to a+b's ({ROUND_OFF:e})")
+            } else {
+                "differ".into()
+            }
         ),
-        tolerance: "exact set; 1e-9 relative".into(),
+        tolerance: format!("exact set; {ROUND_OFF:e} relative"),
         pass: transfer_ok && separable == ["add", "sub", "sum_squares"],
-    });
+    })
+}
 
-    // Sparse parity.
+/// Sparse parity has a single Walsh–Hadamard coefficient.
+fn sparse_parity() -> Check {
     let (n_bits, k) = (10, 3);
     let walsh = walsh_hadamard(&sparse_parity_labels(n_bits, k));
     let support: Vec<usize> = (0..walsh.len())
-        .filter(|&s| walsh[s].abs() > 1e-12)
+        .filter(|&s| walsh[s].abs() > WALSH_ZERO)
         .collect();
-    checks.push(Check {
+    Check {
         claim:
             "sparse parity y = prod_{i in S} x_i has a single Walsh-Hadamard coefficient, 1 at S"
                 .into(),
@@ -490,10 +520,9 @@ pub fn check(budget: Budget) -> Result<Vec<Check>> {
             "n = {n_bits}, k = {k}: support {support:?}, value {:.3}",
             walsh[(1 << k) - 1]
         ),
-        tolerance: "exact (1e-12)".into(),
-        pass: support == vec![(1 << k) - 1] && (walsh[(1 << k) - 1] - 1.0).abs() < 1e-12,
-    });
-    Ok(checks)
+        tolerance: format!("exact ({WALSH_ZERO:e})"),
+        pass: support == vec![(1 << k) - 1] && (walsh[(1 << k) - 1] - 1.0).abs() < WALSH_ZERO,
+    }
 }
 
 #[cfg(test)]
