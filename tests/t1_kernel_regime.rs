@@ -1,7 +1,7 @@
 //! T1-kernel: the additive form of one-hot kernel regression (Lemma 1), the zeroth-order bound
 //! (Theorem 3), the ledger's own check, and mutations that must fail.
 
-use super::{random_problem, OneHotKernel, Problem};
+use super::{random_problem, OneHotKernel, Problem, BOUND_ROUND_OFF, LEMMA1_TOLERANCE};
 use crate::test_support::assert_ledger_passes;
 use crate::{self as theorems, Budget};
 use grokking::rng::{self, Stream};
@@ -36,13 +36,13 @@ proptest! {
         let pb = Problem::new(p, frac, seed, OneHotKernel { k0, k1, k2 }, ridge).unwrap();
         let (direct, additive) = (pb.direct().unwrap(), pb.additive().unwrap());
         let diff = (&direct - &additive).amax() / direct.amax();
-        prop_assert!(diff < 1e-9, "relative difference {diff}");
+        prop_assert!(diff < LEMMA1_TOLERANCE, "relative difference {diff}");
     }
 
     #[test]
     fn t1_kernel_zeroth_order_error_never_exceeds_the_bound(seed in any::<u64>()) {
         let ratio = worst_ratio(&problem(seed));
-        prop_assert!(ratio <= 1.0 + 1e-9, "error / bound = {ratio}");
+        prop_assert!(ratio <= 1.0 + BOUND_ROUND_OFF, "error / bound = {ratio}");
     }
 }
 

@@ -222,6 +222,17 @@ fn check(budget: Budget) -> Result<Vec<Check>> {
         Budget::Quick => (40, 30),
         Budget::Full => (400, 60),
     };
+    Ok(vec![
+        c_ns_is_the_supremum(),
+        bound_over_random_runs(runs, steps)?,
+        bound_is_attained()?,
+        adamw_reaches_sqrt_mn(),
+        bound_on_a_real_run(budget)?,
+    ])
+}
+
+/// $c_{NS}=\sup_{(0,1]}\phi^{\circ5}=\max\phi$, with the facts its proof rests on.
+fn c_ns_is_the_supremum() -> Check {
     let facts = quintic_facts(NS_STEPS);
     let sup = grid_sup(NS_STEPS, 200_000);
     let (lo, hi) = range_above(NS_STEPS, 1e-2, 100_000);
@@ -229,15 +240,68 @@ fn check(budget: Budget) -> Result<Vec<Check>> {
         && facts.local_min > 0.0
         && facts.phi_at_c < c_ns()
         && facts.min_iterate_of_one > quintic_argmax();
+    Check {
+        claim: "c_NS = sup over (0,1] of the 5-fold quintic = max of one quintic".into(),
+        status: Status::Proved,
+        prediction: format!("c_NS = phi(x*) = {:.7} (x* = {:.7})", c_ns(), quintic_argmax()),
+        measured: format!(
+            "grid sup {sup:.7}; disc {:.3} < 0, local min {:.4} > 0, phi(c_NS) {:.4} < c_NS, min_j phi^j(1) {:.4} > x*; 5-fold range on [1e-2, 1]: [{lo:.4}, {hi:.4}]",
+            facts.discriminant, facts.local_min, facts.phi_at_c, facts.min_iterate_of_one
+        ),
+        tolerance: format!("grid sup within {GRID_GAP:e} below c_NS"),
+        pass: facts_hold && sup <= c_ns() + 1e-12 && c_ns() - sup < GRID_GAP,
+    }
+}
+
+/// The operator-norm bound over random Muon runs.
+fn bound_over_random_runs(runs: usize, steps: u64) -> Result<Check> {
     let mut rng = rng::child(5, Stream::Init);
     let mut worst: f64 = 0.0;
     for _ in 0..runs {
         worst = worst.max(random_run_ratio(&mut rng, steps)?);
     }
+    Ok(Check {
+        claim: "|W_t|_op <= (1-eta lambda)^t |W_0|_op + eta s c_NS sum_j (1-eta lambda)^j for the implemented Muon".into(),
+        status: Status::Proved,
+        prediction: "ratio |W_t|_op / bound <= 1 for every step of every run".into(),
+        measured: format!("max ratio {worst:.4} over {runs} random runs of {steps} steps"),
+        tolerance: format!("1 + {ROUND_OFF:.0e} (round-off)"),
+        pass: worst <= 1.0 + ROUND_OFF,
+    })
+}
+
+/// The bound is attained by a constant gradient.
+fn bound_is_attained() -> Result<Check> {
     let tight = tight_ratio(0.02, 1.0, 200)?;
+    Ok(Check {
+        claim: "the bound is attained up to the Frobenius epsilon: constant gradient with singular values (x_5, sqrt(1 - x_5^2))".into(),
+        status: Status::Proved,
+        prediction: "ratio 1 (a bound with c_NS replaced by 1 would be broken by the factor c_NS)".into(),
+        measured: format!("ratio {tight:.6} after 200 steps (eta 0.02, lambda 1)"),
+        tolerance: format!("[{TIGHTNESS}, 1 + {ROUND_OFF:e}]"),
+        pass: (TIGHTNESS..=1.0 + ROUND_OFF).contains(&tight),
+    })
+}
+
+/// AdamW's contrasting worst case: updates of operator norm $\sqrt{mn}$.
+fn adamw_reaches_sqrt_mn() -> Check {
     let (m, n) = (256, 194);
     let adam = adamw_sign_ratio(m, n, 3e-3, 1.0, 50);
     let advantage = ((m * n) as f64).sqrt() / (muon::shape_factor(m, n) * c_ns());
+    Check {
+        claim: "AdamW's worst case: a constant rank-one sign gradient gives updates of operator norm sqrt(mn)".into(),
+        status: Status::Proved,
+        prediction: format!(
+            "|W_T|_op = eta sqrt(mn) sum_j (1-eta lambda)^j (ratio 1): {advantage:.0} x Muon's bound for a {m} x {n} weight"
+        ),
+        measured: format!("ratio {adam:.6} after 50 steps"),
+        tolerance: format!("within {ADAM_REACH:e} of 1 (epsilon / |g| = 1e-8)"),
+        pass: (adam - 1.0).abs() < ADAM_REACH,
+    }
+}
+
+/// The bound along a real training run of the canonical network, with AdamW for contrast.
+fn bound_on_a_real_run(budget: Budget) -> Result<Check> {
     let (p, frac, run_steps, every) = match budget {
         Budget::Quick => (23, 0.7, 600, 20),
         Budget::Full => (97, 0.4, 3000, 50),
@@ -260,46 +324,7 @@ fn check(budget: Budget) -> Result<Vec<Check>> {
             })
     };
     let max_op = |run: &[NormPoint]| run.iter().map(|q| q.op[0]).fold(0.0, f64::max);
-    let mut checks = vec![
-        Check {
-            claim: "c_NS = sup over (0,1] of the 5-fold quintic = max of one quintic".into(),
-            status: Status::Proved,
-            prediction: format!("c_NS = phi(x*) = {:.7} (x* = {:.7})", c_ns(), quintic_argmax()),
-            measured: format!(
-                "grid sup {sup:.7}; disc {:.3} < 0, local min {:.4} > 0, phi(c_NS) {:.4} < c_NS, min_j phi^j(1) {:.4} > x*; 5-fold range on [1e-2, 1]: [{lo:.4}, {hi:.4}]",
-                facts.discriminant, facts.local_min, facts.phi_at_c, facts.min_iterate_of_one
-            ),
-            tolerance: format!("grid sup within {GRID_GAP:e} below c_NS"),
-            pass: facts_hold && sup <= c_ns() + 1e-12 && c_ns() - sup < GRID_GAP,
-        },
-        Check {
-            claim: "|W_t|_op <= (1-eta lambda)^t |W_0|_op + eta s c_NS sum_j (1-eta lambda)^j for the implemented Muon".into(),
-            status: Status::Proved,
-            prediction: "ratio |W_t|_op / bound <= 1 for every step of every run".into(),
-            measured: format!("max ratio {worst:.4} over {runs} random runs of {steps} steps"),
-            tolerance: format!("1 + {ROUND_OFF:.0e} (round-off)"),
-            pass: worst <= 1.0 + ROUND_OFF,
-        },
-        Check {
-            claim: "the bound is attained up to the Frobenius epsilon: constant gradient with singular values (x_5, sqrt(1 - x_5^2))".into(),
-            status: Status::Proved,
-            prediction: "ratio 1 (a bound with c_NS replaced by 1 would be broken by the factor c_NS)".into(),
-            measured: format!("ratio {tight:.6} after 200 steps (eta 0.02, lambda 1)"),
-            tolerance: format!("[{TIGHTNESS}, 1 + {ROUND_OFF:e}]"),
-            pass: (TIGHTNESS..=1.0 + ROUND_OFF).contains(&tight),
-        },
-        Check {
-            claim: "AdamW's worst case: a constant rank-one sign gradient gives updates of operator norm sqrt(mn)".into(),
-            status: Status::Proved,
-            prediction: format!(
-                "|W_T|_op = eta sqrt(mn) sum_j (1-eta lambda)^j (ratio 1): {advantage:.0} x Muon's bound for a {m} x {n} weight"
-            ),
-            measured: format!("ratio {adam:.6} after 50 steps"),
-            tolerance: format!("within {ADAM_REACH:e} of 1 (epsilon / |g| = 1e-8)"),
-            pass: (adam - 1.0).abs() < ADAM_REACH,
-        },
-    ];
-    checks.push(Check {
+    Ok(Check {
         claim: format!(
             "the bound on a real run: canonical network, a+b mod {p}, f = {frac}, Muon lr 0.05, wd 0.1, {run_steps} steps (f64)"
         ),
@@ -314,8 +339,7 @@ fn check(budget: Budget) -> Result<Vec<Check>> {
         ),
         tolerance: format!("1 + {ROUND_OFF:.0e}"),
         pass: real_ratio <= 1.0 + ROUND_OFF,
-    });
-    Ok(checks)
+    })
 }
 
 #[cfg(test)]
