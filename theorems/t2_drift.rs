@@ -585,8 +585,38 @@ fn show_runs(runs: &[Run]) -> String {
 /// where f64 training groks (always on the quick design, where the collapse stops every seed). `canonical`:
 /// the design's full-batch runs at [`Design::temperature_wd`] and the canonical $\epsilon$.
 fn eps_checks(design: &Design, canonical: &[Run]) -> Result<Vec<Check>> {
+    Ok(vec![
+        eps_moves_the_clock(design, canonical)?,
+        nets_rest_at_the_rest_point(design)?,
+        f32_collapses_at_small_eps()?,
+    ])
+}
+
+/// False as stated: a clock in $\eta\lambda$ alone; a larger $\epsilon$ makes grokking later.
+fn eps_moves_the_clock(design: &Design, canonical: &[Run]) -> Result<Check> {
     let eps0 = config::CANONICAL_ADAMW.eps;
     let large = measure_eps(design, design.large_eps, Precision::F32)?;
+    Ok(Check {
+        claim: "the drift clock depends on eta and lambda alone: t_grok = C / (eta lambda), whatever Adam's epsilon".into(),
+        status: Status::FalseAsStated,
+        prediction: format!(
+            "counterexample: at the same eta and lambda ({}), epsilon = {:e} instead of {eps0:e} makes the median t_grok at least {EPS_FACTOR} times later (full batch; a run that never groks within {} steps counts as infinitely late)",
+            design.temperature_wd, design.large_eps, design.max_steps
+        ),
+        measured: format!(
+            "epsilon {:e}: {}; epsilon {eps0:e}: {}",
+            design.large_eps,
+            show_runs(&large),
+            show_runs(canonical)
+        ),
+        tolerance: "none: the factor is the criterion".into(),
+        pass: delayed(&large, canonical, EPS_FACTOR),
+    })
+}
+
+/// The trained net rests where its gradient is AdamW's rest point, at every $\epsilon$.
+fn nets_rest_at_the_rest_point(design: &Design) -> Result<Check> {
+    let eps0 = config::CANONICAL_ADAMW.eps;
     let plateaus: Vec<(f64, Plateau)> = [design.small_eps, eps0, design.large_eps]
         .into_par_iter()
         .map(|eps| Ok((eps, plateau(design, eps)?)))
@@ -610,51 +640,37 @@ fn eps_checks(design: &Design, canonical: &[Run]) -> Result<Vec<Check>> {
             )
         })
         .collect();
+    Ok(Check {
+        claim: "where Adam holds the trained net: after t_mem it keeps lowering the training loss until the gradient reaches AdamW's rest point |g| = epsilon lambda |theta| / (1 - lambda |theta|) (proved for a coordinate at rest), and holds it there".into(),
+        status: Status::Empirical,
+        prediction: format!(
+            "after {} full-batch steps (f64, seed 0, lambda {wd}) the median |g_i| equals the rest point of the median |theta_i|, at every epsilon (seven decades: a plateau set by eta and lambda alone would sit at one gradient scale)",
+            design.plateau_steps
+        ),
+        measured: plateaus_shown.join("; "),
+        tolerance: format!("a factor {REST_FACTOR} either way"),
+        pass: at_rest,
+    })
+}
+
+/// False as stated: f32 is faithful at any $\epsilon$; at a small one its loss collapses to 0 and it stops grokking.
+fn f32_collapses_at_small_eps() -> Result<Check> {
     let small = Design::of(Budget::Quick);
     let f32_small = measure_eps(&small, small.small_eps, Precision::F32)?;
     let f64_small = measure_eps(&small, small.small_eps, Precision::F64)?;
-    Ok(vec![
-        Check {
-            claim: "the drift clock depends on eta and lambda alone: t_grok = C / (eta lambda), whatever Adam's epsilon".into(),
-            status: Status::FalseAsStated,
-            prediction: format!(
-                "counterexample: at the same eta and lambda ({}), epsilon = {:e} instead of {eps0:e} makes the median t_grok at least {EPS_FACTOR} times later (full batch; a run that never groks within {} steps counts as infinitely late)",
-                design.temperature_wd, design.large_eps, design.max_steps
-            ),
-            measured: format!(
-                "epsilon {:e}: {}; epsilon {eps0:e}: {}",
-                design.large_eps,
-                show_runs(&large),
-                show_runs(canonical)
-            ),
-            tolerance: "none: the factor is the criterion".into(),
-            pass: delayed(&large, canonical, EPS_FACTOR),
-        },
-        Check {
-            claim: "where Adam holds the trained net: after t_mem it keeps lowering the training loss until the gradient reaches AdamW's rest point |g| = epsilon lambda |theta| / (1 - lambda |theta|) (proved for a coordinate at rest), and holds it there".into(),
-            status: Status::Empirical,
-            prediction: format!(
-                "after {} full-batch steps (f64, seed 0, lambda {wd}) the median |g_i| equals the rest point of the median |theta_i|, at every epsilon (seven decades: a plateau set by eta and lambda alone would sit at one gradient scale)",
-                design.plateau_steps
-            ),
-            measured: plateaus_shown.join("; "),
-            tolerance: format!("a factor {REST_FACTOR} either way"),
-            pass: at_rest,
-        },
-        Check {
-            claim: "f32 training reproduces f64 training at any Adam epsilon".into(),
-            status: Status::FalseAsStated,
-            prediction: format!(
-                "counterexample (a+b mod {}, f = {}, lambda {}, epsilon {:e}): the f32 training loss ends at exactly 0 (below f32 resolution: softmax collapse, Prieto et al. 2025) and the f32 runs grok at least {PRECISION_FACTOR} times later than the f64 runs of the same seeds, or never, while every f64 run groks",
-                small.p, small.train_frac, small.temperature_wd, small.small_eps
-            ),
-            measured: format!("f32: {}; f64: {}", show_runs(&f32_small), show_runs(&f64_small)),
-            tolerance: "none: the factor is the criterion".into(),
-            pass: f64_small.iter().all(|r| r.t_grok.is_some())
-                && f32_small.iter().all(|r| r.last_train_loss == 0.0)
-                && delayed(&f32_small, &f64_small, PRECISION_FACTOR),
-        },
-    ])
+    Ok(Check {
+        claim: "f32 training reproduces f64 training at any Adam epsilon".into(),
+        status: Status::FalseAsStated,
+        prediction: format!(
+            "counterexample (a+b mod {}, f = {}, lambda {}, epsilon {:e}): the f32 training loss ends at exactly 0 (below f32 resolution: softmax collapse, Prieto et al. 2025) and the f32 runs grok at least {PRECISION_FACTOR} times later than the f64 runs of the same seeds, or never, while every f64 run groks",
+            small.p, small.train_frac, small.temperature_wd, small.small_eps
+        ),
+        measured: format!("f32: {}; f64: {}", show_runs(&f32_small), show_runs(&f64_small)),
+        tolerance: "none: the factor is the criterion".into(),
+        pass: f64_small.iter().all(|r| r.t_grok.is_some())
+            && f32_small.iter().all(|r| r.last_train_loss == 0.0)
+            && delayed(&f32_small, &f64_small, PRECISION_FACTOR),
+    })
 }
 
 #[cfg(test)]
