@@ -390,7 +390,9 @@ fn bad_arguments_fail_with_a_clear_message_and_no_panic() {
 /// `grok check --quick --json`: one JSON object with a row per registered theorem, all passing.
 #[test]
 fn check_prints_the_ledger_as_json() {
-    let out = grok(&["check", "--quick", "--json"]);
+    // One worker thread: the in-process ledger test (tests/ledger.rs) runs beside this one, and the
+    // ledger's numbers do not depend on the thread count.
+    let out = grok(&["--threads", "1", "check", "--quick", "--json"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let ledger: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let rows = ledger["ledger"].as_array().unwrap();

@@ -7,6 +7,7 @@ mod common;
 mod fourier_oracle;
 mod gradcheck;
 mod hooks;
+mod ledger;
 mod notes_consistency;
 mod numerics;
 mod optim;

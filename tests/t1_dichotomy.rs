@@ -5,7 +5,6 @@ use super::{
     adam_step_bound, clock_slope, decay_time_bound, fit_clock, measure, median_ratio, own_scale,
     Design, Run, MAX_RELATIVE_ERROR, SIGMAS,
 };
-use crate::test_support::assert_ledger_passes;
 use crate::Budget;
 use grokking::config;
 use grokking::optim::adamw::{self, AdamWConfig};
@@ -181,7 +180,3 @@ fn t1_dichotomy_trained_nets_follow_the_clock_and_reject_wrong_clocks() {
     assert!(median_ratio(&runs, largest).unwrap() < median_ratio(&runs, design.alphas[0]).unwrap());
 }
 
-#[test]
-fn t1_dichotomy_ledger_check_passes_quick() {
-    assert_ledger_passes("T1-dichotomy");
-}

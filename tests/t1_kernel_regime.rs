@@ -2,8 +2,6 @@
 //! (Theorem 3), the ledger's own check, and mutations that must fail.
 
 use super::{random_problem, OneHotKernel, Problem, BOUND_ROUND_OFF, LEMMA1_TOLERANCE};
-use crate::test_support::assert_ledger_passes;
-use crate::{self as theorems, Budget};
 use grokking::rng::{self, Stream};
 use proptest::prelude::*;
 
@@ -119,11 +117,4 @@ fn t1_kernel_invalid_kernels_are_errors() {
             "{kernel:?}, ridge {ridge}"
         );
     }
-}
-
-#[test]
-fn t1_kernel_ledger_check_passes_quick() {
-    let rows = assert_ledger_passes("T1-kernel");
-    assert_eq!(rows.len(), 1);
-    assert!(theorems::run(&["T9".into()], Budget::Quick).is_err());
 }

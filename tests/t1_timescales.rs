@@ -5,7 +5,6 @@ use super::{
     exponents, heuristic_exponent, network, pooled, predicted_exponents, public_note_exponent,
     EXPONENT_TOLERANCE,
 };
-use crate::test_support::assert_ledger_passes;
 use grokking::measure::kernel::{tangent_kernel, tangent_kernel_between};
 use grokking::model::objective_and_gradient;
 use grokking::model::Batch;
@@ -119,7 +118,3 @@ fn t1_bad_alpha_is_an_error() {
     assert!(super::sweep(11, 0.5, &[], 0.0, 0, 10).is_err());
 }
 
-#[test]
-fn t1_timescales_ledger_check_passes_quick() {
-    assert_ledger_passes("T1-timescales");
-}

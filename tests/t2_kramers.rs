@@ -4,7 +4,6 @@ use super::{
     eyring_kramers_time, kramers_time, simulate, tolerance, CubicWell, KRAMERS_FIRST_ORDER,
     KRAMERS_HEIGHTS, SECOND_ORDER_BOUND,
 };
-use crate::test_support::assert_ledger_passes;
 use proptest::prelude::*;
 
 proptest! {
@@ -77,7 +76,3 @@ fn t2_bad_inputs_are_errors() {
     assert!(eyring_kramers_time(&[1.0], &[-1.0, 1.0], 1.0, 1.0).is_err());
 }
 
-#[test]
-fn t2_kramers_ledger_check_passes_quick() {
-    assert_ledger_passes("T2-kramers");
-}

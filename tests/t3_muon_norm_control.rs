@@ -5,7 +5,6 @@ use super::{
     adamw_sign_ratio, c_ns, grid_sup, iterate, norm_bound, quintic_argmax, quintic_facts,
     random_run_ratio, tight_ratio, ADAM_REACH, GRID_GAP, NS_STEPS, ROUND_OFF, TIGHTNESS,
 };
-use crate::test_support::assert_ledger_passes;
 use grokking::optim::muon;
 use proptest::prelude::*;
 
@@ -61,7 +60,3 @@ fn t3_adamw_worst_case_is_sqrt_mn() {
     assert!(advantage > 150.0);
 }
 
-#[test]
-fn t3_ledger_check_passes_quick() {
-    assert_ledger_passes("T3-norm");
-}

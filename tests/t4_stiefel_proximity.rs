@@ -1,7 +1,6 @@
 //! T4-stiefel: the distance to the scaled Stiefel manifold (closed form against a brute-force scan of the
 //! scale), and the ledger's training checks.
 
-use crate::test_support::assert_ledger_passes;
 use grokking::measure::spectrum::{
     mean_singular_value, nearest_scaled_stiefel, stiefel_distance, stiefel_penalty,
     stiefel_penalty_gradient,
@@ -87,7 +86,3 @@ proptest! {
     }
 }
 
-#[test]
-fn t4_ledger_check_passes_quick() {
-    assert_ledger_passes("T4-stiefel");
-}

@@ -2,7 +2,6 @@
 //! of size 200 x 400 against the limits, and wrong formulas that must fail.
 
 use super::{edge, measure, overlap_left, overlap_right, threshold, tolerance, top_singular_value};
-use crate::test_support::assert_ledger_passes;
 use proptest::prelude::*;
 
 const N: usize = 200;
@@ -52,7 +51,3 @@ fn t5_wrong_formulas_are_rejected() {
     assert!((got[2].0 - overlap_left(1.5, c)).abs() > tolerance(N, got[2].1, true, false));
 }
 
-#[test]
-fn t5_ledger_check_passes_quick() {
-    assert_ledger_passes("T5-bbp");
-}

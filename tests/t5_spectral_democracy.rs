@@ -1,7 +1,6 @@
 //! T5-democracy: the implemented Newton–Schulz map acts on singular values one by one, as phi^5.
 
 use super::{independence_error, with_singular_values, INDEPENDENCE_TOLERANCE};
-use crate::test_support::assert_ledger_passes;
 use grokking::optim::muon::iterate;
 use grokking::optim::muon::{newton_schulz, NS_EPS};
 use proptest::prelude::*;
@@ -45,7 +44,3 @@ fn t5_the_prediction_needs_five_iterations() {
     );
 }
 
-#[test]
-fn t5_democracy_ledger_check_passes_quick() {
-    assert_ledger_passes("T5-democracy");
-}

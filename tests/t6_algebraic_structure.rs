@@ -6,7 +6,6 @@ use super::{
     predicted_nonzero, predicted_participation, random_affine, random_table, separable_solution,
     sparse_parity_labels, sparsity, walsh_hadamard, ROUND_OFF, WALSH_ZERO,
 };
-use crate::test_support::assert_ledger_passes;
 use grokking::analytic;
 use grokking::measure::fourier::Fourier;
 use grokking::measure::margin::min_margin;
@@ -123,7 +122,3 @@ fn t6_sparse_parity_has_one_walsh_coefficient() {
     assert!(support > 1);
 }
 
-#[test]
-fn t6_algebra_ledger_check_passes_quick() {
-    assert_ledger_passes("T6-algebra");
-}

@@ -5,7 +5,6 @@ use super::{
     energy_slope, fourier_norm_per_margin, kernel_memorization, kernel_memorization_on,
     predicted_fourier_norm_per_margin, KERNEL, ROUND_OFF,
 };
-use crate::test_support::assert_ledger_passes;
 use grokking::measure::kernel::OneHotKernel;
 use grokking::task::Labels;
 use proptest::prelude::*;
@@ -82,7 +81,3 @@ fn t7_bad_kernel_is_an_error() {
     assert!(kernel_memorization(11, 0.5, 0, Labels::True, flat).is_err());
 }
 
-#[test]
-fn t7_norm_ledger_check_passes_quick() {
-    assert_ledger_passes("T7-norm");
-}

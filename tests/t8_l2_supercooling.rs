@@ -5,7 +5,6 @@ use super::{
     hessian_min_eigenvalue, objective_and_gradient, path_profile, string_profile, Ray,
     HESSIAN_TOLERANCE, HOMOGENEITY_TOLERANCE, ROUND_OFF,
 };
-use crate::test_support::assert_ledger_passes;
 use grokking::model::{Activation, Batch, Model, ModelConfig};
 use grokking::task::{Operation, Task};
 use nalgebra::{DMatrix, SymmetricEigen};
@@ -138,7 +137,3 @@ fn t8_string_method_starts_straight_and_relaxes() {
     assert!((relaxed[0] - start[0]).abs() < 1e-12 && (relaxed[6] - start[6]).abs() < 1e-12);
 }
 
-#[test]
-fn t8_supercooling_ledger_check_passes_quick() {
-    assert_ledger_passes("T8-supercooling");
-}

@@ -147,25 +147,3 @@ pub fn run(ids: &[String], budget: Budget) -> Result<Vec<LedgerRow>> {
         })
         .collect()
 }
-
-/// What the claims' tests (`tests/tN_*.rs`, each a child module of its theorem) share.
-#[cfg(test)]
-mod test_support {
-    /// Runs the quick ledger for `id` and asserts that every check of every selected theorem passes,
-    /// printing the claim, prediction and measurement of a failing one; returns the rows.
-    pub(crate) fn assert_ledger_passes(id: &str) -> Vec<crate::LedgerRow> {
-        let rows = crate::run(&[id.into()], crate::Budget::Quick).unwrap();
-        assert!(!rows.is_empty(), "{id} selects no theorem");
-        for row in &rows {
-            for c in &row.checks {
-                assert!(
-                    c.pass,
-                    "{}: predicted {}; measured {}",
-                    c.claim, c.prediction, c.measured
-                );
-            }
-            assert!(row.pass, "{}", row.id);
-        }
-        rows
-    }
-}
