@@ -5,6 +5,12 @@
 //! *pass* when all its checks agree with its status label: a proved bound holds on every sampled case, an
 //! empirical law is reproduced, a *false-as-stated* claim is refuted by its counterexample. `grok check`
 //! prints the ledger and exits non-zero if any verdict fails.
+//!
+//! This package (`grokking-theorems`) sits on the machinery (`grokking`): a theorem imports from it and
+//! never from another theorem, and what two theorems share moves down into it. Each theorem module
+//! reads as statement (module docs), prediction (closed forms), measurement (runs through
+//! `grokking::train`), and one short function per sub-claim that compares them within a named
+//! tolerance; `theorems/README.md` says how to add one.
 
 use grokking::error::{Error, Result};
 use serde::Serialize;
