@@ -95,28 +95,16 @@ impl<T: Real> Evaluator<T> {
         }
     }
 
-    /// What this evaluator measures.
-    pub fn measures(&self) -> Measures {
-        self.measures
-    }
-
-    /// The loss and accuracy of `model` on the whole training set (`train` when the caller already has
-    /// them), checked finite.
-    pub fn training(
-        &mut self,
-        step: u64,
-        model: &Model<T>,
-        train: Option<LossStats>,
-    ) -> Result<LossStats> {
-        let stats = train.unwrap_or_else(|| {
-            forward_loss(
-                model,
-                &self.train_batch,
-                &mut self.train_ws,
-                self.loss,
-                false,
-            )
-        });
+    /// The loss and accuracy of `model` on the whole training set after `step` updates, checked finite
+    /// (for mini-batch runs, whose loop has no full-batch forward pass).
+    pub fn training(&mut self, step: u64, model: &Model<T>) -> Result<LossStats> {
+        let stats = forward_loss(
+            model,
+            &self.train_batch,
+            &mut self.train_ws,
+            self.loss,
+            false,
+        );
         finite(stats.loss, step, "training loss")?;
         Ok(stats)
     }

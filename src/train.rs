@@ -248,19 +248,26 @@ pub fn train<T: Real>(config: &TrainConfig, observer: &mut dyn Observer<T>) -> R
 }
 
 /// Trains a network from `config`'s seeded initial weights on its split with `labels`, evaluating
-/// `measures`: the set-up every claim about a trained network shares.
+/// `measures`: the set-up every claim about a trained network shares ([`seeded`], then [`train_on`]).
 pub fn train_with<T: Real>(
     config: &TrainConfig,
     labels: Labels,
     measures: Measures,
     observer: &mut dyn Observer<T>,
 ) -> Result<Trained<T>> {
+    let (split, model) = seeded(config, labels)?;
+    train_on(config, &split, model, measures, observer)
+}
+
+/// The start of a run of `config`: its split with `labels` and its seeded initial weights (for callers
+/// that also need the split, e.g. to measure on the training set, before [`train_on`]).
+pub fn seeded<T: Real>(config: &TrainConfig, labels: Labels) -> Result<(Split, Model<T>)> {
     config.validate()?;
     let split = config
         .task
         .labelled_split(config.train_frac, config.seed, labels)?;
     let model = Model::init(&config.task, config.model, config.seed)?;
-    train_on(config, &split, model, measures, observer)
+    Ok((split, model))
 }
 
 /// Trains `model` (its configuration must be the config's) on `split` (of the config's task) with the
@@ -311,9 +318,10 @@ pub fn train_on<T: Real>(
 
         let mut have_gradient = false;
         if step % config.eval_every == 0 || last {
-            let (record, train) = match measures {
-                Measures::Training => (None, evaluator.training(step, &model, full_stats)?),
-                Measures::Full | Measures::Accuracy => {
+            let (record, train) = match (measures, full_stats) {
+                (Measures::Training, Some(stats)) => (None, stats),
+                (Measures::Training, None) => (None, evaluator.training(step, &model)?),
+                (Measures::Full | Measures::Accuracy, _) => {
                     let train = full_stats.map(|s| (s, &ws.logits));
                     let (record, spectrum) = evaluator.evaluate(step, &model, train)?;
                     if let Some(s) = spectrum {

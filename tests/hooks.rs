@@ -204,3 +204,28 @@ fn a_model_of_another_configuration_is_an_error() {
     let model = Model::<f64>::init(&config.task, other, 0).unwrap();
     assert!(train::train_on(&config, &split, model, Measures::Training, &mut Silent).is_err());
 }
+
+#[test]
+fn a_mini_batch_probe_sees_the_whole_training_set_and_no_gradient() {
+    let mut config = sgd_config(0.5, 10);
+    config.batch_size = Some(32);
+    let split = config
+        .task
+        .split(config.train_frac, config.seed)
+        .expect("split");
+    let batch = Batch::<f64>::new(&split.train);
+    let mut seen = 0;
+    let mut watch = Watch::with_gradient(|probe: &Probe<'_, f64>| {
+        let mut ws = Workspace::default();
+        let whole = forward_loss(probe.model, &batch, &mut ws, config.loss, false);
+        assert_eq!(probe.train.loss, whole.loss, "step {}", probe.step);
+        assert!(
+            probe.gradient.is_none(),
+            "no full-batch gradient in a mini-batch run"
+        );
+        seen += 1;
+        Ok(())
+    });
+    train::train_with(&config, Labels::True, Measures::Training, &mut watch).unwrap();
+    assert_eq!(seen, 3);
+}

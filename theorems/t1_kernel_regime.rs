@@ -314,14 +314,14 @@ fn own_kernel_accuracy(model: &Model<f64>, train: &Examples, test: &Examples) ->
 /// Along a full-batch f64 run of `config`: (step, the network's test accuracy, [`own_kernel_accuracy`]) at
 /// its evaluation steps.
 fn own_kernel_trajectory(config: &TrainConfig) -> Result<Vec<(u64, f64, f64)>> {
-    let split = config.task.split(config.train_frac, config.seed)?;
+    let (split, model) = train::seeded(config, Labels::True)?;
     let mut out = Vec::new();
     let mut watch = Watch::new(|probe: &Probe<'_, f64>| {
         let kernel = own_kernel_accuracy(probe.model, &split.train, &split.test)?;
         out.push((probe.step, probe.test_acc()?, kernel));
         Ok(())
     });
-    train::train_with(config, Labels::True, Measures::Accuracy, &mut watch)?;
+    train::train_on(config, &split, model, Measures::Accuracy, &mut watch)?;
     Ok(out)
 }
 

@@ -198,7 +198,8 @@ fn trained_norms(config: &TrainConfig, every: u64) -> Result<TrainedNorms> {
         eval_every: every,
         ..*config
     };
-    let train = Batch::<f64>::new(&config.task.split(config.train_frac, config.seed)?.train);
+    let (split, model) = train::seeded(&config, Labels::True)?;
+    let train = Batch::<f64>::new(&split.train);
     let mut out = TrainedNorms {
         memorizing: None,
         last: None,
@@ -220,7 +221,7 @@ fn trained_norms(config: &TrainConfig, every: u64) -> Result<TrainedNorms> {
         }
         Ok(())
     });
-    train::train_with(&config, Labels::True, Measures::Accuracy, &mut watch)?;
+    train::train_on(&config, &split, model, Measures::Accuracy, &mut watch)?;
     Ok(out)
 }
 

@@ -313,14 +313,26 @@ fn z2_config(
     c
 }
 
-/// The first evaluation (every 10 steps) at which every training margin is positive and test accuracy is
-/// below 50%, and the last step, of a run.
-fn snapshots(config: &TrainConfig) -> Result<(Option<Model<f64>>, Model<f64>, f64)> {
+/// Two snapshots of a run, with its split.
+struct Snapshots {
+    /// The first evaluation (every 10 steps) with every training margin positive and test accuracy below
+    /// 50%.
+    first: Option<Model<f64>>,
+    /// The last step.
+    last: Model<f64>,
+    /// Test accuracy at the last step.
+    last_test_acc: f64,
+    split: Split,
+}
+
+/// The [`Snapshots`] of a run of `config`.
+fn snapshots(config: &TrainConfig) -> Result<Snapshots> {
     let config = TrainConfig {
         eval_every: 10,
         ..*config
     };
-    let train = Batch::<f64>::new(&config.task.split(config.train_frac, config.seed)?.train);
+    let (split, model) = train::seeded(&config, Labels::True)?;
+    let train = Batch::<f64>::new(&split.train);
     let mut first = None;
     let mut watch = Watch::new(|probe: &Probe<'_, f64>| {
         if first.is_none()
@@ -332,9 +344,13 @@ fn snapshots(config: &TrainConfig) -> Result<(Option<Model<f64>>, Model<f64>, f6
         }
         Ok(())
     });
-    let last = train::train_with(&config, Labels::True, Measures::Accuracy, &mut watch)?;
-    let last_acc = last.history.last().map_or(0.0, |r| r.test_acc);
-    Ok((first, last.model, last_acc))
+    let last = train::train_on(&config, &split, model, Measures::Accuracy, &mut watch)?;
+    Ok(Snapshots {
+        first,
+        last_test_acc: last.history.last().map_or(0.0, |r| r.test_acc),
+        last: last.model,
+        split,
+    })
 }
 
 /// Trains the two runs of [`Nets`] (weight decay 0 and `weight_decay`) for `steps` steps.
@@ -346,15 +362,17 @@ fn nets(
     steps: u64,
     seed: u64,
 ) -> Result<Nets> {
-    let (memorizing, _, _) = snapshots(&z2_config(p, frac, width, 0.0, steps, seed))?;
+    let memorizing = snapshots(&z2_config(p, frac, width, 0.0, steps, seed))?.first;
     let decayed = z2_config(p, frac, width, weight_decay, steps, seed);
-    let (at_mem, grokked, grokked_test_acc) = snapshots(&decayed)?;
+    let Snapshots {
+        first: at_mem,
+        last: grokked,
+        last_test_acc: grokked_test_acc,
+        split,
+    } = snapshots(&decayed)?;
     let missing = |what: &str| {
         grokking::error::Error::InvalidConfig(format!("the run never reached a {what} state"))
     };
-    let split = decayed
-        .task
-        .labelled_split(decayed.train_frac, decayed.seed, Labels::True)?;
     Ok(Nets {
         memorizing: memorizing.ok_or_else(|| missing("memorizing"))?,
         at_mem: at_mem.ok_or_else(|| missing("memorizing"))?,
