@@ -15,12 +15,12 @@ pub enum Error {
     /// before the value was seen.
     #[error("training diverged: non-finite {quantity} at step {step}")]
     NonFinite { step: u64, quantity: &'static str },
-    /// Reading or writing a file failed.
-    #[error("I/O error on {path}: {source}")]
+    /// Reading or writing a file failed. (The I/O error is part of the message, not a separate
+    /// `source`, so that an error chain prints it once.)
+    #[error("I/O error on {path}: {error}")]
     Io {
         path: PathBuf,
-        #[source]
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// Serializing an output (JSON, CSV, SVG) failed.
     #[error("could not write {what}: {message}")]
@@ -32,7 +32,7 @@ impl Error {
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error::Io {
             path: path.into(),
-            source,
+            error: source,
         }
     }
 

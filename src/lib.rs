@@ -21,8 +21,9 @@
 //!   excluded loss, the phases of a run, margins, kernels, singular values and the Stiefel distance.
 //! * [`stats`] — median and least-squares slopes with standard errors.
 //! * [`analytic`] — the exact Fourier solution of $a+b \bmod p$ for the $z^2$ network.
-//! * [`run`] and [`report`] — a run's files: `metrics.csv`, `summary.json`, `weights.json`,
-//!   `spectrum.csv` and the plots `curves.svg`, `progress.svg`, `fourier.svg`.
+//! * [`run`] and [`report`] — a run's files: `metrics.csv`, `summary.json`, `weights.safetensors`,
+//!   checkpoints (resumable bit for bit), `spectrum.csv` and the plots `curves.svg`, `progress.svg`,
+//!   `fourier.svg`. [`memory`] — a run's memory, checked before anything is allocated.
 //! * [`real`] — the `f32`/`f64` scalar trait and the GEMM wrapper; [`rng`] — seeded streams and
 //!   Gaussian matrices.
 //!
@@ -35,6 +36,7 @@ pub mod error;
 pub mod evaluation;
 pub mod loss;
 pub mod measure;
+pub mod memory;
 pub mod model;
 pub mod optim;
 pub mod real;

@@ -1,19 +1,26 @@
 //! One run from configuration to files: train (in the configured precision) with a progress bar, and
-//! write `metrics.csv`, `summary.json`, `weights.json`, the plots `curves.svg` and `progress.svg`, and on
-//! $\mathbb{Z}_p$ tasks `spectrum.csv` and `fourier.svg` into the run directory (see [`report`]).
-
+//! write `metrics.csv`, `weights.safetensors`, the plots `curves.svg` and `progress.svg`, on
+//! $\mathbb{Z}_p$ tasks `spectrum.csv` and `fourier.svg`, and last `summary.json` into the run
+//! directory (see [`report`]): a directory with a `summary.json` holds a complete run. On a
+//! [`Schedule`] the run also saves checkpoints (`checkpoints/step_<S>.safetensors`), and [`resume`]
+//! continues it from the last one with the bits of the uninterrupted run.
+//!
+//! Every file is written whole under a temporary name and renamed, so a killed run never leaves half a
+//! file: `metrics.csv` grows as `metrics.csv.partial` (one flushed row per evaluation, to follow a
+//! run) and takes its name when the run ends. A run that fails leaves nothing behind in a directory it
+//! created, except a diverged run's valid `metrics.csv` (and its checkpoints).
 use crate::error::{Error, Result};
 use crate::measure::fourier::Fourier;
 use crate::measure::phases::Phases;
-use crate::measure::summary::{analyse, FourierSummary};
+use crate::measure::summary::analyse;
 use crate::real::Real;
+use crate::report::checkpoint::{self, Schedule, WEIGHTS_FILE};
 use crate::report::plot::{self, fourier, progress};
-use crate::report::weights::{Weights, WEIGHTS_FILE};
 use crate::report::{self, MetricsWriter, Summary};
-use crate::train::{self, History, Observer, Precision, Probe, TrainConfig, Trained};
+use crate::train::{self, History, Observer, Precision, Probe, RunState, TrainConfig, Trained};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::ops::ControlFlow;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// How a run reports while it trains.
@@ -25,12 +32,16 @@ pub enum Progress {
     Hidden,
 }
 
-struct FileObserver {
+/// The observer of a run with files: metrics rows, checkpoints, the progress bar.
+struct FileObserver<'a> {
+    config: &'a TrainConfig,
+    dir: &'a Path,
+    schedule: &'a Schedule,
     metrics: MetricsWriter,
     bar: ProgressBar,
 }
 
-impl<T: Real> Observer<T> for FileObserver {
+impl<T: Real> Observer<T> for FileObserver<'_> {
     fn observe(&mut self, probe: &Probe<'_, T>) -> Result<ControlFlow<()>> {
         if let Some(r) = probe.record {
             self.bar.set_message(format!(
@@ -44,53 +55,154 @@ impl<T: Real> Observer<T> for FileObserver {
     fn on_step(&mut self, step: u64) {
         self.bar.set_position(step);
     }
+    fn checkpoint_due(&self, step: u64) -> bool {
+        self.schedule.due(step)
+    }
+    fn checkpoint(&mut self, state: &RunState<T>) -> Result<()> {
+        let path = checkpoint::checkpoint_path(self.dir, state.step);
+        checkpoint::write_checkpoint(&path, self.config, state, self.schedule)
+    }
 }
 
-/// Trains `config` and writes its outputs into `dir` (created if needed). On divergence the rows of
-/// `metrics.csv` written so far stay valid and no `summary.json` is written.
-pub fn run(config: &TrainConfig, dir: &Path, progress: Progress) -> Result<Summary> {
+/// Trains `config` and writes its outputs into `dir` (created if needed), saving checkpoints on
+/// `schedule`. On divergence the rows of `metrics.csv` written so far stay valid and no
+/// `summary.json` is written.
+pub fn run(
+    config: &TrainConfig,
+    dir: &Path,
+    progress: Progress,
+    schedule: &Schedule,
+) -> Result<Summary> {
     config.validate()?;
+    schedule.validate()?;
+    config.ensure_fits_memory()?;
+    match config.precision {
+        Precision::F32 => with_outputs(config, dir, progress, schedule, &[], |observer| {
+            train::train::<f32>(config, observer)
+        }),
+        Precision::F64 => with_outputs(config, dir, progress, schedule, &[], |observer| {
+            train::train::<f64>(config, observer)
+        }),
+    }
+}
+
+/// Continues the run in `dir` from its last checkpoint, with the configuration and checkpoint schedule
+/// saved there, and writes the outputs [`run`] writes: the same bits as the uninterrupted run, timing
+/// apart. Returns the summary and the step it resumed from.
+pub fn resume(dir: &Path, progress: Progress) -> Result<(Summary, u64)> {
+    let (_, path) = checkpoint::checkpoints(dir)?.pop().ok_or_else(|| {
+        Error::InvalidConfig(format!(
+            "no checkpoint in {} to resume from (save them with --save-every or --save-at)",
+            dir.join(checkpoint::CHECKPOINT_DIR).display()
+        ))
+    })?;
+    let meta = checkpoint::read_meta(&path)?;
+    let config = meta.config;
+    let schedule = meta.checkpoint.map(|c| c.schedule).unwrap_or_default();
+    config.ensure_fits_memory()?;
+    let summary = match config.precision {
+        Precision::F32 => resume_from::<f32>(&config, dir, &path, progress, &schedule),
+        Precision::F64 => resume_from::<f64>(&config, dir, &path, progress, &schedule),
+    }?;
+    Ok((summary, meta.step))
+}
+
+fn resume_from<T: Real>(
+    config: &TrainConfig,
+    dir: &Path,
+    path: &Path,
+    progress: Progress,
+    schedule: &Schedule,
+) -> Result<Summary> {
+    let (_, state) = checkpoint::read_checkpoint::<T>(path)?;
+    let records = state.history.records.clone();
+    with_outputs(config, dir, progress, schedule, &records, |observer| {
+        observer.bar.set_position(state.step);
+        train::resume(config, state, observer)
+    })
+}
+
+/// Runs `train` with a [`FileObserver`] into `dir` (its metrics starting with the rows `earlier`),
+/// then writes the outputs; cleans up on failure (see the module docs).
+fn with_outputs<T: Real>(
+    config: &TrainConfig,
+    dir: &Path,
+    progress: Progress,
+    schedule: &Schedule,
+    earlier: &[crate::evaluation::EvalRecord],
+    train: impl FnOnce(&mut FileObserver<'_>) -> Result<Trained<T>>,
+) -> Result<Summary> {
+    let created = !dir.exists();
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let bar = match progress {
-        Progress::Bar => {
-            ProgressBar::with_draw_target(Some(config.steps), ProgressDrawTarget::stderr())
+    let partial = partial_metrics(dir);
+    let outcome = (|| {
+        let bar = match progress {
+            Progress::Bar => {
+                ProgressBar::with_draw_target(Some(config.steps), ProgressDrawTarget::stderr())
+            }
+            Progress::Hidden => ProgressBar::hidden(),
+        };
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{spinner} [{elapsed_precise}] {bar:32} {pos}/{len} steps ({per_sec}, eta {eta}) {msg}",
+            )
+            .map_err(|e| Error::output("progress bar", e))?,
+        );
+        let mut observer = FileObserver {
+            config,
+            dir,
+            schedule,
+            metrics: MetricsWriter::create(&partial)?,
+            bar,
+        };
+        for r in earlier {
+            observer.metrics.write(r)?;
         }
-        Progress::Hidden => ProgressBar::hidden(),
-    };
-    bar.set_style(
-        ProgressStyle::with_template(
-            "{spinner} [{elapsed_precise}] {bar:32} {pos}/{len} steps ({per_sec}, eta {eta}) {msg}",
-        )
-        .map_err(|e| Error::output("progress bar", e))?,
-    );
-    let mut observer = FileObserver {
-        metrics: MetricsWriter::create(&dir.join(report::METRICS_FILE))?,
-        bar,
-    };
-    let started = Instant::now();
-    let outcome = match config.precision {
-        Precision::F32 => train::train::<f32>(config, &mut observer).map(|t| finish(config, t)),
-        Precision::F64 => train::train::<f64>(config, &mut observer).map(|t| finish(config, t)),
-    };
-    let (history, sizes, fourier, weights) = match outcome {
-        Ok(o) => o,
-        Err(e) => {
-            observer.bar.abandon();
-            return Err(e);
+        let started = Instant::now();
+        let trained = train(&mut observer);
+        match &trained {
+            Ok(_) => observer.bar.finish_and_clear(),
+            Err(_) => observer.bar.abandon(),
         }
-    };
-    observer.bar.finish_and_clear();
-    let summary = Summary::new(
-        config,
-        &history,
-        sizes,
-        fourier,
-        started.elapsed().as_secs_f64(),
-    )?;
-    report::write_summary(&dir.join(report::SUMMARY_FILE), &summary)?;
-    weights.write(&dir.join(WEIGHTS_FILE))?;
-    write_plots_and_spectra(dir, &history, &summary.phases, &title(config))?;
-    Ok(summary)
+        let Trained {
+            history,
+            model,
+            sizes,
+        } = trained?;
+        let fourier = analyse(&model, &config.task, &mut Fourier::new());
+        let summary = Summary::new(
+            config,
+            &history,
+            sizes,
+            fourier,
+            started.elapsed().as_secs_f64(),
+        )?;
+        checkpoint::write_weights(&dir.join(WEIGHTS_FILE), config, &model, history.steps_run)?;
+        write_plots_and_spectra(dir, &history, &summary.phases, &title(config))?;
+        rename(&partial, &dir.join(report::METRICS_FILE))?;
+        report::write_summary(&dir.join(report::SUMMARY_FILE), &summary)?;
+        Ok(summary)
+    })();
+    if let Err(e) = &outcome {
+        if matches!(e, Error::NonFinite { .. }) {
+            // The rows before the divergence are valid measurements.
+            rename(&partial, &dir.join(report::METRICS_FILE))?;
+        } else if created {
+            let _ = std::fs::remove_dir_all(dir);
+        } else {
+            let _ = std::fs::remove_file(&partial);
+        }
+    }
+    outcome
+}
+
+/// Where `metrics.csv` grows while the run in `dir` trains.
+pub fn partial_metrics(dir: &Path) -> PathBuf {
+    dir.join(format!("{}.partial", report::METRICS_FILE))
+}
+
+fn rename(from: &Path, to: &Path) -> Result<()> {
+    std::fs::rename(from, to).map_err(|e| Error::io(to, e))
 }
 
 /// Writes `curves.svg`, `progress.svg` and, when `history` holds embedding spectra, `spectrum.csv` and
@@ -108,17 +220,6 @@ pub fn write_plots_and_spectra(
         fourier::write_fourier(&dir.join(report::FOURIER_FILE), history, phases, title)?;
     }
     Ok(())
-}
-
-/// What the outputs need from a trained network: its history, split sizes, on $\mathbb{Z}_p$ tasks the
-/// Fourier statistics, and its weights.
-fn finish<T: Real>(
-    config: &TrainConfig,
-    t: Trained<T>,
-) -> (History, (usize, usize), Option<FourierSummary>, Weights) {
-    let fourier = analyse(&t.model, &config.task, &mut Fourier::new());
-    let weights = Weights::of(config, &t.model, t.history.steps_run);
-    (t.history, t.sizes, fourier, weights)
 }
 
 /// A one-line description of a run for plot titles.

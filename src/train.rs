@@ -100,6 +100,21 @@ impl TrainConfig {
             "batch size must be at least 1 (omit it for full batch)".into()
         })
     }
+
+    /// An error, with the memory it would need, if the run would not fit in the machine's available
+    /// memory ([`crate::memory`]); checked before anything is allocated.
+    pub fn ensure_fits_memory(&self) -> Result<()> {
+        crate::memory::ensure_fits(crate::memory::Sizes {
+            scalar: match self.precision {
+                Precision::F32 => 4,
+                Precision::F64 => 8,
+            },
+            width: self.model.width,
+            input_dim: self.task.input_dim(),
+            classes: self.task.n_classes(),
+            examples: self.task.n_examples(),
+        })
+    }
 }
 
 /// What a run records.
@@ -187,6 +202,15 @@ pub trait Observer<T: Real> {
     /// Changes the weights after `step` updates: once on the initial weights (`step` 0), then after
     /// every update.
     fn constrain(&mut self, _step: u64, _params: &mut Params<T>) {}
+    /// Whether the run should hand its whole state to [`checkpoint`](Self::checkpoint) after `step`
+    /// updates (asked before the step's forward pass).
+    fn checkpoint_due(&self, _step: u64) -> bool {
+        false
+    }
+    /// Receives the run's state after `state.step` updates, enough to [`resume`] it bit for bit.
+    fn checkpoint(&mut self, _state: &RunState<T>) -> Result<()> {
+        Ok(())
+    }
 }
 
 /// An observer that ignores everything.
@@ -231,6 +255,35 @@ impl<T: Real, F: FnMut(&Probe<'_, T>) -> Result<ControlFlow<()>>> Observer<T> fo
     }
 }
 
+/// A run between two steps, after `step` updates and before the next forward pass: everything that
+/// [`resume`] needs to continue it with the same bits as the uninterrupted run.
+#[derive(Clone, Debug)]
+pub struct RunState<T: Real> {
+    /// Updates applied.
+    pub step: u64,
+    /// The weights after `step` updates.
+    pub model: Model<T>,
+    /// The optimizer's moments and step count.
+    pub optimizer: Optimizer<T>,
+    /// Words drawn so far from the mini-batch stream ([`Stream::Batches`]) of the run's seed.
+    pub batch_words: u128,
+    /// The evaluations of the steps before `step` (with $t_{mem}$ over those steps).
+    pub history: History,
+}
+
+impl<T: Real> RunState<T> {
+    /// The state of a run of `config` before its first update, from `model`'s weights.
+    pub fn start(config: &TrainConfig, model: Model<T>) -> Result<Self> {
+        Ok(RunState {
+            step: 0,
+            optimizer: Optimizer::new(config.optimizer, &model.params)?,
+            model,
+            batch_words: 0,
+            history: History::default(),
+        })
+    }
+}
+
 /// A finished run: its history and final network.
 #[derive(Clone, Debug)]
 pub struct Trained<T: Real> {
@@ -263,6 +316,7 @@ pub fn train_with<T: Real>(
 /// that also need the split, e.g. to measure on the training set, before [`train_on`]).
 pub fn seeded<T: Real>(config: &TrainConfig, labels: Labels) -> Result<(Split, Model<T>)> {
     config.validate()?;
+    config.ensure_fits_memory()?;
     let split = config
         .task
         .labelled_split(config.train_frac, config.seed, labels)?;
@@ -271,15 +325,63 @@ pub fn seeded<T: Real>(config: &TrainConfig, labels: Labels) -> Result<(Split, M
 }
 
 /// Trains `model` (its configuration must be the config's) on `split` (of the config's task) with the
-/// config's loss, optimizer, batches and schedule: the loop itself.
+/// config's loss, optimizer, batches and schedule.
 pub fn train_on<T: Real>(
     config: &TrainConfig,
     split: &Split,
-    mut model: Model<T>,
+    model: Model<T>,
     measures: Measures,
     observer: &mut dyn Observer<T>,
 ) -> Result<Trained<T>> {
     config.validate()?;
+    let mut model = model;
+    observer.constrain(0, &mut model.params);
+    continue_on(
+        config,
+        split,
+        RunState::start(config, model)?,
+        measures,
+        observer,
+    )
+}
+
+/// Continues a run of `config` (true labels, every measure) from `state`, a checkpoint of it: the
+/// result is the one the uninterrupted run gives, bit for bit (timing apart).
+pub fn resume<T: Real>(
+    config: &TrainConfig,
+    state: RunState<T>,
+    observer: &mut dyn Observer<T>,
+) -> Result<Trained<T>> {
+    config.validate()?;
+    config.ensure_fits_memory()?;
+    let split = config.task.split(config.train_frac, config.seed)?;
+    continue_on(config, &split, state, Measures::Full, observer)
+}
+
+/// The loop itself: from `state` to the end of the run.
+fn continue_on<T: Real>(
+    config: &TrainConfig,
+    split: &Split,
+    state: RunState<T>,
+    measures: Measures,
+    observer: &mut dyn Observer<T>,
+) -> Result<Trained<T>> {
+    let RunState {
+        step: start,
+        mut model,
+        mut optimizer,
+        batch_words,
+        mut history,
+    } = state;
+    ensure(start <= config.steps, || {
+        format!(
+            "the run's state is at step {start}, past its last step {}",
+            config.steps
+        )
+    })?;
+    ensure(optimizer.config() == &config.optimizer, || {
+        "the optimizer state belongs to another optimizer configuration".into()
+    })?;
     ensure(model.config == config.model, || {
         format!(
             "the model's configuration {:?} differs from the run's {:?}",
@@ -293,17 +395,24 @@ pub fn train_on<T: Real>(
     let n_train = split.train.len();
     let full_batch = config.batch_size.is_none_or(|b| b >= n_train);
     let wants_gradient = full_batch && observer.wants_gradient();
-    let mut optimizer = Optimizer::new(config.optimizer, &model.params)?;
     let mut grads = model.params.zeros_like();
     let mut ws = Workspace::default();
     let mut evaluator = Evaluator::new(&config.task, config.loss, split, measures);
     let mut batch_rng = rng::child(config.seed, Stream::Batches);
-    let mut history = History::default();
-    let mut step_ms = Vec::with_capacity(config.steps as usize);
-    observer.constrain(0, &mut model.params);
+    batch_rng.set_word_pos(batch_words);
+    let mut step_ms = Vec::with_capacity((config.steps - start).min(1 << 20) as usize);
 
-    for step in 0..=config.steps {
+    for step in start..=config.steps {
         let last = step == config.steps;
+        if observer.checkpoint_due(step) {
+            observer.checkpoint(&RunState {
+                step,
+                model: model.clone(),
+                optimizer: optimizer.clone(),
+                batch_words: batch_rng.get_word_pos(),
+                history: history.clone(),
+            })?;
+        }
         let started = Instant::now();
         let mut full_stats = None;
         if full_batch {

@@ -255,10 +255,18 @@ fn sweep_prints_one_json_line_per_run_of_its_shard() {
         .collect();
     got.sort_by(|x, y| x.partial_cmp(y).unwrap());
     assert_eq!(got, vec![(0, 1e-2), (1, 3e-3), (2, 1e-2)]);
+    let entries: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     assert_eq!(
-        std::fs::read_dir(dir.path()).unwrap().count(),
+        entries.iter().filter(|p| p.is_dir()).count(),
         3,
         "one directory per run"
+    );
+    assert!(
+        dir.path().join("sweep_shard_1_of_2.json").is_file(),
+        "the shard's manifest"
     );
 }
 

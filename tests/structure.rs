@@ -43,8 +43,8 @@ fn code(path: &Path) -> String {
 fn the_machinery_never_reaches_the_claims() {
     let src = root().join("src");
     for file in rust_files(&src) {
-        if file.ends_with("bin/grok.rs") {
-            continue; // the ledger's entry point
+        if file.components().any(|c| c.as_os_str() == "bin") {
+            continue; // the grok binary: the ledger's entry point
         }
         let text = code(&file);
         for needle in ["grokking_theorems", "crate::theorems", "theorems/"] {

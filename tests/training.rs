@@ -158,7 +158,8 @@ fn divergence_names_the_step_and_keeps_the_metrics_valid() {
         eval_every: 1,
         ..small_config(0)
     };
-    let err = run::run(&c, dir.path(), Progress::Hidden).expect_err("lr 1e30 diverges");
+    let err = run::run(&c, dir.path(), Progress::Hidden, &Default::default())
+        .expect_err("lr 1e30 diverges");
     let Error::NonFinite { step, .. } = err else {
         panic!("expected NonFinite, got {err}")
     };

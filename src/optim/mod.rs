@@ -142,6 +142,64 @@ impl<T: Real> Optimizer<T> {
         &self.config
     }
 
+    /// The state as named matrices — `w1.m`, `w1.v`, `w2.m`, `w2.v` for AdamW, `w1.momentum`,
+    /// `w2.momentum` for SGD and Muon — and the step count $t$ (AdamW's bias correction; 0 for the
+    /// others, which keep none): what a checkpoint stores.
+    pub fn state_matrices(&self) -> (Vec<(String, &DMatrix<T>)>, u64) {
+        let mut matrices = Vec::new();
+        let mut count = 0;
+        for (layer, state) in ["w1", "w2"].into_iter().zip(&self.states) {
+            match state {
+                State::AdamW(s) => {
+                    matrices.push((format!("{layer}.m"), &s.m));
+                    matrices.push((format!("{layer}.v"), &s.v));
+                    count = s.t;
+                }
+                State::Sgd(s) | State::Muon(s) => {
+                    matrices.push((format!("{layer}.momentum"), &s.buffer))
+                }
+            }
+        }
+        (matrices, count)
+    }
+
+    /// The optimizer of `config` for `params` with the state of [`state_matrices`](Self::state_matrices):
+    /// `matrix(name)` gives each named matrix (checked against the weight's shape), `count` the step
+    /// count.
+    pub fn restore(
+        config: OptimizerConfig,
+        params: &Params<T>,
+        count: u64,
+        mut matrix: impl FnMut(&str) -> Result<DMatrix<T>>,
+    ) -> Result<Self> {
+        let mut fresh = Self::new(config, params)?;
+        for ((layer, state), w) in ["w1", "w2"]
+            .into_iter()
+            .zip(&mut fresh.states)
+            .zip(params.matrices())
+        {
+            let mut take = |name: &str| -> Result<DMatrix<T>> {
+                let name = format!("{layer}.{name}");
+                let m = matrix(&name)?;
+                ensure(m.shape() == w.shape(), || {
+                    format!(
+                        "optimizer state {name} is {:?}, its weight {:?}",
+                        m.shape(),
+                        w.shape()
+                    )
+                })?;
+                Ok(m)
+            };
+            match state {
+                State::AdamW(s) => {
+                    (s.m, s.v, s.t) = (take("m")?, take("v")?, count);
+                }
+                State::Sgd(s) | State::Muon(s) => s.buffer = take("momentum")?,
+            }
+        }
+        Ok(fresh)
+    }
+
     /// Applies one update to both matrices.
     pub fn step(&mut self, params: &mut Params<T>, grads: &Params<T>) {
         for ((w, g), state) in params

@@ -3,6 +3,7 @@
 //! $\mathbb{Z}_p$ tasks) and the plots `curves.svg`, `progress.svg`, `fourier.svg` ([`plot`]); all but
 //! `metrics.csv` are written to a temporary file and renamed, so that a reader never sees half a file.
 
+pub mod checkpoint;
 pub mod plot;
 pub mod weights;
 

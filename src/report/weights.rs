@@ -1,5 +1,6 @@
-//! `weights.json`: the final weights of a run with its configuration, so that a finished run can be
-//! analysed again (`grok fourier --run DIR`). Matrices are stored row-major as
+//! The final weights of a run with its configuration, so that a finished run can be analysed again
+//! (`grok fourier --run DIR`): written as `weights.safetensors` (`report::checkpoint`); runs of
+//! earlier versions wrote `weights.json`, which is still read: matrices row-major as
 //! `{"rows": r, "cols": c, "data": [...]}`, readable from NumPy as `np.array(data).reshape(rows, cols)`.
 
 use crate::error::{Error, Result};
@@ -10,8 +11,8 @@ use nalgebra::DMatrix;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
-/// File name inside a run directory.
-pub const WEIGHTS_FILE: &str = "weights.json";
+/// The final weights' file of runs written by earlier versions of the crate.
+pub const LEGACY_WEIGHTS_FILE: &str = "weights.json";
 
 /// A matrix, row-major.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -25,7 +26,7 @@ pub struct Matrix {
 }
 
 impl Matrix {
-    fn of<T: Real>(m: &DMatrix<T>) -> Self {
+    pub(super) fn of<T: Real>(m: &DMatrix<T>) -> Self {
         Matrix {
             rows: m.nrows(),
             cols: m.ncols(),
@@ -63,16 +64,6 @@ pub struct Weights {
 }
 
 impl Weights {
-    /// The weights of `model`.
-    pub fn of<T: Real>(config: &TrainConfig, model: &Model<T>, step: u64) -> Self {
-        Weights {
-            config: *config,
-            step,
-            w1: Matrix::of(&model.params.w1),
-            w2: Matrix::of(&model.params.w2),
-        }
-    }
-
     /// The network, in `f64`, with its shapes checked against the configuration.
     pub fn model(&self) -> Result<Model<f64>> {
         let params = Params {
@@ -82,14 +73,8 @@ impl Weights {
         Model::from_params(&self.config.task, self.config.model, params)
     }
 
-    /// Writes the file atomically.
-    pub fn write(&self, path: &Path) -> Result<()> {
-        let json = serde_json::to_string(self).map_err(|e| Error::output(WEIGHTS_FILE, e))?;
-        super::write_atomic(path, json.as_bytes())
-    }
-
-    /// Reads a file written by [`Weights::write`].
-    pub fn read(path: &Path) -> Result<Self> {
+    /// Reads a `weights.json` of an earlier version.
+    pub fn read_json(path: &Path) -> Result<Self> {
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
         serde_json::from_str(&text).map_err(|e| Error::output(path.display().to_string(), e))
     }
