@@ -2,7 +2,9 @@
 
 mod ablation;
 mod analytic;
+mod checkpoints;
 mod cli;
+mod cli_fuzz;
 mod common;
 mod fourier_oracle;
 mod gradcheck;
@@ -15,3 +17,4 @@ mod phases;
 mod structure;
 mod tasks;
 mod training;
+mod workflow;

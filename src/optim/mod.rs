@@ -83,8 +83,12 @@ impl OptimizerConfig {
             }
             OptimizerConfig::Muon(c) => {
                 unit("momentum", c.momentum)?;
-                ensure(c.ns_steps >= 1, || {
-                    "Newton–Schulz needs at least one iteration".into()
+                ensure((1..=muon::MAX_NS_STEPS).contains(&c.ns_steps), || {
+                    format!(
+                        "Newton–Schulz needs 1 to {} iterations, got {}",
+                        muon::MAX_NS_STEPS,
+                        c.ns_steps
+                    )
                 })
             }
         }

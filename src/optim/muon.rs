@@ -23,6 +23,8 @@ use serde::{Deserialize, Serialize};
 
 /// Coefficients $(a,b,c)$ of the Newton–Schulz quintic $\phi(s)=as+bs^3+cs^5$.
 pub const NS_COEFFICIENTS: (f64, f64, f64) = (3.4445, -4.7750, 2.0315);
+/// Most Newton–Schulz iterations accepted (the quintic's band is reached in about 5; more only costs).
+pub const MAX_NS_STEPS: usize = 100;
 /// $\epsilon$ in the Frobenius normalisation $U/(\|U\|_F+\epsilon)$.
 pub const NS_EPS: f64 = 1e-7;
 

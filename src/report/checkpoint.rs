@@ -161,7 +161,7 @@ fn encode<T: Real>(meta: &Meta, matrices: &[(String, &DMatrix<T>)]) -> Result<Ve
     safetensors::tensor::serialize(views, Some(info)).map_err(|e| Error::output(what(), e))
 }
 
-fn meta<T: Real>(config: &TrainConfig, step: u64, checkpoint: Option<CheckpointMeta>) -> Meta {
+fn meta(config: &TrainConfig, step: u64, checkpoint: Option<CheckpointMeta>) -> Meta {
     Meta {
         format: if checkpoint.is_some() {
             CHECKPOINT_FORMAT
@@ -185,7 +185,7 @@ pub fn write_weights<T: Real>(
 ) -> Result<()> {
     let p = &model.params;
     let bytes = encode(
-        &meta::<T>(config, step, None),
+        &meta(config, step, None),
         &[("w1".into(), &p.w1), ("w2".into(), &p.w2)],
     )?;
     super::write_atomic(path, &bytes)
@@ -212,7 +212,7 @@ pub fn write_checkpoint<T: Real>(
         history: state.history.clone(),
         schedule: schedule.clone(),
     };
-    let bytes = encode(&meta::<T>(config, state.step, Some(extra)), &matrices)?;
+    let bytes = encode(&meta(config, state.step, Some(extra)), &matrices)?;
     if let Some(folder) = path.parent() {
         std::fs::create_dir_all(folder).map_err(|e| Error::io(folder, e))?;
     }

@@ -49,6 +49,9 @@ pub struct SweepArgs {
     /// Run a grid of more than 10,000 runs.
     #[arg(long)]
     pub yes: bool,
+    /// Check the grid and print what would run (the counts on stderr), then stop: nothing is written.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Clone)]
@@ -178,6 +181,7 @@ pub fn sweep(a: SweepArgs) -> Result<()> {
             continue;
         }
         let config = a.hyper.config(point)?;
+        config.ensure_fits_memory()?;
         let name = run_name(&config);
         if !names.insert(name.clone()) {
             bail!("the grid holds the run {name} twice (a list repeats a value)");
@@ -200,6 +204,9 @@ pub fn sweep(a: SweepArgs) -> Result<()> {
         a.shard.count,
         mine.len() - complete - resumable
     );
+    if a.dry_run {
+        return Ok(());
+    }
     std::fs::create_dir_all(&a.out).with_context(|| format!("create {}", a.out.display()))?;
     let manifest = Manifest {
         grid_runs: size,
@@ -279,16 +286,27 @@ fn run_name(c: &TrainConfig) -> String {
     format!(
         "{}_f{}_N{}_{}_lr{}_wd{}_a{}_s{}",
         c.task.slug(),
-        c.train_frac,
+        number(c.train_frac),
         c.model.width,
         match c.optimizer {
             OptimizerConfig::Sgd(_) => "sgd",
             OptimizerConfig::AdamW(_) => "adamw",
             OptimizerConfig::Muon(_) => "muon",
         },
-        c.optimizer.lr(),
-        c.optimizer.weight_decay(),
-        c.model.alpha,
+        number(c.optimizer.lr()),
+        number(c.optimizer.weight_decay()),
+        number(c.model.alpha),
         c.seed
     )
+}
+
+/// `x` as Rust prints it (`0.003`), or in exponent form (`1e300`) where that is shorter than 12
+/// characters and the plain form is not: names stay short and distinct values stay distinct.
+fn number(x: f64) -> String {
+    let plain = x.to_string();
+    if plain.len() <= 12 {
+        plain
+    } else {
+        format!("{x:e}")
+    }
 }
