@@ -7,8 +7,9 @@
 //! six copies of the weights (weights, gradient, two optimizer moments, a checkpoint's or the final
 //! summary's copy, slack), three $N$-row activations (pre-activation, activation, back-propagated
 //! signal) and two $C$-row logit buffers per example over the training and test batches together, and
-//! the examples themselves. It is a leading-order estimate (the real peak is within a small factor of
-//! it); the check refuses only runs that need more than the machine has available.
+//! the examples themselves. It is a leading-order estimate: the measured peak resident memory of
+//! `grok train` was 0.70–1.31 times it (p = 97, N = 256, 2048 (f64) and 4096; p = 211, N = 1024; 20 steps,
+//! `/usr/bin/time -v`). The check refuses only runs that need more than the machine has available.
 
 use crate::error::{Error, Result};
 

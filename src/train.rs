@@ -17,6 +17,13 @@
 //! [`Observer::constrain`] (projections, retractions, norm caps; also applied to the initial weights).
 //! An observer may stop the run early by returning [`ControlFlow::Break`].
 //!
+//! **Checkpoints.** Before the forward pass of a step the observer may ask for the run's whole state
+//! ([`Observer::checkpoint_due`], [`Observer::checkpoint`]): a [`RunState`] holds the weights, the
+//! optimizer's moments and step count, the position of the mini-batch stream and the evaluations so
+//! far, and [`resume`] continues from it with the bits of the uninterrupted run (the loop's other
+//! buffers are scratch, overwritten at every step). An observer's own state (say a gradient filter's
+//! running average) is not in it: such an observer saves and restores its state itself.
+//!
 //! A NaN or infinite loss stops the run with [`crate::Error::NonFinite`] naming the step; every probe
 //! passed to the observer before that stays valid.
 
@@ -329,12 +336,11 @@ pub fn seeded<T: Real>(config: &TrainConfig, labels: Labels) -> Result<(Split, M
 pub fn train_on<T: Real>(
     config: &TrainConfig,
     split: &Split,
-    model: Model<T>,
+    mut model: Model<T>,
     measures: Measures,
     observer: &mut dyn Observer<T>,
 ) -> Result<Trained<T>> {
     config.validate()?;
-    let mut model = model;
     observer.constrain(0, &mut model.params);
     continue_on(
         config,

@@ -300,3 +300,27 @@ fn impossible_or_empty_outputs_fail_cleanly_and_write_nothing() {
         "{err}"
     );
 }
+
+/// Runs of earlier versions saved `weights.json`; `grok fourier` still reads it, with the numbers of the
+/// same weights read from `weights.safetensors`.
+#[test]
+fn fourier_still_reads_the_legacy_weights_json() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = tmp.path().join("run");
+    let mut args = vec!["train", "--out", path(&run)];
+    args.extend_from_slice(SMALL);
+    ok(grok(&args));
+    let report = || -> serde_json::Value {
+        serde_json::from_slice(&ok(grok(&["fourier", "--run", path(&run), "--json"])).stdout)
+            .unwrap()
+    };
+    let current = report();
+    let weights = grokking::report::checkpoint::read_final_weights(&run).unwrap();
+    std::fs::write(
+        run.join("weights.json"),
+        serde_json::to_string(&weights).unwrap(),
+    )
+    .unwrap();
+    std::fs::remove_file(run.join("weights.safetensors")).unwrap();
+    assert_eq!(report(), current);
+}
