@@ -1,7 +1,7 @@
 //! The analytic generalizing solution of $a+b \bmod p$ for the $z^2$ network (after Gromov, "Grokking
 //! modular arithmetic", 2023), with a deterministic phase design that makes it exact.
 //!
-//! For each frequency $k$ in a set $K\subseteq\{1,\dots,(p-1)/2\}$ take $M=6$ neurons $r=0,\dots,5$ with
+//! For each frequency $k$ in a set $K\subseteq\\{1,\dots,(p-1)/2\\}$ take $M=6$ neurons $r=0,\dots,5$ with
 //! phases $\alpha_r=2\pi r/M$, $\beta_r=2\pi t r/M$, $t=4$, and weights ($\omega=2\pi k/p$)
 //! $$U_{r}(a)=\cos(\omega a+\alpha_r),\quad V_{r}(b)=\cos(\omega b+\beta_r),\quad A_{c r}=\cos(\omega c+\alpha_r+\beta_r).$$
 //! With $\sigma(z)=z^2$ and $\kappa=1$ the logits are exactly
@@ -138,7 +138,7 @@ pub fn margin(p: u32, frequencies: &[usize]) -> f64 {
         / 2.0
 }
 
-/// The parameter norm $\|\theta\|_2=\sqrt{3Np/2}$ of the construction, $N=6|K|$.
+/// The parameter norm $\\|\theta\\|\_2=\sqrt{3Np/2}$ of the construction, $N=6|K|$.
 pub fn parameter_norm(p: u32, frequencies: &[usize]) -> f64 {
     (1.5 * (NEURONS_PER_FREQUENCY * frequencies.len()) as f64 * p as f64).sqrt()
 }

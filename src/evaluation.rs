@@ -1,5 +1,5 @@
 //! One evaluation of the weights during training: losses and accuracies on both sides of the split,
-//! weight norms, and on $\mathbb{Z}_p$ tasks the Fourier progress measures of $W_1$ (median per-neuron
+//! weight norms, and on $\mathbb{Z}\_p$ tasks the Fourier progress measures of $W_1$ (median per-neuron
 //! concentration, IPR, the layer spectrum) and, for $+$ and $-$, the restricted and excluded loss over
 //! all frequencies ([`measure::ablation`](crate::measure::ablation)). [`Measures`] says how much of this
 //! a run asks for. Bench `train_step/evaluation` times it against a training step.
@@ -41,16 +41,16 @@ pub struct EvalRecord {
     pub test_loss: f64,
     /// Test accuracy.
     pub test_acc: f64,
-    /// $\|W_1\|_F$.
+    /// $\\|W_1\\|\_F$.
     pub w1_norm: f64,
-    /// $\|W_2\|_F$.
+    /// $\\|W_2\\|\_F$.
     pub w2_norm: f64,
-    /// $\|\theta\|_2=(\|W_1\|_F^2+\|W_2\|_F^2)^{1/2}$.
+    /// $\\|\theta\\|\_2=(\\|W_1\\|\_F^2+\\|W_2\\|\_F^2)^{1/2}$.
     pub weight_norm: f64,
-    /// Median per-neuron Fourier concentration of $W_1$ ($\mathbb{Z}_p$ tasks; see
+    /// Median per-neuron Fourier concentration of $W_1$ ($\mathbb{Z}\_p$ tasks; see
     /// [`measure::progress`](crate::measure::progress)).
     pub fourier_concentration: Option<f64>,
-    /// Inverse participation ratio of the layer's Fourier spectrum ($\mathbb{Z}_p$ tasks).
+    /// Inverse participation ratio of the layer's Fourier spectrum ($\mathbb{Z}\_p$ tasks).
     pub fourier_ipr: Option<f64>,
     /// Restricted loss over all frequencies ($+$ and $-$; see [`measure::ablation`](crate::measure::ablation)).
     pub restricted_loss: Option<f64>,
@@ -111,7 +111,7 @@ impl<T: Real> Evaluator<T> {
 
     /// Evaluates `model` after `step` updates. `train` is the loss and the logits of the whole training
     /// set at these weights when the caller already has them (full-batch training); otherwise they are
-    /// computed here. Returns the record and, on $\mathbb{Z}_p$ tasks with [`Measures::Full`], the
+    /// computed here. Returns the record and, on $\mathbb{Z}\_p$ tasks with [`Measures::Full`], the
     /// embedding spectrum.
     pub fn evaluate(
         &mut self,

@@ -29,6 +29,21 @@
 //!
 //! Conventions: matrices are column-major nalgebra `DMatrix`; one column per example in batches;
 //! step $s$ means $s$ optimizer updates applied. Same seed, same numbers, at any thread count.
+//!
+//! # Example: train a small network and read $t_{mem}$
+//!
+//! ```
+//! use grokking::config::{canonical_add, CANONICAL_ADAMW};
+//! use grokking::optim::OptimizerConfig;
+//! use grokking::train::{train, Silent};
+//!
+//! // a+b mod 11 on half of the 121 pairs, the canonical AdamW, 300 full-batch updates, seed 0.
+//! let config = canonical_add(11, 0.5, OptimizerConfig::AdamW(CANONICAL_ADAMW), 300, 0);
+//! let run = train::<f32>(&config, &mut Silent)?;
+//! let t_mem = run.history.t_mem.expect("the training set is memorized");
+//! assert!(t_mem < 300 && run.history.last().unwrap().train_acc >= 0.99);
+//! # Ok::<(), grokking::Error>(())
+//! ```
 
 pub mod analytic;
 pub mod config;

@@ -3,7 +3,7 @@
 //! * Cross-entropy, averaged over the batch:
 //!   $L=\frac1n\sum_j\bigl(\operatorname{lse}(F_{:j})-F_{y_j j}\bigr)$ with the stable
 //!   $\operatorname{lse}(f)=m+\log\sum_c e^{f_c-m}$, $m=\max_c f_c$; gradient
-//!   $\partial L/\partial F_{cj}=(\operatorname{softmax}(F_{:j})_c-[c=y_j])/n$.
+//!   $\partial L/\partial F_{cj}=(\operatorname{softmax}(F_{:j})\_c-[c=y_j])/n$.
 //! * MSE against one-hot targets, averaged over batch *and* classes (PyTorch's `mse_loss`):
 //!   $L=\frac1{nC}\sum_{j,c}(F_{cj}-[c=y_j])^2$; gradient $2(F_{cj}-[c=y_j])/(nC)$.
 //!

@@ -3,7 +3,7 @@
 //! with the number instead of aborting on a failed allocation.
 //!
 //! With $s$ bytes per scalar (4 or 8), $P=Nd+CN$ weights, $n$ examples of which $n_{train}$ train:
-//! $$\text{bytes}\approx s\,(6P+3N n+2C n)+16n,$$
+//! $$\text{bytes}\approx s\\,(6P+3N n+2C n)+16n,$$
 //! six copies of the weights (weights, gradient, two optimizer moments, a checkpoint's or the final
 //! summary's copy, slack), three $N$-row activations (pre-activation, activation, back-propagated
 //! signal) and two $C$-row logit buffers per example over the training and test batches together, and

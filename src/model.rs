@@ -1,11 +1,11 @@
 //! The two-layer network of the brief, with a hand-written backward pass.
 //!
-//! For an input $x$ (one-hot $e_a\oplus e_b\in\mathbb{R}^{2p}$ on $\mathbb{Z}_p$ tasks, $\pm1$ bits for
+//! For an input $x$ (one-hot $e_a\oplus e_b\in\mathbb{R}^{2p}$ on $\mathbb{Z}\_p$ tasks, $\pm1$ bits for
 //! sparse parity):
-//! $$z = W_1 x\in\mathbb{R}^N,\qquad h=\sigma(z),\qquad f=\kappa\,W_2 h\in\mathbb{R}^C .$$
+//! $$z = W_1 x\in\mathbb{R}^N,\qquad h=\sigma(z),\qquad f=\kappa\\,W_2 h\in\mathbb{R}^C .$$
 //! $W_1\in\mathbb{R}^{N\times d}$ ($d=2p$ or $n$; its columns $0..p$ are the brief's $U$, columns
-//! $p..2p$ its $V$) and $W_2\in\mathbb{R}^{C\times N}$ (the brief's $A$). On $\mathbb{Z}_p$ tasks
-//! $W_1x = W_1[:,a]+W_1[:,p+b]$ is computed as an embedding gather, never as a one-hot product.
+//! $p..2p$ its $V$) and $W_2\in\mathbb{R}^{C\times N}$ (the brief's $A$). On $\mathbb{Z}\_p$ tasks
+//! $W_1x = W_1\[:,a\]+W_1\[:,p+b\]$ is computed as an embedding gather, never as a one-hot product.
 //!
 //! **Parameterization.** $\theta_0=\alpha\bar\theta_0$ with the fan-in scale
 //! $\bar W_1\sim\mathcal N(0,1/d)$, $\bar W_2\sim\mathcal N(0,1/N)$ entrywise (as in the PyTorch baseline),
@@ -15,9 +15,9 @@
 //!
 //! A batch of $n$ examples is processed column-wise: $Z,H\in\mathbb{R}^{N\times n}$,
 //! $F\in\mathbb{R}^{C\times n}$. Given $G=\partial L/\partial F$, the backward pass is
-//! $\partial L/\partial W_2=\kappa\,G H^\top$, $\partial L/\partial Z=(\kappa W_2^\top G)\odot\sigma'(Z)$,
-//! $\partial L/\partial W_1=(\partial L/\partial Z)\,X^\top$ (a scatter-add into columns $a_j$ and $p+b_j$
-//! on $\mathbb{Z}_p$ tasks).
+//! $\partial L/\partial W_2=\kappa\\,G H^\top$, $\partial L/\partial Z=(\kappa W_2^\top G)\odot\sigma'(Z)$,
+//! $\partial L/\partial W_1=(\partial L/\partial Z)\\,X^\top$ (a scatter-add into columns $a_j$ and $p+b_j$
+//! on $\mathbb{Z}\_p$ tasks).
 
 use crate::error::{ensure, Result};
 use crate::loss::{self, LossKind, LossStats};
@@ -42,7 +42,7 @@ pub enum Activation {
     Relu,
     /// $z^2$.
     Quad,
-    /// $z\,\Phi(z)$ with the exact Gaussian CDF $\Phi$ (PyTorch's default GELU).
+    /// $z\\,\Phi(z)$ with the exact Gaussian CDF $\Phi$ (PyTorch's default GELU).
     Gelu,
 }
 
@@ -175,7 +175,7 @@ impl<T: Real> Params<T> {
         [&mut self.w1, &mut self.w2]
     }
 
-    /// Frobenius norms $(\|W_1\|_F, \|W_2\|_F, \|\theta\|_2)$ with $\|\theta\|_2^2=\|W_1\|_F^2+\|W_2\|_F^2$.
+    /// Frobenius norms $(\\|W_1\\|\_F, \\|W_2\\|\_F, \\|\theta\\|\_2)$ with $\\|\theta\\|\_2^2=\\|W_1\\|\_F^2+\\|W_2\\|\_F^2$.
     pub fn norms(&self) -> (f64, f64, f64) {
         let (n1, n2) = (frobenius(&self.w1), frobenius(&self.w2));
         (n1, n2, n1.hypot(n2))
@@ -473,7 +473,7 @@ pub enum BatchInputs<T: Real> {
         p: u32,
         columns: ColumnIndex,
     },
-    /// Dense inputs $X\in\{\pm1\}^{n_{bits}\times n}$.
+    /// Dense inputs $X\in\\{\pm1\\}^{n_{bits}\times n}$.
     Dense(DMatrix<T>),
 }
 
@@ -613,7 +613,7 @@ impl Model<f64> {
     }
 }
 
-/// The L2-regularized objective $F_\lambda(\theta)=\mathcal L(\theta)+\frac\lambda2\|\theta\|^2$ of `model` on
+/// The L2-regularized objective $F_\lambda(\theta)=\mathcal L(\theta)+\frac\lambda2\\|\theta\\|^2$ of `model` on
 /// `batch` (cross-entropy) and its gradient $\nabla\mathcal L+\lambda\theta$, flat ([`Params::flatten`]).
 pub fn objective_and_gradient(
     model: &Model<f64>,

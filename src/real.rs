@@ -235,7 +235,7 @@ impl<T> SharedPtr<T> {
 /// `C ← α·op(A)·op(B) + β·C`, with `op(X) ∈ {X, Xᵀ}`; shapes `(m×k)(k×n) → m×n`.
 ///
 /// Large products are split into contiguous column blocks of `C`, one per rayon thread, each computed by
-/// single-threaded matrixmultiply. The blocks start at multiples of [`MIN_COLUMNS_PER_THREAD`] columns, a
+/// single-threaded matrixmultiply. The blocks start at multiples of `MIN_COLUMNS_PER_THREAD` columns, a
 /// multiple of every micro-kernel's tile width, so every entry of `C` falls in the same kind of tile (full
 /// or edge) at the same position as in the unsplit product and is computed with the same operations in the
 /// same order: the result does not depend on the thread count, to the bit. (Unaligned boundaries make some

@@ -1,6 +1,6 @@
 //! One run from configuration to files: train (in the configured precision) with a progress bar, and
 //! write `metrics.csv`, `weights.safetensors`, the plots `curves.svg` and `progress.svg`, on
-//! $\mathbb{Z}_p$ tasks `spectrum.csv` and `fourier.svg`, and last `summary.json` into the run
+//! $\mathbb{Z}\_p$ tasks `spectrum.csv` and `fourier.svg`, and last `summary.json` into the run
 //! directory (see [`report`]): a directory with a `summary.json` holds a complete run. On a
 //! [`Schedule`] the run also saves checkpoints (`checkpoints/step_<S>.safetensors`), and [`resume`]
 //! continues it from the last one with the bits of the uninterrupted run.

@@ -1,9 +1,9 @@
 //! The learning tasks and their seeded train/test split.
 //!
-//! * Modular arithmetic: all pairs $(a,b)\in\mathbb{Z}_p^2$ labelled $c = a\circ b \bmod p$ for the
-//!   operations of [`Operation`] (for ÷, $b\neq 0$ and $c = a\,b^{-1}$, so $p(p-1)$ pairs).
-//! * Sparse parity: all $x\in\{\pm1\}^n$ labelled by $y=\prod_{i\in S}x_i$ with support
-//!   $S=\{0,\dots,k-1\}$ (by the permutation symmetry of the network's initialisation, which $k$ bits
+//! * Modular arithmetic: all pairs $(a,b)\in\mathbb{Z}\_p^2$ labelled $c = a\circ b \bmod p$ for the
+//!   operations of [`Operation`] (for ÷, $b\neq 0$ and $c = a\\,b^{-1}$, so $p(p-1)$ pairs).
+//! * Sparse parity: all $x\in\\{\pm1\\}^n$ labelled by $y=\prod_{i\in S}x_i$ with support
+//!   $S=\\{0,\dots,k-1\\}$ (by the permutation symmetry of the network's initialisation, which $k$ bits
 //!   form the support does not matter); class 0 is $y=+1$, class 1 is $y=-1$.
 //!
 //! A random fraction $f$ of all examples is the training set (`round(f·total)` examples, as in the
@@ -22,7 +22,7 @@ pub const MAX_MODULUS: u32 = 4096;
 /// Largest number of parity bits accepted (2ⁿ examples are materialised).
 pub const MAX_PARITY_BITS: u32 = 20;
 
-/// A binary operation on $\mathbb{Z}_p$.
+/// A binary operation on $\mathbb{Z}\_p$.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Operation {
@@ -30,9 +30,9 @@ pub enum Operation {
     Add,
     /// $a-b$
     Sub,
-    /// $a\,b$
+    /// $a\\,b$
     Mul,
-    /// $a\,b^{-1}$, $b\ne0$ ($p$ prime)
+    /// $a\\,b^{-1}$, $b\ne0$ ($p$ prime)
     Div,
     /// $a^2+b^2$
     SumSquares,
@@ -148,7 +148,7 @@ pub fn is_prime(n: u32) -> bool {
 pub enum Task {
     /// $c=a\circ b \bmod p$; inputs are the pair $(a,b)$, $p$ classes.
     Modular { op: Operation, p: u32 },
-    /// $y=\prod_{i<k}x_i$ on $x\in\{\pm1\}^n$; 2 classes.
+    /// $y=\prod_{i<k}x_i$ on $x\in\\{\pm1\\}^n$; 2 classes.
     SparseParity { n_bits: u32, k: u32 },
 }
 

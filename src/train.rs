@@ -7,7 +7,7 @@
 //! [`Observer`]. With mini-batches, $t_{mem}$ comes from the evaluations.
 //!
 //! * $t_{mem}$: first step with training accuracy $\ge$ [`THRESHOLD`] (99%).
-//! * $t_{grok}$: first evaluated step with test accuracy $\ge 99\%$; $t_{grok,95}$ the same at 95%.
+//! * $t_{grok}$: first evaluated step with test accuracy $\ge 99\\%$; $t_{grok,95}$ the same at 95%.
 //!   Both are [`first_at`], the one rule for "the first step at a level".
 //!
 //! One step, in order: forward pass and loss; at an evaluation step the evaluation and
@@ -88,7 +88,7 @@ pub struct TrainConfig {
     pub eval_every: u64,
     /// Master seed: split, initialisation and batches come from its streams.
     pub seed: u64,
-    /// Stop at the first evaluation with test accuracy $\ge 99\%$.
+    /// Stop at the first evaluation with test accuracy $\ge 99\\%$.
     pub stop_at_grok: bool,
     /// Scalar type.
     pub precision: Precision,
@@ -129,18 +129,18 @@ impl TrainConfig {
 pub struct History {
     /// One record per evaluation, in step order.
     pub records: Vec<EvalRecord>,
-    /// First step with training accuracy $\ge99\%$.
+    /// First step with training accuracy $\ge99\\%$.
     pub t_mem: Option<u64>,
-    /// First evaluated step with test accuracy $\ge99\%$.
+    /// First evaluated step with test accuracy $\ge99\\%$.
     pub t_grok: Option<u64>,
-    /// First evaluated step with test accuracy $\ge95\%$.
+    /// First evaluated step with test accuracy $\ge95\\%$.
     pub t_grok95: Option<u64>,
     /// Updates applied.
     pub steps_run: u64,
     /// Median wall time of one update (forward, loss, backward, optimizer), in milliseconds; `None`
     /// when no update was made.
     pub ms_per_step: Option<f64>,
-    /// On $\mathbb{Z}_p$ tasks, the layer spectrum $S_k$, $k=0..=\lfloor p/2\rfloor$, of $W_1$ at each
+    /// On $\mathbb{Z}\_p$ tasks, the layer spectrum $S_k$, $k=0..=\lfloor p/2\rfloor$, of $W_1$ at each
     /// evaluation ([`layer_spectrum`](crate::measure::progress::EmbeddingSpectrum::layer_spectrum)), as
     /// `(step, S)`.
     pub embedding_spectra: Vec<(u64, Vec<f64>)>,
@@ -353,6 +353,31 @@ pub fn train_on<T: Real>(
 
 /// Continues a run of `config` (true labels, every measure) from `state`, a checkpoint of it: the
 /// result is the one the uninterrupted run gives, bit for bit (timing apart).
+///
+/// ```
+/// use grokking::config::{canonical_add, CANONICAL_ADAMW};
+/// use grokking::optim::OptimizerConfig;
+/// use grokking::train::{resume, train, Observer, RunState, Silent};
+///
+/// /// Keeps the state after 40 updates.
+/// struct At40(Option<RunState<f32>>);
+/// impl Observer<f32> for At40 {
+///     fn checkpoint_due(&self, step: u64) -> bool {
+///         step == 40
+///     }
+///     fn checkpoint(&mut self, state: &RunState<f32>) -> grokking::Result<()> {
+///         self.0 = Some(state.clone());
+///         Ok(())
+///     }
+/// }
+///
+/// let config = canonical_add(11, 0.5, OptimizerConfig::AdamW(CANONICAL_ADAMW), 100, 0);
+/// let mut at40 = At40(None);
+/// let whole = train::<f32>(&config, &mut at40)?;
+/// let resumed = resume(&config, at40.0.unwrap(), &mut Silent)?;
+/// assert_eq!(resumed.model.params, whole.model.params);
+/// # Ok::<(), grokking::Error>(())
+/// ```
 pub fn resume<T: Real>(
     config: &TrainConfig,
     state: RunState<T>,

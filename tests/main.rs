@@ -6,6 +6,7 @@ mod checkpoints;
 mod cli;
 mod cli_fuzz;
 mod common;
+mod doc_math;
 mod fourier_oracle;
 mod gradcheck;
 mod hooks;

@@ -11,6 +11,20 @@
 //! reads as statement (module docs), prediction (closed forms), measurement (runs through
 //! `grokking::train`), and one short function per sub-claim that compares them within a named
 //! tolerance; `theorems/README.md` says how to add one.
+//!
+//! # Example: check one claim from code
+//!
+//! ```
+//! use grokking_theorems::{run, Budget};
+//!
+//! // T6: the character identity behind the Fourier circuit, and the other algebraic facts.
+//! let rows = run(&["T6".to_string()], Budget::Quick)?;
+//! assert!(rows.iter().all(|row| row.pass));
+//! for check in &rows[0].checks {
+//!     println!("[{}] {}: measured {}", check.status, check.claim, check.measured);
+//! }
+//! # Ok::<(), grokking::Error>(())
+//! ```
 
 use grokking::error::{Error, Result};
 use serde::Serialize;

@@ -5,9 +5,9 @@
 //! Note: notes/t1_dichotomy.md
 //!
 //! Norm lemma (proved in the note): decoupled weight decay $\theta\leftarrow(1-\eta\lambda)\theta-\eta u$ gives
-//! $\|\theta_t\|\ge(1-\eta\lambda)^t\|\theta_0\|-\eta\sum_{s<t}(1-\eta\lambda)^{t-1-s}\rho_s$ with $\rho_s=\langle\theta_s,u_s\rangle/\|\theta_s\|$
+//! $\\|\theta_t\\|\ge(1-\eta\lambda)^t\\|\theta_0\\|-\eta\sum_{s<t}(1-\eta\lambda)^{t-1-s}\rho_s$ with $\rho_s=\langle\theta_s,u_s\rangle/\\|\theta_s\\|$
 //! the update's radial part, so a net that generalizes only once its norm is down to $R$ needs at least
-//! $\ln(\|\theta_0\|/R)/(-\ln(1-\eta\lambda))$ steps when the radial pushes are negligible, and at least
+//! $\ln(\\|\theta_0\\|/R)/(-\ln(1-\eta\lambda))$ steps when the radial pushes are negligible, and at least
 //! [`decay_time_bound`] steps in any case: Adam's step is at most [`adam_step_bound`] per coordinate, so
 //! $\rho_s\le B_\infty\sqrt P$.
 
@@ -50,8 +50,8 @@ struct Design {
 }
 
 impl Design {
-    /// $a+b\bmod23$, $f=0.7$, $\alpha\in\{1,8,32,128,512\}$, 5 seeds at $\lambda=1$ (quick, about 13 s on 2
-    /// cores); the same with 10 seeds at $\lambda\in\{1,\frac12\}$ (full, about 2 minutes).
+    /// $a+b\bmod23$, $f=0.7$, $\alpha\in\\{1,8,32,128,512\\}$, 5 seeds at $\lambda=1$ (quick, about 13 s on 2
+    /// cores); the same with 10 seeds at $\lambda\in\\{1,\frac12\\}$ (full, about 2 minutes).
     pub fn of(budget: Budget) -> Self {
         let (weight_decays, seeds) = match budget {
             Budget::Quick => (vec![1.0], 5),
@@ -90,7 +90,7 @@ pub fn clock_slope(lr: f64, weight_decay: f64) -> f64 {
 
 /// Largest magnitude of one coordinate of Adam's step direction $\hat m_t/\sqrt{\hat v_t}$ after $t$ updates, over
 /// every gradient sequence (dimensionless; `t = f64::INFINITY` gives the supremum over $t$):
-/// $$B_t=\frac{1-\beta_1}{1-\beta_1^t}\sqrt{\frac{(1-\beta_2^t)\,S_t(q)}{1-\beta_2}},\qquad q=\beta_1^2/\beta_2,\quad S_t(q)=\sum_{k<t}q^k,$$
+/// $$B_t=\frac{1-\beta_1}{1-\beta_1^t}\sqrt{\frac{(1-\beta_2^t)\\,S_t(q)}{1-\beta_2}},\qquad q=\beta_1^2/\beta_2,\quad S_t(q)=\sum_{k<t}q^k,$$
 /// attained by gradients $g_{t-k}\propto(\beta_1/\beta_2)^k$ (Cauchy–Schwarz; proof in the note). With $q<1$,
 /// $B_t\le B_\infty=(1-\beta_1)/\sqrt{(1-\beta_2)(1-q)}$ (1.698 for $\beta=(0.9,0.98)$); with $q\ge1$ there is no
 /// bound uniform in $t$ and $B_\infty=\infty$. $\epsilon>0$ only makes the step smaller.
@@ -105,9 +105,9 @@ pub fn adam_step_bound(beta1: f64, beta2: f64, t: f64) -> f64 {
         * ((1.0 - beta2.powf(t)) * geometric_sum / (1.0 - beta2)).sqrt()
 }
 
-/// The norm lemma's lower bound on the steps needed to bring $\|\theta\|$ from `initial_norm` down to
+/// The norm lemma's lower bound on the steps needed to bring $\\|\theta\\|$ from `initial_norm` down to
 /// `target_norm` when every radial push is at most `push` ($\bar\rho$, same units as the norm):
-/// $t_R\ge\ln\bigl((\|\theta_0\|+\bar\rho/\lambda)/(R+\bar\rho/\lambda)\bigr)/(-\ln(1-\eta\lambda))$, and 0 when the
+/// $t_R\ge\ln\bigl((\\|\theta_0\\|+\bar\rho/\lambda)/(R+\bar\rho/\lambda)\bigr)/(-\ln(1-\eta\lambda))$, and 0 when the
 /// logarithm is negative (the target is not below the start).
 pub fn decay_time_bound(
     lr: f64,
@@ -128,15 +128,15 @@ pub fn decay_time_bound(
 struct Run {
     /// Initial scale.
     pub alpha: f64,
-    /// $\|\theta_0\|$.
+    /// $\\|\theta_0\\|$.
     pub initial_norm: f64,
-    /// Largest recorded $\|\theta\|$ up to $t_{grok}$ (or the end).
+    /// Largest recorded $\\|\theta\\|$ up to $t_{grok}$ (or the end).
     pub peak_norm: f64,
-    /// First evaluated step with training accuracy $\ge99\%$.
+    /// First evaluated step with training accuracy $\ge99\\%$.
     pub t_mem: Option<u64>,
-    /// First evaluated step with test accuracy $\ge99\%$.
+    /// First evaluated step with test accuracy $\ge99\\%$.
     pub t_grok: Option<u64>,
-    /// $\|\theta\|$ at $t_{grok}$.
+    /// $\\|\theta\\|$ at $t_{grok}$.
     pub norm_at_grok: Option<f64>,
     /// Number of trained parameters $P$ (both weight matrices).
     pub parameters: usize,
@@ -188,7 +188,7 @@ fn own_scale(runs: &[Run], reference_alpha: f64) -> Option<f64> {
 }
 
 /// Least-squares slope of $t_{grok}$ against $\ln\alpha$, with its standard error, over the runs that start
-/// above `scale` ($\|\theta_0\|>$ `scale`: the decay-limited regime); `None` unless every such run groks and
+/// above `scale` ($\\|\theta_0\\|>$ `scale`: the decay-limited regime); `None` unless every such run groks and
 /// they span at least two scales.
 fn fit_clock(runs: &[Run], scale: f64) -> Option<(f64, f64)> {
     let points: Option<Vec<(f64, f64)>> = runs
@@ -395,7 +395,7 @@ fn ratio_does_not_grow(at: &Setting) -> Check {
 
 /// The norm lemma made explicit with Adam's sharp step bound: the radial push is at most
 /// $\bar\rho=B_\infty\sqrt P$ ([`adam_step_bound`]), so every run needs at least [`decay_time_bound`] steps to go
-/// from $\|\theta_0\|$ to the norm at which it generalizes, and $t_{grok}$ can be no smaller.
+/// from $\\|\theta_0\\|$ to the norm at which it generalizes, and $t_{grok}$ can be no smaller.
 fn decay_bound_check(runs: &[Run], lr: f64, wd: f64, largest: f64) -> Check {
     let adam = config::CANONICAL_ADAMW;
     let step_bound = adam_step_bound(adam.beta1, adam.beta2, f64::INFINITY);

@@ -5,13 +5,13 @@
 //! Kernel: $K(x,x')=k_0+k_1m+k_2[m=2]$ with $m=[a=a']+[b=b']$ for $x=(a,b)$, $x'=(a',b')$ (every kernel of
 //! the network's one-hot inputs that depends on them only through $m$, e.g. its infinite-width NTK).
 //! Kernel ridge regression on the training pairs $S$ with one-hot targets $Y$ and ridge $\rho$:
-//! $F(x)=K(x,S)(K_{SS}+\rho I)^{-1}Y$. With $D\in\{0,1\}^{n\times2p}$ the row/column indicators of $S$,
+//! $F(x)=K(x,S)(K_{SS}+\rho I)^{-1}Y$. With $D\in\\{0,1\\}^{n\times2p}$ the row/column indicators of $S$,
 //! $Q=k_1I+k_0uu^\top$ ($u=1_p\oplus0_p$), $\gamma=k_2+\rho>0$ and $z=e_a\oplus e_b$, on an unseen pair
 //! (Lemma 1 of the note)
 //! $$F_c(x)=z^\top(\gamma Q^{-1}+D^\top D)^{-1}r_c,\qquad r_c=D^\top Y_c,$$
-//! and $r_{c^*}$ vanishes at both coordinates $z$ reads, for the true class $c^*=a+b$ (Lemma 2). The
+//! and $r_{c^\*}$ vanishes at both coordinates $z$ reads, for the true class $c^\*=a+b$ (Lemma 2). The
 //! zeroth-order predictor $F^0_c(x)=\gamma^{-1}(k_1(r_c(a)+r_c(p+b))+k_0n_c)$ is within
-//! $\|H\|\gamma^{-2}\sqrt{2k_1+k_0}\sqrt{2k_1n_c+k_0n_c^2}$ of $F_c$, $\|H\|=\lambda_{max}(Q^{1/2}D^\top DQ^{1/2})$
+//! $\\|H\\|\gamma^{-2}\sqrt{2k_1+k_0}\sqrt{2k_1n_c+k_0n_c^2}$ of $F_c$, $\\|H\\|=\lambda_{max}(Q^{1/2}D^\top DQ^{1/2})$
 //! (Theorem 3), which certifies that the true class loses wherever the gap beats the bound.
 
 use super::{Budget, Check, Status, Theorem};
@@ -189,7 +189,7 @@ impl Problem {
         })
     }
 
-    /// $\|H\|=\lambda_{max}(Q^{1/2}D^\top DQ^{1/2})$.
+    /// $\\|H\\|=\lambda_{max}(Q^{1/2}D^\top DQ^{1/2})$.
     pub fn h_norm(&self) -> f64 {
         let half = self.q_power(0.5);
         let h = &half * self.gram() * &half;
@@ -207,7 +207,7 @@ impl Problem {
     }
 
     /// Per unseen pair: whether Theorem 3 certifies that some class beats the true one
-    /// ($F^0_{c'}-F^0_{c^*}>\text{bound}_{c'}+\text{bound}_{c^*}$ for some $c'$).
+    /// ($F^0_{c'}-F^0_{c^\*}>\text{bound}\_{c'}+\text{bound}\_{c^\*}$ for some $c'$).
     pub fn certified(&self) -> Vec<bool> {
         let (f0, bound) = (self.zeroth_order(), self.error_bound());
         (0..self.test.len())
@@ -219,7 +219,7 @@ impl Problem {
             .collect()
     }
 
-    /// Per unseen pair, $F_{c^*}-\max_{c\ne c^*}F_c$ for predictions `f` ($p\times n_{test}$).
+    /// Per unseen pair, $F_{c^\*}-\max_{c\ne c^\*}F_c$ for predictions `f` ($p\times n_{test}$).
     pub fn margins(&self, f: &DMatrix<f64>) -> Vec<f64> {
         (0..self.test.len())
             .map(|t| {
@@ -249,13 +249,13 @@ impl Problem {
 pub struct Outcome {
     /// Fraction of unseen pairs whose true class has the strictly largest score.
     pub accuracy: f64,
-    /// $\max_x\,(F_{c^*}(x)-\max_{c\ne c^*}F_c(x))$: negative means the true class loses everywhere.
+    /// $\max_x\\,(F_{c^\*}(x)-\max_{c\ne c^\*}F_c(x))$: negative means the true class loses everywhere.
     pub max_true_class_margin: f64,
 }
 
 /// A random problem: `p` from `primes`, fraction in `fracs` (moved in so that both sides of the split
 /// are non-empty), kernel and ridge from the note's ranges
-/// ($k_0\in\{0\}\cup[0,3]$, $k_1\in[0.01,3]$, $k_2\in\{0\}\cup[0,3]$, $\rho\in[10^{-8},1]$ log-uniform).
+/// ($k_0\in\\{0\\}\cup[0,3]$, $k_1\in[0.01,3]$, $k_2\in\\{0\\}\cup[0,3]$, $\rho\in[10^{-8},1]$ log-uniform).
 fn random_problem(rng: &mut impl Rng, primes: &[u32], fracs: (f64, f64)) -> Result<Problem> {
     let p = primes[rng.random_range(0..primes.len())];
     // Kept where both sides of the split hold at least one pair.
@@ -533,7 +533,7 @@ pub struct Counterexample {
 }
 
 /// The first problem with positive test accuracy in a fixed search over sparse training sets:
-/// $p\in\{5,7,11\}$, fractions 0.1 and 0.2, the kernels $k=(0,1,0)$ ($\rho=10^{-5}$) and $(0,1,1)$
+/// $p\in\\{5,7,11\\}$, fractions 0.1 and 0.2, the kernels $k=(0,1,0)$ ($\rho=10^{-5}$) and $(0,1,1)$
 /// ($\rho=10^{-6}$), split seeds 0–49, in that order.
 pub fn counterexample() -> Result<Option<Counterexample>> {
     let kernels = [

@@ -1,15 +1,15 @@
 //! T1-timescales — readout fitting against feature learning in the parameterization
-//! $f(x)=N^{-\alpha}\sum_{j=1}^Na_j\,\sigma(w_j\cdot x)$, $\alpha\in[0,\frac12]$, with $a_j\in\mathbb R^p$ and $w_j\in\mathbb R^{2p}$ of order 1
+//! $f(x)=N^{-\alpha}\sum_{j=1}^Na_j\\,\sigma(w_j\cdot x)$, $\alpha\in[0,\frac12]$, with $a_j\in\mathbb R^p$ and $w_j\in\mathbb R^{2p}$ of order 1
 //! ($a_{cj}\sim\mathcal N(0,1)$, $w_{jk}\sim\mathcal N(0,\frac12)$, so $w_j\cdot x\sim\mathcal N(0,1)$ on one-hot pairs), trained by full-batch
 //! gradient descent with one learning rate $\eta$ for every parameter, MSE on one-hot targets.
 //!
 //! This is the crate's MLP with $W_2=(a_{cj})$, $W_1=(w_j)$ and output multiplier $\kappa=N^{-\alpha}$. Its tangent kernel
 //! (summed over classes) on pairs $x=(a,b)$, $x'=(a',b')$ is
-//! $$K(x,x')=\kappa^2\Bigl[p\sum_j\sigma(z_j)\sigma(z'_j)+\sum_j\|a_j\|^2\sigma'(z_j)\sigma'(z'_j)\,([a=a']+[b=b'])\Bigr],$$
+//! $$K(x,x')=\kappa^2\Bigl[p\sum_j\sigma(z_j)\sigma(z'\_j)+\sum_j\\|a_j\\|^2\sigma'(z_j)\sigma'(z'\_j)\\,([a=a']+[b=b'])\Bigr],$$
 //! a sum of $N$ terms of order $N^{-2\alpha}$. At fixed $\eta$ (derived in the note; the residual at initialization is
 //! of order $N^{1/2-\alpha}$, and the per-unit changes add up incoherently):
-//! * $\|K_0\|\propto N^{1-2\alpha}$, so $\tau_{readout}=np/(2\eta\|K_0\|)\propto N^{2\alpha-1}$, and so does the time to fit;
-//! * the relative kernel change of one step is $r_0=\|K_1-K_0\|_F/\|K_0\|_F\propto\eta N^{-2\alpha}$, so the initial-rate time
+//! * $\\|K_0\\|\propto N^{1-2\alpha}$, so $\tau_{readout}=np/(2\eta\\|K_0\\|)\propto N^{2\alpha-1}$, and so does the time to fit;
+//! * the relative kernel change of one step is $r_0=\\|K_1-K_0\\|\_F/\\|K_0\\|\_F\propto\eta N^{-2\alpha}$, so the initial-rate time
 //!   $\tau_{features}=\delta/r_0\propto N^{2\alpha}$;
 //! * $\tau_{features}/\tau_{readout}\propto N$, for every $\alpha\in[0,\frac12]$ and every $\eta$; and the kernel moves by
 //!   $\propto N^{-1}$ in all while the data are fit (lazy training).
@@ -45,8 +45,8 @@ pub const THEOREM: Theorem = Theorem {
     run: check,
 };
 
-/// The predicted exponents in $N$ (at fixed $\eta$) of $\|K_0\|$, $r_0$, $t_{fit}$, $\tau_{features}/t_{fit}$ and the kernel
-/// change at $t_{fit}$, in the order of [`exponents`].
+/// The predicted exponents in $N$ (at fixed $\eta$) of $\\|K_0\\|$, $r_0$, $t_{fit}$, $\tau_{features}/t_{fit}$ and the kernel
+/// change at $t_{fit}$, in the order of `exponents`.
 pub fn predicted_exponents(alpha: f64) -> [f64; 5] {
     [
         1.0 - 2.0 * alpha,
@@ -91,20 +91,20 @@ pub fn network(task: &Task, width: usize, alpha: f64, seed: u64) -> Result<Model
     Model::from_params(task, config, Params { w1, w2 })
 }
 
-/// One measurement: $\|K_0\|$ (operator norm), the relative kernel change of the first step $r_0$, the steps to
+/// One measurement: $\\|K_0\\|$ (operator norm), the relative kernel change of the first step $r_0$, the steps to
 /// halve the training loss $t_{fit}$ (`None` within `max_steps`) and the relative kernel change by then, at
 /// learning rate `lr`.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Timescales {
     /// Width $N$.
     pub width: usize,
-    /// $\|K_0\|_{op}$.
+    /// $\\|K_0\\|\_{op}$.
     pub kernel_norm: f64,
-    /// $r_0=\|K_1-K_0\|_F/\|K_0\|_F$.
+    /// $r_0=\\|K_1-K_0\\|\_F/\\|K_0\\|\_F$.
     pub kernel_rate: f64,
     /// First step with training MSE at most half its initial value.
     pub t_fit: Option<u64>,
-    /// $\|K_{t_{fit}}-K_0\|_F/\|K_0\|_F$.
+    /// $\\|K_{t_{fit}}-K_0\\|\_F/\\|K_0\\|\_F$.
     pub moved_at_fit: Option<f64>,
 }
 
@@ -140,7 +140,7 @@ fn setting(p: u32, frac: f64, seed: u64, lr: f64, steps: u64) -> Result<Setting>
     })
 }
 
-/// $\|K_0\|_{op}$ of the width-`width` network (for choosing a stable learning rate).
+/// $\\|K_0\\|\_{op}$ of the width-`width` network (for choosing a stable learning rate).
 fn initial_kernel_norm(p: u32, frac: f64, width: usize, alpha: f64, seed: u64) -> Result<f64> {
     let Setting {
         config,
@@ -219,7 +219,7 @@ fn measure_within(
     })
 }
 
-/// Least-squares exponents in $N$ of $\|K_0\|$, $r_0$, $t_{fit}$, $\tau_{features}/t_{fit}=\delta/(r_0t_{fit})$ and the kernel
+/// Least-squares exponents in $N$ of $\\|K_0\\|$, $r_0$, $t_{fit}$, $\tau_{features}/t_{fit}=\delta/(r_0t_{fit})$ and the kernel
 /// change at $t_{fit}$ over `runs` (`None` if a run did not fit).
 fn exponents(runs: &[Timescales]) -> Option<[f64; 5]> {
     let slope = |f: &dyn Fn(&Timescales) -> Option<f64>| {
@@ -238,9 +238,9 @@ fn exponents(runs: &[Timescales]) -> Option<[f64; 5]> {
     ])
 }
 
-/// Every width at one learning rate, stable at the widest: $\eta=np/(2\|K_0\|)$ there ($n$ training pairs,
+/// Every width at one learning rate, stable at the widest: $\eta=np/(2\\|K_0\\|)$ there ($n$ training pairs,
 /// $p$ classes; the crate's MSE averages over both, so the fastest mode of the linearized dynamics then
-/// decays by a factor $1-\eta\cdot2\|K_0\|/(np)=0$ per step at the widest width and more slowly below it).
+/// decays by a factor $1-\eta\cdot2\\|K_0\\|/(np)=0$ per step at the widest width and more slowly below it).
 fn sweep(
     p: u32,
     frac: f64,

@@ -65,9 +65,9 @@ struct Design {
 }
 
 impl Design {
-    /// The design of `budget`: $p=23$, $f=0.7$, $\lambda\in\{0.25,0.5\}$, batches 32 and 128, learning rates
-    /// $1.5,3,6\cdot10^{-3}$ and Adam's $\epsilon\in\{10^{-12},10^{-5}\}$ at $\lambda=0.5$, 4 seeds (quick, about 22 s on 2
-    /// cores); the canonical $p=97$, $f=0.4$, $\lambda\in\{0.25,0.5,1\}$, batches 128 and 512, learning rates
+    /// The design of `budget`: $p=23$, $f=0.7$, $\lambda\in\\{0.25,0.5\\}$, batches 32 and 128, learning rates
+    /// $1.5,3,6\cdot10^{-3}$ and Adam's $\epsilon\in\\{10^{-12},10^{-5}\\}$ at $\lambda=0.5$, 4 seeds (quick, about 22 s on 2
+    /// cores); the canonical $p=97$, $f=0.4$, $\lambda\in\\{0.25,0.5,1\\}$, batches 128 and 512, learning rates
     /// $10^{-3},3\cdot10^{-3},10^{-2}$ and the same $\epsilon$ at $\lambda=1$, 5 seeds (full, about 10 minutes).
     pub fn of(budget: Budget) -> Self {
         match budget {
@@ -113,16 +113,16 @@ impl Design {
 }
 
 /// What one run gives: $t_{grok}$ (`None`: not within the step limit) and the weight norm
-/// $\|\theta\|_2$ at the last evaluation at or before $t_{mem}$, at $t_{grok}$ and at the end.
+/// $\\|\theta\\|\_2$ at the last evaluation at or before $t_{mem}$, at $t_{grok}$ and at the end.
 #[derive(Clone, Copy, Debug, PartialEq)]
 struct Run {
-    /// First evaluated step with test accuracy $\ge99\%$.
+    /// First evaluated step with test accuracy $\ge99\\%$.
     pub t_grok: Option<u64>,
-    /// $\|\theta\|$ at $t_{mem}$.
+    /// $\\|\theta\\|$ at $t_{mem}$.
     pub norm_at_mem: Option<f64>,
-    /// $\|\theta\|$ at $t_{grok}$.
+    /// $\\|\theta\\|$ at $t_{grok}$.
     pub norm_at_grok: Option<f64>,
-    /// $\|\theta\|$ at the last evaluation.
+    /// $\\|\theta\\|$ at the last evaluation.
     pub last_norm: f64,
     /// Training loss at the last evaluation (computed in the training precision).
     pub last_train_loss: f64,
@@ -252,7 +252,7 @@ fn measure_eps(design: &Design, eps: f64, precision: Precision) -> Result<Vec<Ru
 
 /// The gradient at which a coordinate rests under AdamW: with a steady gradient $g$ ($\hat m=g$, $\sqrt{\hat v}=|g|$) the
 /// update $\theta\leftarrow(1-\eta\lambda)\theta-\eta g/(|g|+\epsilon)$ leaves $\theta$ fixed iff $\lambda\theta=-g/(|g|+\epsilon)$, i.e.
-/// $$|g|=\epsilon\,\frac{\lambda|\theta|}{1-\lambda|\theta|}\qquad(\lambda|\theta|<1;\ \text{no rest point for }\lambda|\theta|\ge1),$$
+/// $$|g|=\epsilon\\,\frac{\lambda|\theta|}{1-\lambda|\theta|}\qquad(\lambda|\theta|<1;\ \text{no rest point for }\lambda|\theta|\ge1),$$
 /// increasing in $|\theta|$ (same units as the gradient; `infinity` when $\lambda|\theta|\ge1$).
 pub fn resting_gradient(eps: f64, weight_decay: f64, weight: f64) -> f64 {
     let x = weight_decay * weight.abs();

@@ -3,10 +3,10 @@
 //! simulator that must reproduce them. The yardstick for "$t_{grok}\sim e^{\Delta F/T_{eff}}$" (T2).
 //! Note: notes/t2_kramers.md
 //!
-//! Dynamics: $dX=-U'(X)\,dt+\sqrt{2T}\,dW$ (unit friction). For a start $x_0$ and an absorbing point
+//! Dynamics: $dX=-U'(X)\\,dt+\sqrt{2T}\\,dW$ (unit friction). For a start $x_0$ and an absorbing point
 //! $x_{abs}$ right of the barrier, with $U\to\infty$ on the left, the mean first-passage time is
-//! $$\tau(x_0)=\frac1T\int_{x_0}^{x_{abs}}e^{U(y)/T}\int_{-\infty}^{y}e^{-U(z)/T}\,dz\,dy,$$
-//! and as $\Delta U/T\to\infty$, $\tau\simeq\tau_K=\frac{2\pi}{\sqrt{U''(a)\,|U''(b)|}}e^{\Delta U/T}$ (minimum $a$,
+//! $$\tau(x_0)=\frac1T\int_{x_0}^{x_{abs}}e^{U(y)/T}\int_{-\infty}^{y}e^{-U(z)/T}\\,dz\\,dy,$$
+//! and as $\Delta U/T\to\infty$, $\tau\simeq\tau_K=\frac{2\pi}{\sqrt{U''(a)\\,|U''(b)|}}e^{\Delta U/T}$ (minimum $a$,
 //! barrier top $b$). The test potential is the cubic well $U(x)=h(3x^2-2x^3)$: minimum at 0, barrier top
 //! at 1, height $\Delta U=h$, curvatures $\pm6h$; with $T=1$, $h$ is the barrier in units of $T$.
 
@@ -74,7 +74,7 @@ pub fn kramers_time(curvature_min: f64, curvature_top: f64, barrier: f64, temper
     2.0 * PI / (curvature_min * curvature_top.abs()).sqrt() * (barrier / temperature).exp()
 }
 
-/// Eyring–Kramers time in $d$ dimensions: $\frac{2\pi}{|\lambda_-|}\sqrt{\frac{|\det\nabla^2U(s)|}{\det\nabla^2U(m)}}\,e^{\Delta U/T}$,
+/// Eyring–Kramers time in $d$ dimensions: $\frac{2\pi}{|\lambda_-|}\sqrt{\frac{|\det\nabla^2U(s)|}{\det\nabla^2U(m)}}\\,e^{\Delta U/T}$,
 /// from the Hessian eigenvalues at the minimum (all positive) and at the saddle (exactly one negative,
 /// $\lambda_-$). With $d=1$ it is [`kramers_time`].
 pub fn eyring_kramers_time(
@@ -110,7 +110,7 @@ pub fn eyring_kramers_time(
 /// Points per unit length of the quadrature in [`exact_mean_first_passage`].
 const QUADRATURE_DENSITY: f64 = 20_000.0;
 
-/// $\frac1T\int_{x_0}^{x_{abs}}e^{U(y)/T}\int_{x_{lo}}^{y}e^{-U(z)/T}dz\,dy$ by the trapezoidal rule on a fine
+/// $\frac1T\int_{x_0}^{x_{abs}}e^{U(y)/T}\int_{x_{lo}}^{y}e^{-U(z)/T}dz\\,dy$ by the trapezoidal rule on a fine
 /// grid (the inner integral accumulated along it); $x_{lo}$ stands for $-\infty$ and must lie where
 /// $U\gg T$.
 pub fn exact_mean_first_passage(
@@ -184,7 +184,7 @@ pub fn simulate(well: &CubicWell, n: usize, seed: u64) -> Sample {
 }
 
 /// Allowance for the Euler–Maruyama bias of the simulated mean, relative: the weak error is first order,
-/// $O(dt\,\max|U''|)=O(0.005)$ near the well and the barrier; measured below 1% for $h\le8$ (note).
+/// $O(dt\\,\max|U''|)=O(0.005)$ near the well and the barrier; measured below 1% for $h\le8$ (note).
 pub const DISCRETIZATION_ALLOWANCE: f64 = 0.02;
 
 /// Standard errors allowed: 4, so that a property test over random seeds fails by chance with

@@ -1,10 +1,10 @@
-//! T3 — Muon norm control: the implemented Muon update has operator norm at most $s\,c_{NS}$, so
-//! $\|W_t\|_{op}\le(1-\eta\lambda)^t\|W_0\|_{op}+\frac{s\,c_{NS}}{\lambda}\bigl(1-(1-\eta\lambda)^t\bigr)$, nearly tight; AdamW's
+//! T3 — Muon norm control: the implemented Muon update has operator norm at most $s\\,c_{NS}$, so
+//! $\\|W_t\\|\_{op}\le(1-\eta\lambda)^t\\|W_0\\|\_{op}+\frac{s\\,c_{NS}}{\lambda}\bigl(1-(1-\eta\lambda)^t\bigr)$, nearly tight; AdamW's
 //! update can reach $\sqrt{mn}$.
 //! Note: notes/t3_muon_norm_control.md
 //!
 //! $\phi(x)=ax+bx^3+cx^5$ with the implemented $(a,b,c)=(3.4445,-4.7750,2.0315)$ ([`muon::quintic`]);
-//! $c_{NS}=\max_{[0,1]}\phi=\phi(x^*)$, $x^{*2}$ the smaller root of $5cy^2+3by+a=0$; $s=\sqrt{\max(1,m/n)}$.
+//! $c_{NS}=\max_{\[0,1\]}\phi=\phi(x^\*)$, $x^{\*2}$ the smaller root of $5cy^2+3by+a=0$; $s=\sqrt{\max(1,m/n)}$.
 
 use super::{Budget, Check, Status, Theorem};
 use grokking::config;
@@ -40,7 +40,7 @@ pub struct QuinticFacts {
     pub local_min: f64,
     /// $\phi(c_{NS})$: below $c_{NS}$, so $\phi$ maps $[0,c_{NS}]$ into itself.
     pub phi_at_c: f64,
-    /// $\min_{1\le j<k}\phi^{\circ j}(1)$: above $x^*$, so $\phi^{\circ(k-1)}$ reaches $x^*$ on $(0,1]$.
+    /// $\min_{1\le j<k}\phi^{\circ j}(1)$: above $x^\*$, so $\phi^{\circ(k-1)}$ reaches $x^\*$ on $(0,1]$.
     pub min_iterate_of_one: f64,
 }
 
@@ -58,8 +58,8 @@ pub fn quintic_facts(k: usize) -> QuinticFacts {
     }
 }
 
-/// The bound $(1-\eta\lambda)^t\|W_0\|_{op}+\eta\,s\,c\sum_{j<t}(1-\eta\lambda)^j$ (for $\lambda=0$:
-/// $\|W_0\|_{op}+\eta\,s\,c\,t$), with update norm `c`.
+/// The bound $(1-\eta\lambda)^t\\|W_0\\|\_{op}+\eta\\,s\\,c\sum_{j<t}(1-\eta\lambda)^j$ (for $\lambda=0$:
+/// $\\|W_0\\|\_{op}+\eta\\,s\\,c\\,t$), with update norm `c`.
 pub fn norm_bound(w0_op: f64, lr: f64, weight_decay: f64, shape: f64, c: f64, t: u64) -> f64 {
     let q = 1.0 - lr * weight_decay;
     let geometric = if weight_decay == 0.0 {
@@ -72,7 +72,7 @@ pub fn norm_bound(w0_op: f64, lr: f64, weight_decay: f64, shape: f64, c: f64, t:
 
 /// A random Muon run: shape, initial weights, gradient sequence (i.i.d. Gaussian matrices of random
 /// scales, a share of them rank one), $\eta$, $\lambda\le1/\eta$, $\mu$, Nesterov. Returns the largest
-/// $\|W_t\|_{op}/\text{bound}_t$ over its steps.
+/// $\\|W_t\\|\_{op}/\text{bound}\_t$ over its steps.
 fn random_run_ratio(rng: &mut impl Rng, steps: u64) -> Result<f64> {
     let (m, n) = (rng.random_range(2..24), rng.random_range(2..24));
     let mut w = gaussian_matrix(rng, m, n, 1.0);
@@ -106,8 +106,8 @@ fn random_run_ratio(rng: &mut impl Rng, steps: u64) -> Result<f64> {
     Ok(worst)
 }
 
-/// The input singular value $x_k$ with $\phi^{\circ k}(x_k)=c_{NS}$ (bisection on $\phi^{\circ(k-1)}=x^*$ below the
-/// first grid point where $\phi^{\circ(k-1)}\ge x^*$).
+/// The input singular value $x_k$ with $\phi^{\circ k}(x_k)=c_{NS}$ (bisection on $\phi^{\circ(k-1)}=x^\*$ below the
+/// first grid point where $\phi^{\circ(k-1)}\ge x^\*$).
 fn sup_input(k: usize) -> f64 {
     let target = quintic_argmax();
     let mut hi = 1e-12;
@@ -128,7 +128,7 @@ fn sup_input(k: usize) -> f64 {
 
 /// The near-tight case: $W_0=0$, a constant gradient with singular values $(x_k,\sqrt{1-x_k^2})$, so that
 /// every update has top singular value $c_{NS}$ along the same direction. Returns
-/// $\|W_T\|_{op}/\text{bound}_T$.
+/// $\\|W_T\\|\_{op}/\text{bound}\_T$.
 fn tight_ratio(lr: f64, weight_decay: f64, steps: u64) -> Result<f64> {
     ensure(lr * weight_decay <= 1.0, || {
         "needs lr * weight_decay <= 1".into()
@@ -162,9 +162,9 @@ fn tight_ratio(lr: f64, weight_decay: f64, steps: u64) -> Result<f64> {
     Ok(op_norm(&w) / bound)
 }
 
-/// AdamW under a constant rank-one sign gradient $G=uv^\top$, $u\in\{\pm1\}^m$, $v\in\{\pm1\}^n$: every
-/// update is $\mathrm{sign}(G)\,|g|/(|g|+\epsilon)$ exactly, of operator norm $\sqrt{mn}/(1+\epsilon)$. Returns
-/// $\|W_T\|_{op}/(\eta\sqrt{mn}\sum_{j<T}(1-\eta\lambda)^j)$ (close to 1) from $W_0=0$.
+/// AdamW under a constant rank-one sign gradient $G=uv^\top$, $u\in\\{\pm1\\}^m$, $v\in\\{\pm1\\}^n$: every
+/// update is $\mathrm{sign}(G)\\,|g|/(|g|+\epsilon)$ exactly, of operator norm $\sqrt{mn}/(1+\epsilon)$. Returns
+/// $\\|W_T\\|\_{op}/(\eta\sqrt{mn}\sum_{j<T}(1-\eta\lambda)^j)$ (close to 1) from $W_0=0$.
 fn adamw_sign_ratio(m: usize, n: usize, lr: f64, weight_decay: f64, steps: u64) -> f64 {
     let mut rng = rng::child(3, Stream::Init);
     let u: Vec<f64> = (0..m)
@@ -189,8 +189,8 @@ fn adamw_sign_ratio(m: usize, n: usize, lr: f64, weight_decay: f64, steps: u64) 
     op_norm(&w) / norm_bound(0.0, lr, weight_decay, ((m * n) as f64).sqrt(), 1.0, steps)
 }
 
-/// Largest $\|W_i\|_{op}/\text{bound}_i(t)$ over the recorded steps $t\ge1$ of a Muon run (both layers;
-/// at $t=0$ the ratio is 1 by definition), the bound taken with the run's own $\|W_i(0)\|_{op}$, $\eta$,
+/// Largest $\\|W_i\\|\_{op}/\text{bound}\_i(t)$ over the recorded steps $t\ge1$ of a Muon run (both layers;
+/// at $t=0$ the ratio is 1 by definition), the bound taken with the run's own $\\|W_i(0)\\|\_{op}$, $\eta$,
 /// $\lambda$ and shape factor.
 fn trajectory_ratio(points: &[NormPoint], c: &MuonConfig, shapes: [(usize, usize); 2]) -> f64 {
     let mut worst: f64 = 0.0;

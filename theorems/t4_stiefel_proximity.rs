@@ -1,13 +1,13 @@
 //! T4-stiefel — Stiefel proximity: how far the weights are from the nearest scaled Stiefel point
 //! $rQ$ ($Q^\top Q=I$ on the short side), tracked for Muon and AdamW, and Stiefel-constrained networks
-//! (a hard retraction $W\leftarrow c\,r_0\,\mathrm{polar}(W)$ after every step at a multiple $c$ of the initial
+//! (a hard retraction $W\leftarrow c\\,r_0\\,\mathrm{polar}(W)$ after every step at a multiple $c$ of the initial
 //! scale $r_0$, or a soft pull toward the current nearest scaled Stiefel point) put to the claim that the
 //! constraint removes the memorization basin.
 //! Note: notes/t4_stiefel_proximity.md
 //!
 //! Distance: for $W$ with singular values $\sigma_1..\sigma_k$ ($k=\min(m,n)$),
-//! $\min_{r\ge0,\,Q}\|W-rQ\|_F^2=\sum\sigma_i^2-(\sum\sigma_i)^2/k$, attained at $Q=\mathrm{polar}(W)$,
-//! $r=\sum\sigma_i/k$; the crate reports it relative to $\|W\|_F$.
+//! $\min_{r\ge0,\\,Q}\\|W-rQ\\|\_F^2=\sum\sigma_i^2-(\sum\sigma_i)^2/k$, attained at $Q=\mathrm{polar}(W)$,
+//! $r=\sum\sigma_i/k$; the crate reports it relative to $\\|W\\|\_F$.
 
 use super::{Budget, Check, Status, Theorem};
 use grokking::config;
@@ -38,13 +38,13 @@ pub const THEOREM: Theorem = Theorem {
 pub enum Constraint {
     /// No constraint.
     Free,
-    /// Hard retraction $W_i\leftarrow c\,r_{0,i}\,\mathrm{polar}(W_i)$, $r_{0,i}$ the scale of $W_i$'s nearest
+    /// Hard retraction $W_i\leftarrow c\\,r_{0,i}\\,\mathrm{polar}(W_i)$, $r_{0,i}$ the scale of $W_i$'s nearest
     /// Stiefel point at initialisation, $c$ = `scale`.
     Held {
         /// The multiple $c$ of the initial scale.
         scale: f64,
     },
-    /// Soft pull $W\leftarrow W-\gamma\nabla P(W)=(1-\gamma)W+\gamma\,\bar r(W)\,\mathrm{polar}(W)$,
+    /// Soft pull $W\leftarrow W-\gamma\nabla P(W)=(1-\gamma)W+\gamma\\,\bar r(W)\\,\mathrm{polar}(W)$,
     /// $\gamma$ = `rate` in $(0,1]$: it keeps the singular vectors and the mean singular value and
     /// shrinks every $\sigma_i-\bar r$ by the factor $1-\gamma$; the scale is free.
     Pull {
@@ -75,7 +75,7 @@ pub struct Point {
     pub test_acc: f64,
     /// [`stiefel_distance`] of $W_1$ and $W_2$.
     pub distance: [f64; 2],
-    /// $\|W_1\|_F$, $\|W_2\|_F$.
+    /// $\\|W_1\\|\_F$, $\\|W_2\\|\_F$.
     pub fro: [f64; 2],
 }
 
@@ -154,12 +154,12 @@ impl Observer<f64> for Tracker {
     }
 }
 
-/// First recorded step with training accuracy $\ge99\%$.
+/// First recorded step with training accuracy $\ge99\\%$.
 fn memorized_at(points: &[Point]) -> Option<u64> {
     first_at(points.iter().map(|q| (q.step, q.train_acc)), THRESHOLD)
 }
 
-/// First recorded step with test accuracy $\ge99\%$.
+/// First recorded step with test accuracy $\ge99\\%$.
 fn grokked_at(points: &[Point]) -> Option<u64> {
     first_at(points.iter().map(|q| (q.step, q.test_acc)), THRESHOLD)
 }

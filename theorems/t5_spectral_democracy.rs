@@ -1,5 +1,5 @@
 //! T5-democracy — what "spectral democracy" means for the implemented Muon: the Newton–Schulz map sends
-//! each singular direction of relative size $x=\sigma_i/\|D\|_F$ to $\phi^{\circ5}(x)$, independently of the others,
+//! each singular direction of relative size $x=\sigma_i/\\|D\\|\_F$ to $\phi^{\circ5}(x)$, independently of the others,
 //! which compresses a 100:1 spread of relative sizes in $[10^{-2},1]$ to $[0.6818,1.1344]$ (1.66:1), but
 //! amplifies tiny directions only linearly, by $\phi'(0)^5=a^5\approx485$.
 //! Note: notes/t5_spectral_democracy.md
@@ -39,7 +39,7 @@ fn with_singular_values(rng: &mut impl Rng, m: usize, sigma: &[f64]) -> DMatrix<
     u * s * v.transpose()
 }
 
-/// Largest $|\sigma_i(\mathrm{NS}_5(D))-\phi^{\circ5}(\sigma_i(D)/(\|D\|_F+\epsilon))|$ for a random $D$ of shape $m\times n$ whose
+/// Largest $|\sigma_i(\mathrm{NS}\_5(D))-\phi^{\circ5}(\sigma_i(D)/(\\|D\\|\_F+\epsilon))|$ for a random $D$ of shape $m\times n$ whose
 /// singular values are log-uniform over `decades` decades.
 fn independence_error(rng: &mut impl Rng, m: usize, n: usize, decades: f64) -> f64 {
     let mut sigma: Vec<f64> = (0..n)

@@ -1,6 +1,6 @@
 //! T6-algebra — "strict low-dimensional algebraic structure", computed from the task table.
 //!
-//! The label tensor of a binary operation $\circ$ on $\mathbb{Z}_p$ is $T_{abc}=\mathbf 1[a\circ b=c]$
+//! The label tensor of a binary operation $\circ$ on $\mathbb{Z}\_p$ is $T_{abc}=\mathbf 1[a\circ b=c]$
 //! ($p\times p\times p$, row-major in $(a,b,c)$; for ÷ the pairs with $b=0$ are absent). Its power spectrum
 //! is $P_{klm}=|\hat T_{klm}|^2$ with $\hat T_{klm}=\sum_{abc}T_{abc}e^{-2\pi i(ka+lb+mc)/p}$ (rustfft, unnormalized),
 //! and its *participation ratio* is $\mathrm{PR}=(\sum P)^2/\sum P^2$ (the inverse of the IPR of the normalized
@@ -9,12 +9,12 @@
 //! Proved in the note (`notes/t6_algebraic_structure.md`):
 //! * **Minimum support.** For every operation (every $a,b$ with exactly one $c$), $\hat T$ has at least $p$
 //!   non-zero coefficients and $\mathrm{PR}\ge p$, with equality in either iff $\circ$ is affine,
-//!   $a\circ b=ua+vb+w$. For $+$ the support is $\{(k,k,-k)\}$ and $\hat T=p^2$ there (the character identity
-//!   $\mathbf 1[a+b=c]=\frac1p\sum_k\chi_k(a)\chi_k(b)\overline{\chi_k(c)}$); for $-$ it is $\{(k,-k,-k)\}$.
+//!   $a\circ b=ua+vb+w$. For $+$ the support is $\\{(k,k,-k)\\}$ and $\hat T=p^2$ there (the character identity
+//!   $\mathbf 1[a+b=c]=\frac1p\sum_k\chi_k(a)\chi_k(b)\overline{\chi_k(c)}$); for $-$ it is $\\{(k,-k,-k)\\}$.
 //! * **Dense operations.** $\times$, $a^2+b^2$, $a^2+ab+b^2$, $a^3+ab$ ($p>3$) have $|\hat T_{klm}|=p$ for every
 //!   $m\ne0$, so $\mathrm{PR}=p^{10}/(p^8+p^7-p^6)\approx p^2$; ÷ has $\mathrm{PR}=p^3(p-1)/(p^2-2p+2)$.
 //! * **Discrete-log basis.** Relabelling the units by $a=g^i$ ($g$ a primitive root) turns $\times$ into
-//!   $i+j$ and ÷ into $i-j$ over $\mathbb{Z}_{p-1}$: on the units both have exactly $p-1$ coefficients.
+//!   $i+j$ and ÷ into $i-j$ over $\mathbb{Z}\_{p-1}$: on the units both have exactly $p-1$ coefficients.
 //! * **Sparse parity.** $y(x)=\prod_{i\in S}x_i$ has one non-zero Walsh–Hadamard coefficient.
 
 use super::{Budget, Check, Status, Theorem};
@@ -41,7 +41,7 @@ pub const THEOREM: Theorem = Theorem {
 /// (the exact zeros come out of the FFT at about $10^{-20}$ relative).
 pub const ZERO_POWER: f64 = 1e-12;
 
-/// A table $c=\mathrm{op}(a,b)$ on $\mathbb{Z}_n$, `None` where undefined: `table[a * n + b]`.
+/// A table $c=\mathrm{op}(a,b)$ on $\mathbb{Z}\_n$, `None` where undefined: `table[a * n + b]`.
 pub type Table = Vec<Option<usize>>;
 
 /// The table of `op` modulo `p` (÷ needs `p` prime).
@@ -54,7 +54,7 @@ pub fn operation_table(op: Operation, p: u32) -> Result<Table> {
         .collect())
 }
 
-/// The power spectrum $P_{klm}=|\hat T_{klm}|^2$ of the label tensor of `table` on $\mathbb{Z}_n$ ($n^2$ entries),
+/// The power spectrum $P_{klm}=|\hat T_{klm}|^2$ of the label tensor of `table` on $\mathbb{Z}\_n$ ($n^2$ entries),
 /// row-major in $(k,l,m)$.
 pub fn power_spectrum(table: &[Option<usize>], fourier: &mut Fourier) -> Vec<f64> {
     let n = (table.len() as f64).sqrt().round() as usize;
@@ -93,7 +93,7 @@ pub fn sparsity(power: &[f64], top: usize) -> Sparsity {
     }
 }
 
-/// The predicted participation ratio of `op`'s tensor in the Fourier basis of $\mathbb{Z}_p^3$ ($p>3$ prime),
+/// The predicted participation ratio of `op`'s tensor in the Fourier basis of $\mathbb{Z}\_p^3$ ($p>3$ prime),
 /// from the Gauss-sum evaluation in the note: $p$ for $+,-$; $p^{10}/(p^8+p^7-p^6)$ for
 /// $\times$ and the three polynomial operations; $p^3(p-1)/(p^2-2p+2)$ for ÷.
 pub fn predicted_participation(op: Operation, p: u32) -> f64 {
@@ -133,8 +133,8 @@ pub fn primitive_root(p: u32) -> u32 {
     (2..p).find(|&g| order(g) == p - 1).unwrap_or(1)
 }
 
-/// `table` (on $\mathbb{Z}_p$, `p` prime) restricted to the units and relabelled by discrete logarithms:
-/// entry $(i,j)$ of the result, a table on $\mathbb{Z}_{p-1}$, is $\log_g(g^i\circ g^j)$, `None` where the
+/// `table` (on $\mathbb{Z}\_p$, `p` prime) restricted to the units and relabelled by discrete logarithms:
+/// entry $(i,j)$ of the result, a table on $\mathbb{Z}\_{p-1}$, is $\log_g(g^i\circ g^j)$, `None` where the
 /// result is 0 or undefined.
 pub fn log_relabel(table: &[Option<usize>], p: u32) -> Table {
     let (g, p) = (primitive_root(p) as usize, p as usize);
@@ -155,7 +155,7 @@ pub fn log_relabel(table: &[Option<usize>], p: u32) -> Table {
         .collect()
 }
 
-/// Whether every row and every column of `table` (on $\mathbb{Z}_n$, fully defined) is a permutation.
+/// Whether every row and every column of `table` (on $\mathbb{Z}\_n$, fully defined) is a permutation.
 fn is_latin_square(table: &[Option<usize>]) -> bool {
     let n = (table.len() as f64).sqrt().round() as usize;
     let permutation = |cells: Vec<Option<usize>>| {
@@ -184,12 +184,12 @@ fn random_affine(rng: &mut impl Rng, n: usize) -> Table {
         .collect()
 }
 
-/// A uniformly random table on $\mathbb{Z}_n$ (every $c$ independent and uniform).
+/// A uniformly random table on $\mathbb{Z}\_n$ (every $c$ independent and uniform).
 fn random_table(rng: &mut impl Rng, n: usize) -> Table {
     (0..n * n).map(|_| Some(rng.random_range(0..n))).collect()
 }
 
-/// Whether `table` (fully defined, on $\mathbb{Z}_n$) is affine: $c=ua+vb+w$ for some $u,v,w$ (read off
+/// Whether `table` (fully defined, on $\mathbb{Z}\_n$) is affine: $c=ua+vb+w$ for some $u,v,w$ (read off
 /// $w=c(0,0)$, $u=c(1,0)-w$, $v=c(0,1)-w$ and compared everywhere).
 pub fn is_affine(table: &[Option<usize>]) -> bool {
     let n = (table.len() as f64).sqrt().round() as usize;
@@ -250,7 +250,7 @@ pub fn separable_solution(
     Model::from_params(&analytic::task(p), add.config, params)
 }
 
-/// The Walsh–Hadamard coefficients $\hat y_S=2^{-n}\sum_x y(x)\prod_{i\in S}x_i$ of $y$ on $\{\pm1\}^n$, indexed by
+/// The Walsh–Hadamard coefficients $\hat y_S=2^{-n}\sum_x y(x)\prod_{i\in S}x_i$ of $y$ on $\\{\pm1\\}^n$, indexed by
 /// the bit mask of $S$; `y[x]` with bit $i$ of `x` set meaning $x_i=-1$. Fast transform, $O(n2^n)$.
 pub fn walsh_hadamard(y: &[f64]) -> Vec<f64> {
     assert!(y.len().is_power_of_two(), "length 2^n");
@@ -270,7 +270,7 @@ pub fn walsh_hadamard(y: &[f64]) -> Vec<f64> {
     h
 }
 
-/// The $\pm1$ label of sparse parity on $n$ bits with support $\{0,\dots,k-1\}$, as [`walsh_hadamard`] indexes it.
+/// The $\pm1$ label of sparse parity on $n$ bits with support $\\{0,\dots,k-1\\}$, as [`walsh_hadamard`] indexes it.
 fn sparse_parity_labels(n_bits: u32, k: u32) -> Vec<f64> {
     let mask = (1usize << k) - 1;
     (0..1usize << n_bits)
@@ -284,7 +284,7 @@ fn sparse_parity_labels(n_bits: u32, k: u32) -> Vec<f64> {
         .collect()
 }
 
-/// Largest deviation of $\hat T$ for + from $p^2\,\mathbf 1[k=l=-m]$ (for − from $p^2\,\mathbf 1[k=-l=-m]$), relative to $p^2$.
+/// Largest deviation of $\hat T$ for + from $p^2\\,\mathbf 1[k=l=-m]$ (for − from $p^2\\,\mathbf 1[k=-l=-m]$), relative to $p^2$.
 fn character_identity_error(op: Operation, p: u32, fourier: &mut Fourier) -> Result<f64> {
     ensure(matches!(op, Operation::Add | Operation::Sub), || {
         format!("the character identity is for + and -, not {op}")

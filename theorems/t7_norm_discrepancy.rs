@@ -4,16 +4,16 @@
 //!   ($L=k_0J+k_1(RR^\top+CC^\top)\succeq0$, $R,C$ the row/column indicators; the family of T1-kernel), the
 //!   interpolant of the one-hot targets $Y$ ($n\times p$) with the least RKHS norm has margin exactly 1 and
 //!   squared norm $E=\mathrm{tr}(Y^\top K^{-1}Y)$, with
-//!   $$\frac{n-\|P_SY\|_F^2}{k_2}\le E\le\frac n{k_2},$$
+//!   $$\frac{n-\\|P_SY\\|\_F^2}{k_2}\le E\le\frac n{k_2},$$
 //!   $P_S$ the projection on the span of $R$ and $C$ (dimension $\le2p-1$). So $E$ grows linearly in $n$, for
 //!   the true labels as for random ones. For a linearized network with tangent kernel $K$, $E$ is the least
-//!   $\|\Delta\theta\|^2$ that fits the data.
+//!   $\\|\Delta\theta\\|^2$ that fits the data.
 //! * **Fourier circuit (generalization; proved).** The $z^2$ network of `analytic` with all $(p-1)/2$
 //!   frequencies fits all $p^2$ pairs, hence every training set, with margin $\gamma=3p/2$ and norm
-//!   $\|\theta\|=\sqrt{9p(p-1)/2}$: the norm for margin 1 of a degree-3 homogeneous net,
-//!   $\|\theta\|/\gamma^{1/3}$, does not depend on $n$.
+//!   $\\|\theta\\|=\sqrt{9p(p-1)/2}$: the norm for margin 1 of a degree-3 homogeneous net,
+//!   $\\|\theta\\|/\gamma^{1/3}$, does not depend on $n$.
 //! * **Trained nets (empirical).** The ReLU MLP is homogeneous of degree 2, so its norm for margin 1 is
-//!   $\|\theta\|/\gamma_{min}^{1/2}$; measured along a run, the best value while it only memorizes against the
+//!   $\\|\theta\\|/\gamma_{min}^{1/2}$; measured along a run, the best value while it only memorizes against the
 //!   value after it groks.
 //!
 //! Note: notes/t7_norm_discrepancy.md
@@ -50,14 +50,14 @@ pub struct KernelMemorization {
     pub n: usize,
     /// $E=\mathrm{tr}(Y^\top K^{-1}Y)$, the squared RKHS norm of the interpolant (margin 1).
     pub energy: f64,
-    /// $\|P_SY\|_F^2$, the part of the targets an additive function $g(a)+h(b)$ can carry.
+    /// $\\|P_SY\\|\_F^2$, the part of the targets an additive function $g(a)+h(b)$ can carry.
     pub structured: f64,
     /// $k_2$.
     pub k2: f64,
 }
 
 impl KernelMemorization {
-    /// The proved bounds $((n-\|P_SY\|^2)/k_2,\ n/k_2)$ on [`energy`](Self::energy).
+    /// The proved bounds $((n-\\|P_SY\\|^2)/k_2,\ n/k_2)$ on [`energy`](Self::energy).
     pub fn bounds(&self) -> (f64, f64) {
         let n = self.n as f64;
         ((n - self.structured) / self.k2, n / self.k2)
@@ -90,7 +90,7 @@ pub fn kernel_memorization(
     kernel_memorization_on(p, &pairs, &split.train.labels, kernel)
 }
 
-/// [`KernelMemorization`] of the training pairs `pairs` in $\mathbb{Z}_p^2$ with classes `labels`. Errors unless
+/// [`KernelMemorization`] of the training pairs `pairs` in $\mathbb{Z}\_p^2$ with classes `labels`. Errors unless
 /// $k_2>0$ (needed to interpolate), $k_0,k_1\ge0$, and the inputs fit together.
 pub fn kernel_memorization_on(
     p: u32,
@@ -140,8 +140,8 @@ pub fn kernel_memorization_on(
 }
 
 /// The least-squares slope of $\ln E$ against $\ln n$ over `runs`, and the interval the sandwich allows it
-/// around the law $E\propto n^q$: with $x_i=\ln n_i$ and $\ln E_i=q\,x_i+c+e_i$, $e_i\in[\ln(1-\delta_i),0]$,
-/// $\delta_i=\|P_SY\|^2/n_i$, the slope is $q+\sum_iw_ie_i$, $w_i=(x_i-\bar x)/\sum_j(x_j-\bar x)^2$, which is linear
+/// around the law $E\propto n^q$: with $x_i=\ln n_i$ and $\ln E_i=q\\,x_i+c+e_i$, $e_i\in[\ln(1-\delta_i),0]$,
+/// $\delta_i=\\|P_SY\\|^2/n_i$, the slope is $q+\sum_iw_ie_i$, $w_i=(x_i-\bar x)/\sum_j(x_j-\bar x)^2$, which is linear
 /// in $e$, so its range is $[q+\sum_{w_i>0}w_i\ln(1-\delta_i),\ q+\sum_{w_i<0}w_i\ln(1-\delta_i)]$. The proved law is $q=1$.
 fn energy_slope(runs: &[KernelMemorization], q: f64) -> Option<(f64, (f64, f64))> {
     let points: Vec<(f64, f64)> = runs
@@ -184,9 +184,9 @@ pub fn fourier_norm_per_margin(p: u32) -> Result<Option<f64>> {
 /// margin positive) but not generalized (test accuracy below 50%), and at the end of the run.
 #[derive(Clone, Copy, Debug, PartialEq)]
 struct TrainedNorms {
-    /// Least $\|\theta\|/\gamma_{min}^{1/2}$ over the memorizing steps, with that step's $\|\theta\|$.
+    /// Least $\\|\theta\\|/\gamma_{min}^{1/2}$ over the memorizing steps, with that step's $\\|\theta\\|$.
     pub memorizing: Option<(f64, f64)>,
-    /// $\|\theta\|/\gamma_{min}^{1/2}$ and $\|\theta\|$ at the last step.
+    /// $\\|\theta\\|/\gamma_{min}^{1/2}$ and $\\|\theta\\|$ at the last step.
     pub last: Option<(f64, f64)>,
     /// Test accuracy at the last step.
     pub last_test_acc: f64,

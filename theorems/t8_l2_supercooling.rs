@@ -1,11 +1,11 @@
-//! T8-supercooling — the L2-regularized objective $F_\lambda(\theta)=\mathcal L_{train}(\theta)+\frac\lambda2\|\theta\|^2$ (the crate's
-//! SGD convention; the brief's $\lambda\|\theta\|^2$ is $\lambda_{brief}=\lambda/2$) at memorizing and generalizing solutions.
+//! T8-supercooling — the L2-regularized objective $F_\lambda(\theta)=\mathcal L_{train}(\theta)+\frac\lambda2\\|\theta\\|^2$ (the crate's
+//! SGD convention; the brief's $\lambda\\|\theta\\|^2$ is $\lambda_{brief}=\lambda/2$) at memorizing and generalizing solutions.
 //!
 //! For a network homogeneous of degree $d$ in $\theta$ ($d=3$ for the $z^2$ MLP), the logits along the ray
 //! $s\theta$ are $s^d$ times those at $\theta$, so the *ray minimum* $F^\star(\lambda)=\min_{s\ge0}F_\lambda(s\theta)$ of a direction
 //! needs one forward pass. With per-example margins $\mu_i$ at $s=1$ (proved in the note):
 //! $$\frac1n\sum_i\log(1+e^{-s^d\mu_i})\ \le\ \mathcal L(s\theta)\ \le\ \frac1n\sum_i\log(1+(p-1)e^{-s^d\mu_i}),$$
-//! and as $\lambda\to0$, $F^\star(\lambda)=\frac\lambda2\bigl(\ln(1/\lambda)/\bar\gamma\bigr)^{2/d}(1+o(1))$ with $\bar\gamma=\min_i\mu_i/\|\theta\|^d$ the
+//! and as $\lambda\to0$, $F^\star(\lambda)=\frac\lambda2\bigl(\ln(1/\lambda)/\bar\gamma\bigr)^{2/d}(1+o(1))$ with $\bar\gamma=\min_i\mu_i/\\|\theta\\|^d$ the
 //! normalized margin: for small $\lambda$ the direction with the larger normalized margin has the lower $F^\star$,
 //! and the envelopes certify a $\lambda$ below which that ordering holds. Measured: $\bar\gamma$ of memorizing and
 //! grokked nets, the $\lambda$ where the ray minima cross and where they collapse to $\theta=0$, whether
@@ -65,7 +65,7 @@ impl Ray {
         }
     }
 
-    /// $\|\theta\|$ at $s=1$.
+    /// $\\|\theta\\|$ at $s=1$.
     pub fn norm(&self) -> f64 {
         self.norm
     }
@@ -76,7 +76,7 @@ impl Ray {
         loss::evaluate(LossKind::CrossEntropy, &scaled, &self.labels, None).loss
     }
 
-    /// $F_\lambda(s\theta)=\mathcal L(s\theta)+\frac\lambda2s^2\|\theta\|^2$.
+    /// $F_\lambda(s\theta)=\mathcal L(s\theta)+\frac\lambda2s^2\\|\theta\\|^2$.
     pub fn objective(&self, s: f64, lambda: f64) -> f64 {
         self.loss(s) + 0.5 * lambda * (s * self.norm).powi(2)
     }
@@ -97,7 +97,7 @@ impl Ray {
         (lower, upper)
     }
 
-    /// The normalized margin $\bar\gamma=\min_i\mu_i/\|\theta\|^d$ (negative if a training example is misclassified).
+    /// The normalized margin $\bar\gamma=\min_i\mu_i/\\|\theta\\|^d$ (negative if a training example is misclassified).
     pub fn normalized_margin(&self) -> f64 {
         let gamma = self.margins.iter().copied().fold(f64::INFINITY, f64::min);
         gamma / self.norm.powi(self.degree as i32)
@@ -161,7 +161,7 @@ impl Ray {
 
 /// The smallest eigenvalue of the Hessian of $F_\lambda$ at `model`, by `steps` Lanczos iterations (full
 /// reorthogonalization, a seeded Gaussian start vector) on Hessian–vector products by central differences of the
-/// gradient, $Hv\approx(\nabla F(\theta+hv)-\nabla F(\theta-hv))/2h$, $h=10^{-5}$, $\|v\|=1$.
+/// gradient, $Hv\approx(\nabla F(\theta+hv)-\nabla F(\theta-hv))/2h$, $h=10^{-5}$, $\\|v\\|=1$.
 fn hessian_min_eigenvalue(
     model: &Model<f64>,
     batch: &Batch<f64>,
@@ -392,7 +392,7 @@ struct Relaxation {
     pub steps: u64,
     /// $F_\lambda$ at the start and the end.
     pub objective: (f64, f64),
-    /// $\|\nabla F_\lambda\|$ at the start and the end.
+    /// $\\|\nabla F_\lambda\\|$ at the start and the end.
     pub gradient_norm: (f64, f64),
     /// Test accuracy at the start and the end.
     pub test_acc: (f64, f64),

@@ -2,27 +2,27 @@
 //! measures for grokking via mechanistic interpretability").
 //!
 //! For $a\circ b=a+b$ (or $a-b$) write $s=s(a,b)=a\circ b\bmod p$, which is also the label. For each class
-//! $c$ view the logit $F_c(a,b)$ as a function on $\mathbb{Z}_p^2$. Its orthogonal projection onto
-//! $\operatorname{span}\{\cos(w_ks),\sin(w_ks):k\in K\}$, $w_k=2\pi k/p$, is $(P_Kg_c)(s)$, where
-//! $g_c(s)=\frac1p\sum_{(a,b):\,s(a,b)=s}F_c(a,b)$ is the mean of $F_c$ over the $p$ pairs with that $s$ and
-//! $P_K$ keeps the frequencies $K$ of a signal on $\mathbb{Z}_p$
+//! $c$ view the logit $F_c(a,b)$ as a function on $\mathbb{Z}\_p^2$. Its orthogonal projection onto
+//! $\operatorname{span}\\{\cos(w_ks),\sin(w_ks):k\in K\\}$, $w_k=2\pi k/p$, is $(P_Kg_c)(s)$, where
+//! $g_c(s)=\frac1p\sum_{(a,b):\\,s(a,b)=s}F_c(a,b)$ is the mean of $F_c$ over the $p$ pairs with that $s$ and
+//! $P_K$ keeps the frequencies $K$ of a signal on $\mathbb{Z}\_p$
 //! ([`Fourier::band_pass`](super::fourier::Fourier::band_pass)). (The 2-D modes $e^{iw_k s(a,b)}$ are
-//! orthogonal with norm$^2$ $p^2$, and $\sum_{a,b}F_c e^{-iw_ks}=p\,\hat g_c(k)$.) For a set $K$ of key
+//! orthogonal with norm$^2$ $p^2$, and $\sum_{a,b}F_c e^{-iw_ks}=p\\,\hat g_c(k)$.) For a set $K$ of key
 //! frequencies:
 //!
-//! * **restricted loss**: the loss of $R_c(a,b)=(P_{K\cup\{0\}}g_c)(s)$ on *all* $p^2$ pairs: only the
+//! * **restricted loss**: the loss of $R_c(a,b)=(P_{K\cup\\{0\\}}g_c)(s)$ on *all* $p^2$ pairs: only the
 //!   part of the logits that the Fourier algorithm of $a\circ b$ can produce, at the key frequencies;
 //! * **excluded loss**: the loss of $E_c(a,b)=F_c(a,b)-(P_Kg_c)(s)$ on the *training* pairs: the network
 //!   with that algorithm removed.
 //!
 //! Since $R_c$ depends on $(a,b)$ only through $s$ and the label is $s$, the restricted loss is the mean
-//! over $s$ of the loss of the $p$ vectors $(R_c(s))_c$: $O(p^2)$ after the $O(p^3)$ means.
+//! over $s$ of the loss of the $p$ vectors $(R_c(s))\_c$: $O(p^2)$ after the $O(p^3)$ means.
 //!
 //! **Held-out variant.** The means $g_c(s)$ include the training pairs, whose logits a memorizing network
 //! has pushed up at the label $c=s$; averaged over the $p$ pairs of each $s$ they point at $s$ even with no
 //! generalizing circuit at all (measured: a run with weight decay 0 that never groks reaches a restricted
 //! loss of 0.43 over all frequencies, with test loss 25). The *held-out restricted loss* takes
-//! $g^{test}_c(s)$, the mean over the *test* pairs with that $s$, projects it the same way and evaluates
+//! $g^{test}\_c(s)$, the mean over the *test* pairs with that $s$, projects it the same way and evaluates
 //! it on the test pairs: it sees only the structured part of the network's behaviour on unseen pairs.
 //!
 //! These are defined for $+$ and $-$ only (for $\times$, $\div$ the structure lives in the discrete-log
@@ -60,7 +60,7 @@ pub struct Structure {
 }
 
 impl Structure {
-    /// The structure of `task`; `None` unless it is $+$ or $-$ on $\mathbb{Z}_p$.
+    /// The structure of `task`; `None` unless it is $+$ or $-$ on $\mathbb{Z}\_p$.
     pub fn of(task: &Task) -> Option<Self> {
         match *task {
             Task::Modular { op, p } if matches!(op, Operation::Add | Operation::Sub) => {

@@ -1,9 +1,9 @@
 //! The 2-D Fourier spectrum of each neuron's activation over the $(a,b)$ grid.
 //!
-//! Neuron $i$ computes $h_i(a,b)=\sigma(U_i(a)+V_i(b))$ on $\mathbb{Z}_p^2$. With $\hat h_i(k_1,k_2)$ its 2-D
+//! Neuron $i$ computes $h_i(a,b)=\sigma(U_i(a)+V_i(b))$ on $\mathbb{Z}\_p^2$. With $\hat h_i(k_1,k_2)$ its 2-D
 //! DFT ([`fourier`](super::fourier) convention), $E_i(k_1,k_2)=|\hat h_i(k_1,k_2)|^2/p^2$ sums to
 //! $\sum_{a,b}h_i^2$. For a frequency $k\ge1$ let the *first-harmonic family*
-//! $\mathcal F(k)=\{0,k,-k\}^2\setminus\{(0,0)\}$ (8 modes: $\cos/\sin$ of $ka$, $kb$, $k(a+b)$, $k(a-b)$).
+//! $\mathcal F(k)=\\{0,k,-k\\}^2\setminus\\{(0,0)\\}$ (8 modes: $\cos/\sin$ of $ka$, $kb$, $k(a+b)$, $k(a-b)$).
 //!
 //! * **Activation frequency** of neuron $i$: $\kappa_i=\arg\max_{k\ge1}\sum_{\mathcal F(k)}E_i$.
 //! * **First-harmonic fraction**: $\sum_{\mathcal F(\kappa_i)}E_i$ over the non-constant energy
@@ -49,7 +49,7 @@ pub struct ActivationSpectrum {
 }
 
 impl ActivationSpectrum {
-    /// The spectra of `model`'s neurons on a $\mathbb{Z}_p$ task (`None` for sparse parity or a task
+    /// The spectra of `model`'s neurons on a $\mathbb{Z}\_p$ task (`None` for sparse parity or a task
     /// without all $p^2$ pairs, i.e. ÷).
     pub fn of<T: Real>(model: &Model<T>, task: &Task, fourier: &mut Fourier) -> Option<Self> {
         let Task::Modular { p, .. } = *task else {

@@ -1,7 +1,7 @@
-//! Fourier analysis on $\mathbb{Z}_p$ (and $\mathbb{Z}_p^2$, $\mathbb{Z}_p^3$) with rustfft.
+//! Fourier analysis on $\mathbb{Z}\_p$ (and $\mathbb{Z}\_p^2$, $\mathbb{Z}\_p^3$) with rustfft.
 //!
-//! **Convention** (rustfft's forward transform, unnormalized): for $x:\mathbb{Z}_p\to\mathbb{C}$,
-//! $$\hat x(k)=\sum_{a=0}^{p-1}x(a)\,e^{-2\pi i ka/p},\qquad k=0,\dots,p-1,$$
+//! **Convention** (rustfft's forward transform, unnormalized): for $x:\mathbb{Z}\_p\to\mathbb{C}$,
+//! $$\hat x(k)=\sum_{a=0}^{p-1}x(a)\\,e^{-2\pi i ka/p},\qquad k=0,\dots,p-1,$$
 //! in that order (so $k$ and $p-k$ are the frequencies $\pm k$); Parseval reads
 //! $\sum_a|x(a)|^2=\frac1p\sum_k|\hat x(k)|^2$. The $d$-dimensional transform applies this along every
 //! axis of a row-major array (last index fastest).
@@ -9,9 +9,9 @@
 //! **Real basis and energy.** For real $x$ the orthonormal real Fourier basis of $\mathbb{R}^p$ is
 //! $1/\sqrt p$, $\sqrt{2/p}\cos(2\pi ka/p)$, $\sqrt{2/p}\sin(2\pi ka/p)$ for $k=1,\dots,\lfloor (p-1)/2\rfloor$,
 //! and for even $p$ also $(-1)^a/\sqrt p$ ([`real_basis`]). The *energy at frequency $k$*,
-//! $E_k=\|\text{projection of }x\text{ on frequency }k\|^2$, is $E_0=|\hat x(0)|^2/p$,
+//! $E_k=\\|\text{projection of }x\text{ on frequency }k\\|^2$, is $E_0=|\hat x(0)|^2/p$,
 //! $E_k=(|\hat x(k)|^2+|\hat x(p-k)|^2)/p$ for $0<k<p/2$ and $E_{p/2}=|\hat x(p/2)|^2/p$; they sum to
-//! $\|x\|^2$ ([`Fourier::energy`], indexed $k=0,\dots,\lfloor p/2\rfloor$).
+//! $\\|x\\|^2$ ([`Fourier::energy`], indexed $k=0,\dots,\lfloor p/2\rfloor$).
 //!
 //! The slow $O(n^2)$ transforms [`naive_dft`] and [`naive_dft_nd`] are kept as test oracles.
 
@@ -96,8 +96,8 @@ impl Fourier {
         }
     }
 
-    /// Projection of a real signal $x$ on $\mathbb{Z}_p$ onto the frequencies $k\in\{0,\dots,\lfloor p/2\rfloor\}$
-    /// with `keep(k)`: $\frac1p\sum_{k:\,\text{kept}}\hat x(k)e^{2\pi ika/p}$ summed over both $\pm k$ (an
+    /// Projection of a real signal $x$ on $\mathbb{Z}\_p$ onto the frequencies $k\in\\{0,\dots,\lfloor p/2\rfloor\\}$
+    /// with `keep(k)`: $\frac1p\sum_{k:\\,\text{kept}}\hat x(k)e^{2\pi ika/p}$ summed over both $\pm k$ (an
     /// orthogonal projection; its squared norm is $\sum_{\text{kept}}E_k$).
     pub fn band_pass(&mut self, x: &[f64], keep: impl Fn(usize) -> bool) -> Vec<f64> {
         let p = x.len();
@@ -113,8 +113,8 @@ impl Fourier {
         xh.iter().map(|v| v.re / p as f64).collect()
     }
 
-    /// Energy $E_k$ of a real signal on $\mathbb{Z}_p$ at each frequency $k=0,\dots,\lfloor p/2\rfloor$
-    /// (see the module docs); $\sum_kE_k=\|x\|^2$.
+    /// Energy $E_k$ of a real signal on $\mathbb{Z}\_p$ at each frequency $k=0,\dots,\lfloor p/2\rfloor$
+    /// (see the module docs); $\sum_kE_k=\\|x\\|^2$.
     pub fn energy(&mut self, x: &[f64]) -> Vec<f64> {
         energy_of_dft(&self.dft(x))
     }

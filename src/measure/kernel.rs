@@ -1,9 +1,9 @@
-//! Kernels of the two-layer network on $\mathbb{Z}_p^2$: the one-hot family $K(x,x')=k_0+k_1m+k_2[m=2]$,
+//! Kernels of the two-layer network on $\mathbb{Z}\_p^2$: the one-hot family $K(x,x')=k_0+k_1m+k_2[m=2]$,
 //! $m=[a=a']+[b=b']$ (every kernel of the one-hot inputs that depends on them only through $m$, e.g. the
 //! infinite-width NTK), and the network's own class-summed tangent kernel
 //! $K(x,x')=\sum_c\nabla_\theta f_c(x)\cdot\nabla_\theta f_c(x')$ at its current weights: with
 //! $f=\kappa W_2\sigma(W_1x)$, $h=\sigma(W_1x)$, $s=\sigma'(W_1x)$ and $C$ classes,
-//! $K(x,x')=\kappa^2\bigl(C\,h\cdot h'+(x\cdot x')\sum_j\|W_{2,:j}\|^2s_js'_j\bigr)$, $x\cdot x'=m$ for one-hot pairs.
+//! $K(x,x')=\kappa^2\bigl(C\\,h\cdot h'+(x\cdot x')\sum_j\\|W_{2,:j}\\|^2s_js'\_j\bigr)$, $x\cdot x'=m$ for one-hot pairs.
 
 use crate::model::{Batch, Model};
 use nalgebra::DMatrix;

@@ -1,7 +1,7 @@
 //! Logit margins: $\gamma_j=f_{y_j}(x_j)-\max_{c\ne y_j}f_c(x_j)$ for each example $j$, positive iff it is
 //! classified correctly with a unique maximum. For a network that is positively homogeneous of degree
 //! $d$ in its parameters ($d=2$ for the ReLU MLP, $3$ for the $z^2$ one, both with $\kappa$ fixed), the
-//! *norm needed for margin 1* is $\|\theta\|/\gamma_{min}^{1/d}$: scaling $\theta$ by $s$ scales every margin by
+//! *norm needed for margin 1* is $\\|\theta\\|/\gamma_{min}^{1/d}$: scaling $\theta$ by $s$ scales every margin by
 //! $s^d$, so this ratio is scale-free.
 
 use crate::model::{Batch, Model, Workspace};
@@ -34,7 +34,7 @@ pub fn min_margin<T: Real>(model: &Model<T>, batch: &Batch<T>) -> f64 {
         .fold(f64::INFINITY, f64::min)
 }
 
-/// The norm needed for margin 1, $\|\theta\|_2/\gamma_{min}^{1/d}$, of `model` on `batch` for homogeneity
+/// The norm needed for margin 1, $\\|\theta\\|\_2/\gamma_{min}^{1/d}$, of `model` on `batch` for homogeneity
 /// degree `degree`; `None` unless every example has a positive margin.
 pub fn norm_per_margin<T: Real>(model: &Model<T>, batch: &Batch<T>, degree: u32) -> Option<f64> {
     let gamma = min_margin(model, batch);

@@ -1,8 +1,8 @@
-//! Fourier progress measures of the first layer on $\mathbb{Z}_p$ tasks.
+//! Fourier progress measures of the first layer on $\mathbb{Z}\_p$ tasks.
 //!
 //! Neuron $i$ reads $z_i(a,b)=U_i(a)+V_i(b)$ with $U_i=W_1[i,0..p]$ and $V_i=W_1[i,p..2p]$. Its
 //! *embedding energy at frequency $k$* is $E_{ik}=E_k(U_i)+E_k(V_i)$ (energies as in
-//! [`fourier`](super::fourier), $k=0,\dots,\lfloor p/2\rfloor$), so $\sum_kE_{ik}=\|U_i\|^2+\|V_i\|^2$.
+//! [`fourier`](super::fourier), $k=0,\dots,\lfloor p/2\rfloor$), so $\sum_kE_{ik}=\\|U_i\\|^2+\\|V_i\\|^2$.
 //!
 //! * **Dominant frequency** of neuron $i$: $k_i=\arg\max_{k\ge1}E_{ik}$ (the smallest on ties).
 //! * **Per-neuron concentration**: $c_i=E_{ik_i}/\sum_kE_{ik}$, the fraction of the neuron's whole energy
@@ -22,7 +22,7 @@ use crate::real::Real;
 use crate::task::{Operation, Task};
 use nalgebra::DMatrix;
 
-/// The embedding energies $E_{ik}$ of a first layer on $\mathbb{Z}_p$.
+/// The embedding energies $E_{ik}$ of a first layer on $\mathbb{Z}\_p$.
 #[derive(Clone, Debug)]
 pub struct EmbeddingSpectrum {
     /// $E_{ik}$: one row per neuron, columns $k=0,\dots,\lfloor p/2\rfloor$.
@@ -139,7 +139,7 @@ pub fn singular_direction_concentrations(m: &DMatrix<f64>, p: usize, k: usize) -
 }
 
 /// Fraction of the logits' energy on the diagonal of their 3-D Fourier spectrum, for a network on a
-/// $\mathbb{Z}_p$ task defined on all $p^2$ pairs (`None` for ÷ and for sparse parity).
+/// $\mathbb{Z}\_p$ task defined on all $p^2$ pairs (`None` for ÷ and for sparse parity).
 ///
 /// With $F_{abc}$ the logit of class $c$ at $(a,b)$, remove the softmax-invariant part (the mean over
 /// $c$ of each $F_{ab\cdot}$), take the 3-D DFT $\hat F(k_1,k_2,k_3)$ and return

@@ -1,10 +1,10 @@
 //! Spectra and norms of weight matrices: singular values, the operator norm, the distance to the scaled
-//! Stiefel manifold $\{rQ: r\ge0, Q^\top Q=I\}$ (on the short side) with its penalty, and the singular values of
+//! Stiefel manifold $\\{rQ: r\ge0, Q^\top Q=I\\}$ (on the short side) with its penalty, and the singular values of
 //! both layers and of their gradients along a training run.
 //!
 //! Distance: for $W$ with singular values $\sigma_1..\sigma_k$ ($k=\min(m,n)$),
-//! $\min_{r\ge0,\,Q}\|W-rQ\|_F^2=\sum\sigma_i^2-(\sum\sigma_i)^2/k$, attained at $Q=\mathrm{polar}(W)$,
-//! $r=\sum\sigma_i/k$; [`stiefel_distance`] reports it relative to $\|W\|_F$.
+//! $\min_{r\ge0,\\,Q}\\|W-rQ\\|\_F^2=\sum\sigma_i^2-(\sum\sigma_i)^2/k$, attained at $Q=\mathrm{polar}(W)$,
+//! $r=\sum\sigma_i/k$; [`stiefel_distance`] reports it relative to $\\|W\\|\_F$.
 
 use crate::error::{ensure, Error, Result};
 use crate::evaluation::Measures;
@@ -31,7 +31,7 @@ pub fn singular_values(w: &DMatrix<f64>) -> Vec<f64> {
     s
 }
 
-/// $\min_{r,Q}\|W-rQ\|_F/\|W\|_F=\sqrt{1-(\sum\sigma_i)^2/(k\sum\sigma_i^2)}$ (0 for the zero matrix).
+/// $\min_{r,Q}\\|W-rQ\\|\_F/\\|W\\|\_F=\sqrt{1-(\sum\sigma_i)^2/(k\sum\sigma_i^2)}$ (0 for the zero matrix).
 pub fn stiefel_distance(w: &DMatrix<f64>) -> f64 {
     let s = w.clone().svd(false, false).singular_values;
     let (sum, sq) = (s.sum(), s.norm_squared());
@@ -41,7 +41,7 @@ pub fn stiefel_distance(w: &DMatrix<f64>) -> f64 {
     (1.0 - sum * sum / (s.len() as f64 * sq)).max(0.0).sqrt()
 }
 
-/// The nearest scaled Stiefel point $r\,\mathrm{polar}(W)$ with $r=\sum\sigma_i/k$.
+/// The nearest scaled Stiefel point $r\\,\mathrm{polar}(W)$ with $r=\sum\sigma_i/k$.
 pub fn nearest_scaled_stiefel(w: &DMatrix<f64>) -> DMatrix<f64> {
     exact_polar(w) * mean_singular_value(w)
 }
@@ -52,13 +52,13 @@ pub fn mean_singular_value(w: &DMatrix<f64>) -> f64 {
     s.sum() / s.len() as f64
 }
 
-/// The Stiefel penalty $P(W)=\tfrac12\min_{r,Q}\|W-rQ\|_F^2=\tfrac12\bigl(\sum\sigma_i^2-(\sum\sigma_i)^2/k\bigr)$.
+/// The Stiefel penalty $P(W)=\tfrac12\min_{r,Q}\\|W-rQ\\|\_F^2=\tfrac12\bigl(\sum\sigma_i^2-(\sum\sigma_i)^2/k\bigr)$.
 pub fn stiefel_penalty(w: &DMatrix<f64>) -> f64 {
     let s = w.clone().svd(false, false).singular_values;
     0.5 * (s.norm_squared() - s.sum().powi(2) / s.len() as f64)
 }
 
-/// $\nabla P(W)=W-\bar r(W)\,\mathrm{polar}(W)$ (where $W$ has full rank $k$: the gradient of the nuclear
+/// $\nabla P(W)=W-\bar r(W)\\,\mathrm{polar}(W)$ (where $W$ has full rank $k$: the gradient of the nuclear
 /// norm $\sum\sigma_i$ is then $\mathrm{polar}(W)$).
 pub fn stiefel_penalty_gradient(w: &DMatrix<f64>) -> DMatrix<f64> {
     w - nearest_scaled_stiefel(w)
@@ -77,11 +77,11 @@ pub struct NormPoint {
     pub grad_singular: [Vec<f64>; 2],
     /// The Fourier concentration of the leading [`FOURIER_DIRECTIONS`] input-side singular directions of
     /// $\nabla_{W_1}L$, in singular-value order ([`singular_direction_concentrations`]); empty unless the
-    /// task is on $\mathbb{Z}_p$.
+    /// task is on $\mathbb{Z}\_p$.
     pub grad_fourier: Vec<f64>,
-    /// $\|W_1\|_{op}$, $\|W_2\|_{op}$ (the largest singular values).
+    /// $\\|W_1\\|\_{op}$, $\\|W_2\\|\_{op}$ (the largest singular values).
     pub op: [f64; 2],
-    /// $\|W_1\|_F$, $\|W_2\|_F$.
+    /// $\\|W_1\\|\_F$, $\\|W_2\\|\_F$.
     pub fro: [f64; 2],
     /// Training accuracy.
     pub train_acc: f64,

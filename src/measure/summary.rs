@@ -1,4 +1,4 @@
-//! The end-of-run Fourier statistics of a network on a $\mathbb{Z}_p$ task (`summary.json`'s `fourier`):
+//! The end-of-run Fourier statistics of a network on a $\mathbb{Z}\_p$ task (`summary.json`'s `fourier`):
 //! the embedding spectrum ([`progress`](super::progress)), the diagonal logit energy and the activation
 //! spectra ([`activation`](super::activation)).
 
@@ -32,7 +32,7 @@ pub fn summarize(
     }
 }
 
-/// Every Fourier statistic of a network on a $\mathbb{Z}_p$ task (`None` for sparse parity): the
+/// Every Fourier statistic of a network on a $\mathbb{Z}\_p$ task (`None` for sparse parity): the
 /// embedding spectrum, the diagonal logit energy and the activation spectra.
 pub fn analyse<T: Real>(
     model: &Model<T>,

@@ -1,7 +1,7 @@
 //! AdamW (Loshchilov & Hutter, "Decoupled weight decay regularization", 2019), as `torch.optim.AdamW`:
 //! at step $t$,
 //! $$W\leftarrow(1-\eta\lambda)W,\quad M\leftarrow\beta_1M+(1-\beta_1)G,\quad V\leftarrow\beta_2V+(1-\beta_2)G^{\odot2},$$
-//! $$W\leftarrow W-\eta\,\frac{M/(1-\beta_1^t)}{\sqrt{V/(1-\beta_2^t)}+\epsilon}$$
+//! $$W\leftarrow W-\eta\\,\frac{M/(1-\beta_1^t)}{\sqrt{V/(1-\beta_2^t)}+\epsilon}$$
 //! (element-wise), with $M_0=V_0=0$.
 
 use crate::real::Real;

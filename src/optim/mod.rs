@@ -4,7 +4,7 @@
 //! |---|---|---|
 //! | [`sgd`] | $B\leftarrow\mu B+(G+\lambda W)$, $W\leftarrow W-\eta B$ (Nesterov: $W\leftarrow W-\eta(G+\lambda W+\mu B)$) | coupled L2, as `torch.optim.SGD` |
 //! | [`adamw`] | $W\leftarrow(1-\eta\lambda)W$; Adam moments with bias correction | decoupled, as `torch.optim.AdamW` |
-//! | [`muon`] | $B\leftarrow\mu B+G$, $O=\mathrm{NS}_5\bigl(U/\|U\|_F\bigr)$ or $\mathrm{polar}(U)$, $W\leftarrow(1-\eta\lambda)W-\eta\sqrt{\max(1,m/n)}\,O$ | decoupled |
+//! | [`muon`] | $B\leftarrow\mu B+G$, $O=\mathrm{NS}\_5\bigl(U/\Vert U\Vert \_F\bigr)$ or $\mathrm{polar}(U)$, $W\leftarrow(1-\eta\lambda)W-\eta\sqrt{\max(1,m/n)}\\,O$ | decoupled |
 //!
 //! **Which parameter gets what.** The network has two parameters, both 2-D: the first-layer
 //! (embedding) matrix $W_1$ and the readout $W_2$. Every optimizer, Muon included, is applied to both

@@ -1,21 +1,21 @@
 //! Muon (K. Jordan et al., "Muon: an optimizer for hidden layers in neural networks", 2024), as the brief
 //! states it: with momentum buffer $B_0=0$,
-//! $$B\leftarrow\mu B+G,\qquad U=\begin{cases}G+\mu B&\text{Nesterov}\\B&\text{otherwise}\end{cases},\qquad
-//! W\leftarrow(1-\eta\lambda)W-\eta\,s\,O(U),\quad s=\sqrt{\max(1,m/n)}$$
+//! $$B\leftarrow\mu B+G,\qquad U=\begin{cases}G+\mu B&\text{Nesterov}\\\\B&\text{otherwise}\end{cases},\qquad
+//! W\leftarrow(1-\eta\lambda)W-\eta\\,s\\,O(U),\quad s=\sqrt{\max(1,m/n)}$$
 //! for $W\in\mathbb{R}^{m\times n}$. PyTorch's `torch.optim.Muon` keeps $B'=(1-\mu)B$ (a `lerp`) and uses
 //! $U'=(1-\mu)U$; since $O$ is invariant to positive scaling of $U$ (up to the $\epsilon$ below),
 //! both give the same updates.
 //!
 //! $O$ is one of:
-//! * [`Orthogonalizer::NewtonSchulz`] — what is really computed in practice: $X_0=U/(\|U\|_F+\epsilon)$,
+//! * [`Orthogonalizer::NewtonSchulz`] — what is really computed in practice: $X_0=U/(\\|U\\|\_F+\epsilon)$,
 //!   $\epsilon=10^{-7}$, then $k$ (default 5) iterations of the quintic
 //!   $X\leftarrow aX+(bA+cA^2)X$, $A=XX^\top$, $(a,b,c)=(3.4445,-4.7750,2.0315)$, on the wide
 //!   orientation ($X$ transposed when $m>n$). Each iteration maps every singular value $\sigma$ of $X$ to
 //!   $\phi(\sigma)=a\sigma+b\sigma^3+c\sigma^5$ and keeps the singular vectors, so
-//!   $O=U_U\,\phi^{\circ k}(\Sigma/\|U\|_F)\,V_U^\top$: *not* $U_UV_U^\top$; its singular values lie in a
-//!   band around 1 (about $[0.68, 1.13]$ for inputs with $\sigma/\|U\|_F\ge10^{-2}$).
+//!   $O=U_U\\,\phi^{\circ k}(\Sigma/\\|U\\|\_F)\\,V_U^\top$: *not* $U_UV_U^\top$; its singular values lie in a
+//!   band around 1 (about $[0.68, 1.13]$ for inputs with $\sigma/\\|U\\|\_F\ge10^{-2}$).
 //! * [`Orthogonalizer::ExactPolar`] — the ideal $O=\sum_{\sigma_i>\tau}u_iv_i^\top$ from a thin SVD, with
-//!   $\tau=\max(m,n)\,\varepsilon_{mach}\,\sigma_{max}$ (the polar factor restricted to the numerical range).
+//!   $\tau=\max(m,n)\\,\varepsilon_{mach}\\,\sigma_{max}$ (the polar factor restricted to the numerical range).
 
 use crate::real::{frobenius, gemm, Op, Real};
 use nalgebra::DMatrix;
@@ -25,7 +25,7 @@ use serde::{Deserialize, Serialize};
 pub const NS_COEFFICIENTS: (f64, f64, f64) = (3.4445, -4.7750, 2.0315);
 /// Most Newton–Schulz iterations accepted (the quintic's band is reached in about 5; more only costs).
 pub const MAX_NS_STEPS: usize = 100;
-/// $\epsilon$ in the Frobenius normalisation $U/(\|U\|_F+\epsilon)$.
+/// $\epsilon$ in the Frobenius normalisation $U/(\\|U\\|\_F+\epsilon)$.
 pub const NS_EPS: f64 = 1e-7;
 
 /// How the update direction is orthogonalised.
@@ -70,7 +70,7 @@ pub fn quintic(s: f64) -> f64 {
     s * (a + s2 * (b + c * s2))
 }
 
-/// $k$ quintic Newton–Schulz iterations on $U/(\|U\|_F+\epsilon)$ (see the module docs).
+/// $k$ quintic Newton–Schulz iterations on $U/(\\|U\\|\_F+\epsilon)$ (see the module docs).
 pub fn newton_schulz<T: Real>(u: &DMatrix<T>, steps: usize) -> DMatrix<T> {
     let (a, b, c) = NS_COEFFICIENTS;
     let (a, b, c) = (T::of(a), T::of(b), T::of(c));
@@ -137,13 +137,13 @@ pub fn step<T: Real>(c: &MuonConfig, w: &mut DMatrix<T>, g: &DMatrix<T>, s: &mut
 /// Newton–Schulz iterations of the implementation (the default of [`MuonConfig`]).
 pub const NS_STEPS: usize = 5;
 
-/// $x^*=\arg\max_{[0,1]}\phi$: $x^{*2}=\frac{-3b-\sqrt{9b^2-20ac}}{10c}$.
+/// $x^\*=\arg\max_{\[0,1\]}\phi$: $x^{\*2}=\frac{-3b-\sqrt{9b^2-20ac}}{10c}$.
 pub fn quintic_argmax() -> f64 {
     let (a, b, c) = NS_COEFFICIENTS;
     ((-3.0 * b - (9.0 * b * b - 20.0 * a * c).sqrt()) / (10.0 * c)).sqrt()
 }
 
-/// $c_{NS}=\phi(x^*)\approx1.2024$.
+/// $c_{NS}=\phi(x^\*)\approx1.2024$.
 pub fn c_ns() -> f64 {
     quintic(quintic_argmax())
 }

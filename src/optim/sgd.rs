@@ -1,7 +1,7 @@
 //! SGD with heavy-ball or Nesterov momentum and coupled L2 weight decay (the semantics of
 //! `torch.optim.SGD` with `dampening = 0`):
 //! $$\tilde G=G+\lambda W,\quad B\leftarrow\mu B+\tilde G,\quad
-//! W\leftarrow W-\eta\,\begin{cases}B&\text{heavy ball}\\ \tilde G+\mu B&\text{Nesterov}\end{cases}$$
+//! W\leftarrow W-\eta\\,\begin{cases}B&\text{heavy ball}\\\\ \tilde G+\mu B&\text{Nesterov}\end{cases}$$
 //! with $B_0=0$. Without momentum and with $\lambda>0$ this is also decoupled decay,
 //! $W\leftarrow(1-\eta\lambda)W-\eta G$.
 

@@ -177,6 +177,24 @@ fn meta(config: &TrainConfig, step: u64, checkpoint: Option<CheckpointMeta>) -> 
 }
 
 /// Writes the weights of `model` after `step` updates of `config` to `path`, atomically.
+///
+/// ```
+/// use grokking::config::canonical;
+/// use grokking::model::Model;
+/// use grokking::report::checkpoint::{read_meta, read_weights, write_weights};
+///
+/// let config = canonical(0);
+/// let model = Model::<f32>::init(&config.task, config.model, config.seed)?;
+/// let dir = std::env::temp_dir().join("grokking-doc-weights");
+/// std::fs::create_dir_all(&dir).unwrap();
+/// let path = dir.join("weights.safetensors");
+/// write_weights(&path, &config, &model, 0)?;
+/// assert_eq!(read_meta(&path)?.config, config);
+/// let back = read_weights(&path)?.model()?; // widened to f64, exactly
+/// assert_eq!(back.params.w1[(3, 5)], model.params.w1[(3, 5)] as f64);
+/// # std::fs::remove_dir_all(&dir).unwrap();
+/// # Ok::<(), grokking::Error>(())
+/// ```
 pub fn write_weights<T: Real>(
     path: &Path,
     config: &TrainConfig,

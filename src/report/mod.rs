@@ -1,6 +1,6 @@
 //! Outputs of a run: `metrics.csv` (one row per evaluation, flushed as it is written), `summary.json`,
 //! `weights.json` ([`weights`]), `spectrum.csv` (the embedding's layer spectrum at each evaluation,
-//! $\mathbb{Z}_p$ tasks) and the plots `curves.svg`, `progress.svg`, `fourier.svg` ([`plot`]); all but
+//! $\mathbb{Z}\_p$ tasks) and the plots `curves.svg`, `progress.svg`, `fourier.svg` ([`plot`]); all but
 //! `metrics.csv` are written to a temporary file and renamed, so that a reader never sees half a file.
 
 pub mod checkpoint;
@@ -61,11 +61,11 @@ pub struct Summary {
     pub final_test_loss: f64,
     /// Test accuracy after the last update.
     pub final_test_acc: f64,
-    /// $\|\theta\|_2$ after the last update.
+    /// $\\|\theta\\|\_2$ after the last update.
     pub weight_norm: f64,
-    /// $\|W_1\|_F$ after the last update.
+    /// $\\|W_1\\|\_F$ after the last update.
     pub w1_norm: f64,
-    /// $\|W_2\|_F$ after the last update.
+    /// $\\|W_2\\|\_F$ after the last update.
     pub w2_norm: f64,
     /// First evaluated step at which the training loss is exactly 0: the loss is below what the training
     /// precision resolves (softmax collapse), and the gradient of the correct logits is lost with it
@@ -74,10 +74,10 @@ pub struct Summary {
     pub train_loss_zero_at: Option<u64>,
     /// The four phases detected from the progress measures ([`crate::measure::phases`]).
     pub phases: Phases,
-    /// Distinct dominant frequencies of the final $W_1$, most common first ($\mathbb{Z}_p$ tasks; empty
+    /// Distinct dominant frequencies of the final $W_1$, most common first ($\mathbb{Z}\_p$ tasks; empty
     /// for sparse parity). See [`crate::measure::progress`].
     pub key_frequencies: Vec<usize>,
-    /// Fourier statistics of the final $W_1$ ($\mathbb{Z}_p$ tasks).
+    /// Fourier statistics of the final $W_1$ ($\mathbb{Z}\_p$ tasks).
     pub fourier: Option<FourierSummary>,
     /// Median milliseconds per update (timing: varies between runs); `null` when no update was made.
     pub ms_per_step: Option<f64>,

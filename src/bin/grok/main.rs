@@ -88,7 +88,7 @@ struct FourierArgs {
     /// Z_p tasks, spectrum.csv).
     #[arg(long)]
     run: PathBuf,
-    /// Analyse the checkpoint after this many updates (checkpoints/step_<S>.safetensors) instead of the
+    /// Analyse the checkpoint after this many updates (checkpoints/step_S.safetensors for S updates) instead of the
     /// final weights; the run's plots are left as they are.
     #[arg(long)]
     step: Option<u64>,
@@ -105,7 +105,7 @@ struct ReproduceArgs {
     /// Optimizer updates.
     #[arg(long, default_value_t = config::CANONICAL_STEPS)]
     steps: u64,
-    /// Output directory [default: runs/canonical_s<seed>].
+    /// Output directory [default: runs/canonical_sK for seed K].
     #[arg(long)]
     out: Option<PathBuf>,
     /// Print the summary as one JSON object on stdout (and nothing else there).

@@ -17,7 +17,7 @@ const SIZE: (u32, u32) = (960, 760);
 const MAX_COLUMNS: usize = 200;
 const CONCENTRATION: RGBColor = RGBColor(23, 190, 207);
 
-/// Renders the Fourier plot of `history` (which must hold embedding spectra: $\mathbb{Z}_p$ tasks).
+/// Renders the Fourier plot of `history` (which must hold embedding spectra: $\mathbb{Z}\_p$ tasks).
 pub fn fourier_svg(history: &History, phases: &Phases, title: &str) -> Result<String> {
     if history.embedding_spectra.len() < 2 {
         return Err(Error::output(

@@ -1,5 +1,5 @@
 //! `progress.svg`: the progress measures against the step (linear axis), over the shaded phases I–IV.
-//! Top: training, test, restricted (both variants) and excluded loss (log axis); bottom: the weight norm $\|\theta\|_2$ and
+//! Top: training, test, restricted (both variants) and excluded loss (log axis); bottom: the weight norm $\\|\theta\\|\_2$ and
 //! the median per-neuron Fourier concentration (right axis). A dashed line marks $t_{grok}$.
 
 use super::{draw_line, draw_phase_bands, render, DrawResult, MARK_GROK, TEST, TRAIN};
