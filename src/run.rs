@@ -14,7 +14,7 @@ use crate::measure::fourier::Fourier;
 use crate::measure::phases::Phases;
 use crate::measure::summary::analyse;
 use crate::real::Real;
-use crate::report::checkpoint::{self, Schedule, WEIGHTS_FILE};
+use crate::report::checkpoint::{self, Schedule, State, WEIGHTS_FILE};
 use crate::report::plot::{self, fourier, progress};
 use crate::report::{self, MetricsWriter, Summary};
 use crate::train::{self, History, Observer, Precision, Probe, RunState, TrainConfig, Trained};
@@ -96,13 +96,13 @@ pub fn resume(dir: &Path, progress: Progress) -> Result<(Summary, u64)> {
             dir.join(checkpoint::CHECKPOINT_DIR).display()
         ))
     })?;
-    let meta = checkpoint::read_meta(&path)?;
+    let (meta, state) = checkpoint::read_any_checkpoint(&path)?;
     let config = meta.config;
     let schedule = meta.checkpoint.map(|c| c.schedule).unwrap_or_default();
     config.ensure_fits_memory()?;
-    let summary = match config.precision {
-        Precision::F32 => resume_from::<f32>(&config, dir, &path, progress, &schedule),
-        Precision::F64 => resume_from::<f64>(&config, dir, &path, progress, &schedule),
+    let summary = match state {
+        State::F32(state) => resume_from(&config, dir, state, progress, &schedule),
+        State::F64(state) => resume_from(&config, dir, state, progress, &schedule),
     }?;
     Ok((summary, meta.step))
 }
@@ -110,11 +110,10 @@ pub fn resume(dir: &Path, progress: Progress) -> Result<(Summary, u64)> {
 fn resume_from<T: Real>(
     config: &TrainConfig,
     dir: &Path,
-    path: &Path,
+    state: RunState<T>,
     progress: Progress,
     schedule: &Schedule,
 ) -> Result<Summary> {
-    let (_, state) = checkpoint::read_checkpoint::<T>(path)?;
     let records = state.history.records.clone();
     with_outputs(config, dir, progress, schedule, &records, |observer| {
         observer.bar.set_position(state.step);

@@ -7,7 +7,7 @@ use crate::common::small_config;
 use grokking::optim::{MuonConfig, OptimizerConfig, Orthogonalizer, SgdConfig};
 use grokking::real::Real;
 use grokking::report::checkpoint::{self, Schedule};
-use grokking::train::{self, History, Observer, RunState, TrainConfig};
+use grokking::train::{self, History, Observer, RunState, TrainConfig, Trained};
 
 /// Keeps the states handed to it at the steps of `at`.
 struct Keep<T: Real> {
@@ -23,6 +23,16 @@ impl<T: Real> Observer<T> for Keep<T> {
         self.states.push(state.clone());
         Ok(())
     }
+}
+
+/// Trains `config`, keeping its states at the steps of `at`.
+fn train_keeping<T: Real>(config: &TrainConfig, at: &[u64]) -> (Trained<T>, Vec<RunState<T>>) {
+    let mut keep = Keep::<T> {
+        at: at.to_vec(),
+        states: Vec::new(),
+    };
+    let whole = train::train::<T>(config, &mut keep).unwrap();
+    (whole, keep.states)
 }
 
 /// A history without its timing.
@@ -64,17 +74,13 @@ fn configs() -> Vec<TrainConfig> {
 
 fn resumes_bit_for_bit<T: Real>(config: &TrainConfig) {
     let at = vec![0, 70, 240];
-    let mut keep = Keep::<T> {
-        at: at.clone(),
-        states: Vec::new(),
-    };
-    let whole = train::train::<T>(config, &mut keep).unwrap();
+    let (whole, states) = train_keeping::<T>(config, &at);
     assert_eq!(
-        keep.states.iter().map(|s| s.step).collect::<Vec<_>>(),
+        states.iter().map(|s| s.step).collect::<Vec<_>>(),
         at,
         "a state at every scheduled step, the last included"
     );
-    for state in keep.states {
+    for state in states {
         let from = state.step;
         let resumed = train::resume::<T>(config, state, &mut grokking::train::Silent).unwrap();
         assert_eq!(
@@ -105,12 +111,8 @@ fn resuming_from_any_state_gives_the_uninterrupted_run() {
 #[test]
 fn a_lost_batch_stream_position_changes_the_run() {
     let config = configs()[1];
-    let mut keep = Keep::<f32> {
-        at: vec![70],
-        states: Vec::new(),
-    };
-    let whole = train::train::<f32>(&config, &mut keep).unwrap();
-    let mut state = keep.states.pop().unwrap();
+    let (whole, mut states) = train_keeping::<f32>(&config, &[70]);
+    let mut state = states.pop().unwrap();
     assert!(state.batch_words > 0);
     state.batch_words = 0;
     let resumed = train::resume::<f32>(&config, state, &mut grokking::train::Silent).unwrap();
@@ -120,12 +122,7 @@ fn a_lost_batch_stream_position_changes_the_run() {
 #[test]
 fn a_checkpoint_file_round_trips_the_state_and_is_row_major() {
     let config = configs()[0];
-    let mut keep = Keep::<f32> {
-        at: vec![70],
-        states: Vec::new(),
-    };
-    train::train::<f32>(&config, &mut keep).unwrap();
-    let state = keep.states.pop().unwrap();
+    let state = train_keeping::<f32>(&config, &[70]).1.pop().unwrap();
     let dir = tempfile::tempdir().unwrap();
     let path = checkpoint::checkpoint_path(dir.path(), 70);
     let schedule = Schedule {

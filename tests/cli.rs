@@ -1,26 +1,9 @@
 //! The `grok` binary: outputs, `--json`, determinism across thread counts, sweeps, and errors.
 
+use crate::common::{grok, numbers, SMALL};
 use grokking::report::{read_metrics, read_spectra, Summary};
 use std::path::Path;
-use std::process::{Command, Output};
-
-const SMALL: &[&str] = &[
-    "--p",
-    "23",
-    "--train-frac",
-    "0.7",
-    "--steps",
-    "300",
-    "--eval-every",
-    "10",
-];
-
-fn grok(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_grok"))
-        .args(args)
-        .output()
-        .expect("grok runs")
-}
+use std::process::Output;
 
 fn train_into(dir: &Path, extra: &[&str]) -> Output {
     let mut args = vec!["train", "--out", dir.to_str().unwrap()];
@@ -205,13 +188,6 @@ fn f32_softmax_collapse_is_recorded_and_warned_about() {
         "{step:?} {warned}"
     );
     assert_eq!(collapse(&["--f64"]), (None, false));
-}
-
-/// The summary with its timing fields (which legitimately vary) cleared.
-fn numbers(dir: &Path) -> Summary {
-    let mut s = Summary::read(&dir.join("summary.json")).unwrap();
-    (s.ms_per_step, s.wall_s, s.threads) = (None, 0.0, 0);
-    s
 }
 
 #[test]

@@ -1,28 +1,11 @@
 //! The research workflow through the `grok` binary: checkpoints and `--resume`, a sweep killed with
 //! SIGKILL and resumed, `grok collect` over shards, and bad inputs that leave nothing behind.
 
+use crate::common::{grok, numbers, SMALL};
 use grokking::report::Summary;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
-
-const SMALL: &[&str] = &[
-    "--p",
-    "23",
-    "--train-frac",
-    "0.7",
-    "--steps",
-    "300",
-    "--eval-every",
-    "10",
-];
-
-fn grok(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_grok"))
-        .args(args)
-        .output()
-        .expect("grok runs")
-}
 
 fn ok(o: Output) -> Output {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
@@ -31,13 +14,6 @@ fn ok(o: Output) -> Output {
 
 fn path(p: &Path) -> &str {
     p.to_str().unwrap()
-}
-
-/// A summary without its timing.
-fn numbers(dir: &Path) -> Summary {
-    let mut s = Summary::read(&dir.join("summary.json")).unwrap();
-    (s.ms_per_step, s.wall_s, s.threads) = (None, 0.0, 0);
-    s
 }
 
 fn same_files(a: &Path, b: &Path, files: &[&str]) {

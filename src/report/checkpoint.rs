@@ -57,11 +57,6 @@ impl Schedule {
     pub fn due(&self, step: u64) -> bool {
         self.every.is_some_and(|k| step > 0 && step % k == 0) || self.at.contains(&step)
     }
-
-    /// Whether the schedule saves nothing.
-    pub fn is_empty(&self) -> bool {
-        self.every.is_none() && self.at.is_empty()
-    }
 }
 
 /// What a checkpoint adds to the weights' metadata.
@@ -317,15 +312,21 @@ pub fn read_meta(path: &Path) -> Result<Meta> {
 
 /// The weights of a weights or checkpoint file, in `f64`.
 pub fn read_weights(path: &Path) -> Result<Weights> {
+    read_weights_and_meta(path).map(|(weights, _)| weights)
+}
+
+/// The weights of a weights or checkpoint file, in `f64`, and its metadata (one read of the file).
+pub fn read_weights_and_meta(path: &Path) -> Result<(Weights, Meta)> {
     let bytes = read(path)?;
     let file = File::parse(path, &bytes)?;
     let model = file.model::<f64>()?;
-    Ok(Weights {
+    let weights = Weights {
         config: file.meta.config,
         step: file.meta.step,
         w1: Matrix::of(&model.params.w1),
         w2: Matrix::of(&model.params.w2),
-    })
+    };
+    Ok((weights, file.meta))
 }
 
 /// The final weights of the run in `dir`: its `weights.safetensors`, or the `weights.json` of a run
@@ -340,44 +341,72 @@ pub fn read_final_weights(dir: &Path) -> Result<Weights> {
     }
 }
 
-/// The run of a checkpoint file and its state, in the run's precision `T`.
+/// A checkpoint's state in the precision its run trains in.
+pub enum State {
+    /// An `f32` run's state.
+    F32(RunState<f32>),
+    /// An `f64` run's state.
+    F64(RunState<f64>),
+}
+
+/// The run of a checkpoint file and its state, in the precision the run trains in.
+pub fn read_any_checkpoint(path: &Path) -> Result<(Meta, State)> {
+    let bytes = read(path)?;
+    let file = File::parse(path, &bytes)?;
+    let state = match file.meta.config.precision {
+        Precision::F32 => State::F32(file.state()?),
+        Precision::F64 => State::F64(file.state()?),
+    };
+    Ok((file.meta, state))
+}
+
+/// The run of a checkpoint file and its state, in the run's precision `T` (an error for another).
 pub fn read_checkpoint<T: Real>(path: &Path) -> Result<(Meta, RunState<T>)> {
     let bytes = read(path)?;
     let file = File::parse(path, &bytes)?;
-    let bad = |m: String| Error::output(path.display().to_string(), m);
-    let config = file.meta.config;
-    let extra =
-        file.meta.checkpoint.as_ref().ok_or_else(|| {
-            bad("holds weights only, not a checkpoint (no optimizer state)".into())
-        })?;
     let precision = if T::NAME == "f32" {
         Precision::F32
     } else {
         Precision::F64
     };
-    if config.precision != precision {
-        return Err(bad(format!(
-            "the run trains in {}, asked for {precision}",
-            config.precision
-        )));
+    if file.meta.config.precision != precision {
+        return Err(Error::output(
+            path.display().to_string(),
+            format!(
+                "the run trains in {}, asked for {precision}",
+                file.meta.config.precision
+            ),
+        ));
     }
-    let model = file.model::<T>()?;
-    let optimizer = Optimizer::restore(
-        config.optimizer,
-        &model.params,
-        extra.optimizer_step,
-        |name| file.matrix(&format!("optimizer.{name}")),
-    )?;
-    let batch_words = extra
-        .batch_words
-        .parse()
-        .map_err(|e| bad(format!("batch_words {:?}: {e}", extra.batch_words)))?;
-    let state = RunState {
-        step: file.meta.step,
-        model,
-        optimizer,
-        batch_words,
-        history: extra.history.clone(),
-    };
+    let state = file.state()?;
     Ok((file.meta, state))
+}
+
+impl File<'_> {
+    /// The run's state in precision `T`.
+    fn state<T: Real>(&self) -> Result<RunState<T>> {
+        let bad = |m: String| Error::output(self.path.display().to_string(), m);
+        let config = self.meta.config;
+        let extra = self.meta.checkpoint.as_ref().ok_or_else(|| {
+            bad("holds weights only, not a checkpoint (no optimizer state)".into())
+        })?;
+        let model = self.model::<T>()?;
+        let optimizer = Optimizer::restore(
+            config.optimizer,
+            &model.params,
+            extra.optimizer_step,
+            |name| self.matrix(&format!("optimizer.{name}")),
+        )?;
+        let batch_words = extra
+            .batch_words
+            .parse()
+            .map_err(|e| bad(format!("batch_words {:?}: {e}", extra.batch_words)))?;
+        Ok(RunState {
+            step: self.meta.step,
+            model,
+            optimizer,
+            batch_words,
+            history: extra.history.clone(),
+        })
+    }
 }

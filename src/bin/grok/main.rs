@@ -304,11 +304,9 @@ fn fourier(a: FourierArgs) -> Result<()> {
                     }
                 );
             }
-            let history = checkpoint::read_meta(&path)?
-                .checkpoint
-                .map(|c| c.history)
-                .unwrap_or_default();
-            (checkpoint::read_weights(&path)?, history)
+            let (weights, meta) = checkpoint::read_weights_and_meta(&path)?;
+            let history = meta.checkpoint.map(|c| c.history).unwrap_or_default();
+            (weights, history)
         }
     };
     let model = weights.model()?;
