@@ -29,6 +29,8 @@
 use grokking::error::{Error, Result};
 use serde::Serialize;
 
+pub mod blueprint;
+
 /// The status label of a theorem (see the notes).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -94,12 +96,21 @@ pub struct Theorem {
     pub run: fn(Budget) -> Result<Vec<Check>>,
 }
 
-/// Declares each theorem module and registers its `THEOREM` in [`REGISTRY`], in ledger order.
+/// Declares each theorem module and registers its `THEOREM` in [`REGISTRY`], in ledger order, with
+/// the text of its note, module and test in [`SOURCES`] (for the blueprint).
 macro_rules! registry {
     ($($module:ident),* $(,)?) => {
         $(pub mod $module;)*
         /// Every registered theorem, in ledger order.
         pub const REGISTRY: &[Theorem] = &[$($module::THEOREM),*];
+        /// The note, module and test of each registered theorem, embedded at compile time, in ledger
+        /// order (`SOURCES[i]` belongs to `REGISTRY[i]`).
+        pub const SOURCES: &[blueprint::Sources] = &[$(blueprint::Sources {
+            stem: stringify!($module),
+            note: include_str!(concat!("../notes/", stringify!($module), ".md")),
+            module: include_str!(concat!(stringify!($module), ".rs")),
+            test: include_str!(concat!("../tests/", stringify!($module), ".rs")),
+        }),*];
     };
 }
 

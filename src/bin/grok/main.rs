@@ -80,6 +80,11 @@ struct CheckArgs {
     /// Print the ledger as one JSON object on stdout (and nothing else there).
     #[arg(long)]
     json: bool,
+    /// Also write the ledger as a blueprint into DIR: a static site for a browser, usable offline
+    /// (DIR/index.html: the dependency graph and one card per theorem; the notes rendered, the modules
+    /// and tests as source). Written even when a claim fails its check.
+    #[arg(long, value_name = "DIR")]
+    html: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -222,6 +227,20 @@ fn check(a: CheckArgs) -> Result<()> {
         theorems::Budget::Full
     };
     let rows = theorems::run(&a.ids, budget)?;
+    if let Some(dir) = &a.html {
+        let mut command = String::from("grok check");
+        for id in &a.ids {
+            command.push(' ');
+            command.push_str(id);
+        }
+        if a.quick {
+            command.push_str(" --quick");
+        }
+        theorems::blueprint::site(&rows, &command)?
+            .write(dir)
+            .with_context(|| format!("writing the blueprint into {}", dir.display()))?;
+        eprintln!("blueprint written: {}", dir.join("index.html").display());
+    }
     if a.json {
         println!("{}", serde_json::json!({ "ledger": rows }));
     } else {
