@@ -395,3 +395,71 @@ fn check_prints_the_ledger_as_json() {
         "ids are case-insensitive"
     );
 }
+
+/// `grok plot`: a figure from its spec, and a bad spec refused with one line, nothing written.
+#[test]
+fn plot_draws_a_spec_and_refuses_a_bad_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("fig.json");
+    let out = dir.path().join("fig.svg");
+    let good = r#"{"title": "t_grok against lambda", "panels": [
+        {"title": "left", "x": {"label": "lambda", "log": true}, "y": {"label": "t_grok", "log": true},
+         "series": [{"label": "runs", "style": "points", "colour": "blue", "points": [[0.25, 9000], [1, 2400]]},
+                    {"label": "never", "style": "crosses", "colour": "red", "points": [[4, 40000]]},
+                    {"label": "law", "style": "dashed", "colour": "gray", "points": [[0.2, 12000], [4, 600]]}]},
+        {"x": {"label": "n"}, "y": {"label": "E"},
+         "series": [{"label": "", "style": "line_points", "colour": "orange", "points": [[1, 2], [2, 3]]}]}]}"#;
+    std::fs::write(&spec, good).unwrap();
+    let o = grok(&[
+        "plot",
+        spec.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let svg = std::fs::read_to_string(&out).unwrap();
+    for text in [
+        "t_grok against lambda",
+        "left",
+        "lambda",
+        "runs",
+        "never",
+        "law",
+    ] {
+        assert!(svg.contains(text), "the figure lacks {text:?}");
+    }
+    let bad = [
+        (good.replace("[0.25, 9000]", "[0, 9000]"), "logarithmic"),
+        (good.replace("\"blue\"", "\"teal\""), "unknown colour"),
+        (
+            good.replace(
+                "\"points\", \"colour\": \"blue\"",
+                "\"dots\", \"colour\": \"blue\"",
+            ),
+            "dots",
+        ),
+        (r#"{"title": "x", "panels": []}"#.to_string(), "no panels"),
+        (
+            good.replace("\"title\": \"left\"", "\"titel\": \"left\""),
+            "titel",
+        ),
+        (good.replace("[[1, 2], [2, 3]]", "[]"), "no points"),
+    ];
+    for (k, (text, why)) in bad.iter().enumerate() {
+        let out = dir.path().join(format!("bad{k}.svg"));
+        std::fs::write(&spec, text).unwrap();
+        let o = grok(&[
+            "plot",
+            spec.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "case {k}: {err}");
+        assert!(
+            err.starts_with("error: ") && err.contains(why),
+            "case {k}: {err}"
+        );
+        assert!(!out.exists(), "case {k} wrote a figure");
+    }
+}

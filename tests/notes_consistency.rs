@@ -1,5 +1,7 @@
-//! The notes and the README point at things that exist: relative links and images resolve, and each
-//! note's front matter names an existing module and test file.
+//! The notes and the README point at things that exist: relative links and images resolve, each
+//! note's front matter names an existing module and test file, and the reproduction map of
+//! `notes/README.md` covers every figure of the notes, names existing scripts, and is the list that
+//! `notes/scripts/regenerate.sh --list` rebuilds.
 
 use std::path::{Path, PathBuf};
 
@@ -122,4 +124,108 @@ fn every_registered_theorem_has_a_note_and_a_module() {
             );
         }
     }
+}
+
+/// The rows of the reproduction map in `notes/README.md`: (target, outputs, scripts named in the row).
+fn reproduction_map(readme: &str) -> Vec<(String, Vec<String>, Vec<String>)> {
+    let section = readme
+        .split("## Reproduction map")
+        .nth(1)
+        .expect("notes/README.md has a section \"Reproduction map\"");
+    let section = section.split("\n## ").next().unwrap();
+    let code = |cell: &str| -> Vec<String> {
+        cell.split('`')
+            .skip(1)
+            .step_by(2)
+            .map(String::from)
+            .collect()
+    };
+    section
+        .lines()
+        .filter(|l| l.starts_with("| `"))
+        .map(|line| {
+            let cells: Vec<&str> = line.split('|').collect();
+            let target = code(cells[1]).first().cloned().expect("a target name");
+            let outputs = code(cells[2]);
+            let scripts = cells
+                .iter()
+                .flat_map(|c| code(c))
+                .flat_map(|c| {
+                    c.split_whitespace()
+                        .filter(|w| w.starts_with("notes/scripts/"))
+                        .map(String::from)
+                        .collect::<Vec<_>>()
+                })
+                .collect();
+            (target, outputs, scripts)
+        })
+        .collect()
+}
+
+/// Every `![…](figures/…)` image of the notes.
+fn figures_shown() -> Vec<(PathBuf, String)> {
+    let mut out = Vec::new();
+    for file in markdown_files() {
+        if file.parent().is_none_or(|d| !d.ends_with("notes")) {
+            continue;
+        }
+        let text = std::fs::read_to_string(&file).unwrap();
+        for piece in text.split("![").skip(1) {
+            if let Some(target) = link_targets(piece).first() {
+                if target.starts_with("figures/") {
+                    out.push((file.clone(), target.clone()));
+                }
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn the_reproduction_map_covers_every_figure_and_is_what_regenerate_rebuilds() {
+    let readme = std::fs::read_to_string(root().join("notes/README.md")).unwrap();
+    let map = reproduction_map(&readme);
+    assert!(
+        map.len() >= 10,
+        "{} rows in the reproduction map",
+        map.len()
+    );
+    let outputs: Vec<&String> = map.iter().flat_map(|(_, o, _)| o).collect();
+    for (file, figure) in figures_shown() {
+        assert!(
+            outputs.contains(&&figure),
+            "{} shows {figure}, which the reproduction map does not rebuild",
+            file.display()
+        );
+    }
+    for (target, outs, scripts) in &map {
+        for out in outs.iter().filter(|o| o.starts_with("figures/")) {
+            assert!(
+                root().join("notes").join(out).exists(),
+                "{target}: {out} does not exist in notes/"
+            );
+        }
+        for script in scripts {
+            assert!(root().join(script).exists(), "{target}: no {script}");
+        }
+    }
+    let listed = std::process::Command::new("bash")
+        .arg(root().join("notes/scripts/regenerate.sh"))
+        .arg("--list")
+        .output()
+        .expect("bash runs notes/scripts/regenerate.sh --list");
+    assert!(listed.status.success(), "{listed:?}");
+    let listed: Vec<(String, Vec<String>)> = String::from_utf8(listed.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let mut words = l.split_whitespace().map(String::from);
+            (words.next().unwrap(), words.collect())
+        })
+        .collect();
+    let mapped: Vec<(String, Vec<String>)> = map.into_iter().map(|(t, o, _)| (t, o)).collect();
+    assert_eq!(
+        mapped, listed,
+        "the reproduction map against regenerate.sh --list"
+    );
 }

@@ -6,10 +6,11 @@
 #   usage: notes/scripts/instruments.sh        (from the repository root)
 set -euo pipefail
 cargo build --release --quiet
-out=runs/instruments
+. "$(dirname "$0")/sizes.sh"
+out=$RUNS/instruments
 mkdir -p "$out"
-./target/release/grok sweep --seeds 0..10 --steps 4000 --eval-every 10 \
+"$GROK" sweep --seeds "$(pick 0..10 0..3)" --steps "$(pick 4000 3000)" --eval-every 10 "${SMALL[@]}" \
   --out "$out/add_p97" > "$out/add_p97.jsonl"
-./target/release/grok sweep --seeds 0..3 --steps 10000 --eval-every 10 --wd 0 --train-frac 0.3 \
+"$GROK" sweep --seeds "$(pick 0..3 0..2)" --steps "$(pick 10000 3000)" --eval-every 10 --p "$(pick 97 23)" --wd 0 --train-frac 0.3 \
   --out "$out/never_wd0_f0.3" > "$out/never_wd0_f0.3.jsonl"
 python3 notes/scripts/instruments_table.py "$out"

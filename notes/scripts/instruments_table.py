@@ -34,7 +34,7 @@ def fmt(x, spec=".3f"):
 
 for sweep in sorted(p for p in root.iterdir() if p.is_dir()):
     runs = []
-    for d in sorted(sweep.iterdir()):
+    for d in sorted(p for p in sweep.iterdir() if p.is_dir()):
         s = json.load(open(d / "summary.json"))
         rows = list(csv.DictReader(open(d / "metrics.csv")))
         runs.append((s, rows))
@@ -104,7 +104,7 @@ def corr(a, b):
 print("\n### Layer spectrum: correlation of the frequency shares with the final ones (median, range)\n")
 for sweep in sorted(p for p in root.iterdir() if p.is_dir()):
     points = {}
-    for d in sorted(sweep.iterdir()):
+    for d in sorted(p for p in sweep.iterdir() if p.is_dir()):
         s = json.load(open(d / "summary.json"))
         if s["t_grok"] is None:
             continue

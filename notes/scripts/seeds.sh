@@ -5,12 +5,13 @@
 #   usage: notes/scripts/seeds.sh        (from the repository root)
 set -euo pipefail
 cargo build --release --quiet
-out=runs/seeds
+. "$(dirname "$0")/sizes.sh"
+out=$RUNS/seeds
 mkdir -p "$out"
-common=(--seeds 0..10 --steps 10000 --eval-every 10 --stop-at-grok)
-./target/release/grok sweep "${common[@]}" --task add --p 97 --out "$out/add_p97" > "$out/add_p97.jsonl"
-./target/release/grok sweep "${common[@]}" --task sub --p 97 --out "$out/sub_p97" > "$out/sub_p97.jsonl"
-./target/release/grok sweep "${common[@]}" --task add --p 113 --out "$out/add_p113" > "$out/add_p113.jsonl"
+common=(--seeds "$(pick 0..10 0..3)" --steps "$(pick 10000 5000)" --eval-every 10 --stop-at-grok $(pick "" "--train-frac 0.7"))
+"$GROK" sweep "${common[@]}" --task add --p "$(pick 97 23)" --out "$out/add_p97" > "$out/add_p97.jsonl"
+"$GROK" sweep "${common[@]}" --task sub --p "$(pick 97 23)" --out "$out/sub_p97" > "$out/sub_p97.jsonl"
+"$GROK" sweep "${common[@]}" --task add --p "$(pick 113 29)" --out "$out/add_p113" > "$out/add_p113.jsonl"
 python3 - "$out" <<'PY'
 import json, statistics as st, sys, pathlib
 for f in sorted(pathlib.Path(sys.argv[1]).glob("*.jsonl")):

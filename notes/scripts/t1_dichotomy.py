@@ -4,9 +4,9 @@ norm, t_mem, t_grok, t_grok/t_mem and the norm at t_grok; AdamW's own scale R (t
 alpha = 1 runs); the least-squares slope of t_grok against ln(alpha), with its standard error, over the runs
 that start above R, against the clock 1/(-ln(1 - eta lambda)); the norm lemma's bound t_R with Adam's sharp step
 bound (B = (1 - b1) / sqrt((1 - b2)(1 - b1^2 / b2)) per coordinate, push B sqrt(P)) per run, and whether every run
-groks no earlier than its bound. With --figure FILE (needs matplotlib) also
-draws t_grok against alpha with the clock's slope through the fitted points.
-usage: notes/scripts/t1_dichotomy.py RUN_PARENT_DIR... [--figure notes/figures/t1_dichotomy.svg]"""
+groks no earlier than its bound. With --figure also draws t_grok against alpha with the clock's slope
+through the fitted points, FIGURES/t1_dichotomy.svg (the crate draws it: figure.py).
+usage: notes/scripts/t1_dichotomy.py RUN_PARENT_DIR... [--figure]"""
 import csv
 import glob
 import json
@@ -64,11 +64,8 @@ def med(values):
 
 
 def main(argv):
-    figure = None
-    if "--figure" in argv:
-        i = argv.index("--figure")
-        figure = argv[i + 1]
-        argv = argv[:i] + argv[i + 2:]
+    figure = "--figure" in argv
+    argv = [a for a in argv if a != "--figure"]
     runs = load(argv)
     fits = {}
     for wd in sorted({r["wd"] for r in runs}, reverse=True):
@@ -96,31 +93,23 @@ def main(argv):
         print(f"\nslope over alpha in {alphas} ({len(above)} runs): {b:.0f} +- {se:.0f} steps per e-fold; "
               f"ratio to the clock {b / clock:.3f} +- {se / clock:.3f}")
     if figure:
-        draw(runs, fits, figure)
+        draw(runs, fits)
 
 
-def draw(runs, fits, path):
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    fig, ax = plt.subplots(figsize=(6.4, 4.2))
-    for (wd, (clock, above)), colour in zip(sorted(fits.items(), reverse=True), ["C0", "C1"]):
+def draw(runs, fits):
+    from figure import draw as plot, panel, series
+    lines = []
+    for (wd, (clock, above)), colour in zip(sorted(fits.items(), reverse=True), ["blue", "orange"]):
         group = [r for r in runs if r["wd"] == wd and r["t_grok"] is not None]
-        ax.scatter([r["alpha"] for r in group], [r["t_grok"] for r in group], s=12, color=colour, alpha=0.6,
-                   label=f"$\\lambda={wd:g}$: $t_{{grok}}$ per seed")
+        lines.append(series(f"lambda = {wd:g}: t_grok per seed", "points", colour, [(r["alpha"], r["t_grok"]) for r in group]))
         xs = [math.log(r["alpha"]) for r in above]
         ys = [r["t_grok"] for r in above]
         x0, y0 = sum(xs) / len(xs), sum(ys) / len(ys)
         lo, hi = min(xs), max(xs)
-        ax.plot([math.exp(lo), math.exp(hi)], [y0 + clock * (lo - x0), y0 + clock * (hi - x0)], color=colour,
-                label=f"clock: {clock:.0f} steps per e-fold (not fitted)")
-    ax.set_xscale("log", base=2)
-    ax.set_xlabel(r"initial scale $\alpha$")
-    ax.set_ylabel(r"$t_{grok}$ (steps)")
-    ax.set_title("a+b mod 97, AdamW lr 3e-3: $t_{grok}$ against the initial scale")
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path)
+        lines.append(series(f"clock: {clock:.0f} steps per e-fold (not fitted)", "line", colour,
+                            [(math.exp(lo), y0 + clock * (lo - x0)), (math.exp(hi), y0 + clock * (hi - x0))]))
+    plot("t1_dichotomy", "a+b mod 97, AdamW lr 3e-3: t_grok against the initial scale",
+         [panel("", "initial scale alpha", "t_grok (steps)", lines, logx=True)])
 
 
 if __name__ == "__main__":

@@ -7,9 +7,10 @@
 #   usage: notes/scripts/t1_dichotomy.sh        (from the repository root)
 set -euo pipefail
 cargo build --release --quiet
-out=runs/t1dich
+. "$(dirname "$0")/sizes.sh"
+out=$RUNS/t1dich
 mkdir -p "$out"
-common=(--wd 1,0.5 --seeds 0..5 --steps 20000 --eval-every 10 --stop-at-grok)
-./target/release/grok sweep "${common[@]}" --alpha 0.5,1,2,4,8,16 --out "$out/adamw" > "$out/adamw.jsonl"
-./target/release/grok sweep "${common[@]}" --alpha 32,64,128 --out "$out/adamw_large" > "$out/adamw_large.jsonl"
-python3 notes/scripts/t1_dichotomy.py "$out/adamw" "$out/adamw_large"
+common=(--wd "$(pick 1,0.5 1)" --seeds "$(pick 0..5 0..3)" --steps "$(pick 20000 8000)" --eval-every 10 --stop-at-grok "${SMALL[@]}")
+"$GROK" sweep "${common[@]}" --alpha "$(pick 0.5,1,2,4,8,16 1,4)" --out "$out/adamw" > "$out/adamw.jsonl"
+"$GROK" sweep "${common[@]}" --alpha "$(pick 32,64,128 16,64)" --out "$out/adamw_large" > "$out/adamw_large.jsonl"
+python3 notes/scripts/t1_dichotomy.py "$out/adamw" "$out/adamw_large" --figure

@@ -5,7 +5,7 @@ report the absolute percentage errors per group and overall. Held out: every oth
 in the given sweep files (other lambda, eta, p); runs that do not grok within their budget are listed
 apart (the law predicts a finite t_grok for them). Optional extra group: other operations (--tasks FILE).
 usage: notes/scripts/t2_heldout.py runs/t2/wd.jsonl runs/t2/lr.jsonl runs/t2/p.jsonl runs/t8/small.jsonl \
-           runs/t8/large.jsonl [--tasks runs/t6/p97_f0.4.jsonl]"""
+           runs/t8/large.jsonl [--tasks runs/t6/p97_f0.4.jsonl] [--calibrate-p P (default 97)]"""
 import json
 import statistics
 import sys
@@ -31,6 +31,11 @@ def main(argv):
         i = argv.index("--tasks")
         tasks = load([argv[i + 1]])
         argv = argv[:i] + argv[i + 2:]
+    cal_p = 97
+    if "--calibrate-p" in argv:  # the calibration setting's p (the quick mode's small task)
+        i = argv.index("--calibrate-p")
+        cal_p = int(argv[i + 1])
+        argv = argv[:i] + argv[i + 2:]
     runs = [d for d in load(argv) if d["config"]["batch_size"] is None]
     seen = set()
     unique = []
@@ -39,10 +44,10 @@ def main(argv):
         if k not in seen:
             seen.add(k)
             unique.append(d)
-    cal = [d for d in unique if key(d) == ("add", 97, 0.003, 1.0, None)]
+    cal = [d for d in unique if key(d) == ("add", cal_p, 0.003, 1.0, None)]
     c = statistics.median(d["t_grok"] for d in cal) * 0.003 * 1.0
     print(f"C = median t_grok * eta * lambda over {len(cal)} calibration runs = {c:.3f}\n")
-    held = [d for d in unique if key(d) != ("add", 97, 0.003, 1.0, None)]
+    held = [d for d in unique if key(d) != ("add", cal_p, 0.003, 1.0, None)]
     groups = {}
     stalled = []
     for d in held + [t for t in tasks if t["config"]["task"]["op"] != "add"]:

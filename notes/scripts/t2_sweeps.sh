@@ -7,13 +7,15 @@
 #   usage: notes/scripts/t2_sweeps.sh        (from the repository root)
 set -euo pipefail
 cargo build --release --quiet
-out=runs/t2
+. "$(dirname "$0")/sizes.sh"
+out=$RUNS/t2
 mkdir -p "$out"
-common=(--seeds 0..5 --steps 40000 --eval-every 10 --stop-at-grok)
-./target/release/grok sweep "${common[@]}" --wd 0.25,0.5,1,2,4 --out "$out/wd" > "$out/wd.jsonl"
-./target/release/grok sweep "${common[@]}" --lr 1e-3,3e-3,1e-2 --wd 1 --out "$out/lr" > "$out/lr.jsonl"
-./target/release/grok sweep "${common[@]}" --p 59,79,113 --steps 20000 --out "$out/p" > "$out/p.jsonl"
-for b in 128 512 1024; do
-  ./target/release/grok sweep "${common[@]}" --batch "$b" --out "$out/batch$b" > "$out/batch$b.jsonl"
+common=(--seeds "$(pick 0..5 0..2)" --eval-every 10 --stop-at-grok)
+long=(--steps "$(pick 40000 8000)")
+"$GROK" sweep "${common[@]}" "${long[@]}" --wd "$(pick 0.25,0.5,1,2,4 0.5,1,4)" "${SMALL[@]}" --out "$out/wd" > "$out/wd.jsonl"
+"$GROK" sweep "${common[@]}" "${long[@]}" --lr "$(pick 1e-3,3e-3,1e-2 3e-3,1e-2)" --wd 1 "${SMALL[@]}" --out "$out/lr" > "$out/lr.jsonl"
+"$GROK" sweep "${common[@]}" --p "$(pick 59,79,113 23,29)" --steps "$(pick 20000 8000)" $(pick "" "--train-frac 0.7") --out "$out/p" > "$out/p.jsonl"
+for b in $(pick "128 512 1024" "64 256"); do
+  "$GROK" sweep "${common[@]}" "${long[@]}" --batch "$b" "${SMALL[@]}" --out "$out/batch$b" > "$out/batch$b.jsonl"
 done
 python3 notes/scripts/t2_table.py "$out"

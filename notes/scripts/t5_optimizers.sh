@@ -8,18 +8,19 @@
 #   usage: notes/scripts/t5_optimizers.sh        (from the repository root)
 set -euo pipefail
 cargo build --release --quiet
-out=runs/t5opt
+. "$(dirname "$0")/sizes.sh"
+out=$RUNS/t5opt
 mkdir -p "$out"
-common=(--steps 10000 --eval-every 10 --stop-at-grok)
+common=(--steps "$(pick 10000 5000)" --eval-every 10 --stop-at-grok "${SMALL[@]}")
 for task in add mul; do
-  ./target/release/grok sweep "${common[@]}" --task "$task" --opt adamw --lr 1e-3,3e-3,1e-2 --wd 0.3,1,3 \
-    --seeds 0..3 --out "$out/$task-adamw-grid" > "$out/$task-adamw-grid.jsonl"
-  ./target/release/grok sweep "${common[@]}" --task "$task" --opt muon --lr 0.02,0.05,0.1 --wd 0.03,0.1,0.3 \
-    --seeds 0..3 --out "$out/$task-muon-grid" > "$out/$task-muon-grid.jsonl"
+  "$GROK" sweep "${common[@]}" --task "$task" --opt adamw --lr 1e-3,3e-3,1e-2 --wd 0.3,1,3 \
+    --seeds "$(pick 0..3 0..2)" --out "$out/$task-adamw-grid" > "$out/$task-adamw-grid.jsonl"
+  "$GROK" sweep "${common[@]}" --task "$task" --opt muon --lr 0.02,0.05,0.1 --wd 0.03,0.1,0.3 \
+    --seeds "$(pick 0..3 0..2)" --out "$out/$task-muon-grid" > "$out/$task-muon-grid.jsonl"
   for opt in adamw muon; do
     read -r lr wd < <(python3 notes/scripts/t5_optimizers.py --best "$out/$task-$opt-grid.jsonl")
-    ./target/release/grok sweep "${common[@]}" --task "$task" --opt "$opt" --lr "$lr" --wd "$wd" \
-      --seeds 10..20 --out "$out/$task-$opt-best" > "$out/$task-$opt-best.jsonl"
+    "$GROK" sweep "${common[@]}" --task "$task" --opt "$opt" --lr "$lr" --wd "$wd" \
+      --seeds "$(pick 10..20 10..13)" --out "$out/$task-$opt-best" > "$out/$task-$opt-best.jsonl"
   done
 done
 python3 notes/scripts/t5_optimizers.py "$out"

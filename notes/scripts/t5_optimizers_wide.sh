@@ -9,22 +9,23 @@
 #   usage: notes/scripts/t5_optimizers_wide.sh        (from the repository root)
 set -euo pipefail
 cargo build --release --quiet
-out=runs/t5opt
-common=(--steps 10000 --eval-every 10 --stop-at-grok --task add)
-g=./target/release/grok
+. "$(dirname "$0")/sizes.sh"
+out=$RUNS/t5opt
+common=(--steps "$(pick 10000 5000)" --eval-every 10 --stop-at-grok --task add "${SMALL[@]}")
+g=$GROK
 {
-  $g sweep "${common[@]}" --opt adamw --lr 3e-2 --wd 0.3,1,3,10 --seeds 0..3 --out "$out/add-adamw-wide"
-  $g sweep "${common[@]}" --opt adamw --lr 1e-3,3e-3,1e-2 --wd 10 --seeds 0..3 --out "$out/add-adamw-wide"
-  $g sweep "${common[@]}" --opt adamw --lr 1e-1 --wd 0.3,1,3,10 --seeds 0..3 --out "$out/add-adamw-wide"
+  $g sweep "${common[@]}" --opt adamw --lr 3e-2 --wd 0.3,1,3,10 --seeds "$(pick 0..3 0..2)" --out "$out/add-adamw-wide"
+  $g sweep "${common[@]}" --opt adamw --lr 1e-3,3e-3,1e-2 --wd 10 --seeds "$(pick 0..3 0..2)" --out "$out/add-adamw-wide"
+  $g sweep "${common[@]}" --opt adamw --lr 1e-1 --wd 0.3,1,3,10 --seeds "$(pick 0..3 0..2)" --out "$out/add-adamw-wide"
 } > "$out/add-adamw-wide.jsonl"
 {
-  $g sweep "${common[@]}" --opt muon --lr 0.2 --wd 0.03,0.1,0.3,1 --seeds 0..3 --out "$out/add-muon-wide"
-  $g sweep "${common[@]}" --opt muon --lr 0.02,0.05,0.1 --wd 1 --seeds 0..3 --out "$out/add-muon-wide"
-  $g sweep "${common[@]}" --opt muon --lr 0.5 --wd 0.03,0.1,0.3,1 --seeds 0..3 --out "$out/add-muon-wide"
+  $g sweep "${common[@]}" --opt muon --lr 0.2 --wd 0.03,0.1,0.3,1 --seeds "$(pick 0..3 0..2)" --out "$out/add-muon-wide"
+  $g sweep "${common[@]}" --opt muon --lr 0.02,0.05,0.1 --wd 1 --seeds "$(pick 0..3 0..2)" --out "$out/add-muon-wide"
+  $g sweep "${common[@]}" --opt muon --lr 0.5 --wd 0.03,0.1,0.3,1 --seeds "$(pick 0..3 0..2)" --out "$out/add-muon-wide"
 } > "$out/add-muon-wide.jsonl"
 for opt in adamw muon; do
   read -r lr wd < <(python3 notes/scripts/t5_optimizers.py --best "$out/add-$opt-grid.jsonl" "$out/add-$opt-wide.jsonl")
-  $g sweep "${common[@]}" --opt "$opt" --lr "$lr" --wd "$wd" --seeds 10..20 --out "$out/add-$opt-widebest" \
+  $g sweep "${common[@]}" --opt "$opt" --lr "$lr" --wd "$wd" --seeds "$(pick 10..20 10..13)" --out "$out/add-$opt-widebest" \
     > "$out/add-$opt-widebest.jsonl"
 done
 python3 notes/scripts/t5_optimizers.py "$out"

@@ -1,92 +1,85 @@
 #!/usr/bin/env python3
-"""Figures of the T6, T7 and T8 notes, from the sweep data and a ledger run (needs matplotlib; run it with
-any Python that has it, e.g. the measurement venv of ../shared/baselines):
-  notes/figures/t6_learnability.svg   final test accuracy and t_grok against the Fourier participation ratio
-                                      of each task (runs/t6, from notes/scripts/t6_learnability.sh)
-  notes/figures/t7_kernel_norm.svg    E = tr(Y^T K^-1 Y) against n with the proved sandwich, true and random
-                                      labels (from `grok check T7-norm --json`, full budget)
-  notes/figures/t8_t_grok_lambda.svg  t_grok against lambda, every seed, with the drift law 7.38/(eta lambda)
-                                      (runs/t2/wd.jsonl, runs/t8/*.jsonl)
-usage: grok check T7-norm --json > runs/t7_check.json && python notes/scripts/t678_figures.py runs/t7_check.json"""
+"""Figures of the T6, T7 and T8 notes, from the sweep data and a ledger run, drawn by the crate (`grok plot`,
+through figure.py; standard library only):
+  t6_learnability.svg   final test accuracy and t_grok against the Fourier participation ratio of each task
+                        (RUNS/t6, from notes/scripts/t6_learnability.sh)
+  t7_kernel_norm.svg    E = tr(Y^T K^-1 Y) against n with the proved sandwich, true and random labels
+                        (from `grok check T7-norm --json`, full budget)
+  t8_t_grok_lambda.svg  t_grok against lambda, every seed, with the drift law 7.38/(eta lambda)
+                        (RUNS/t2/wd.jsonl, RUNS/t8/*.jsonl)
+into FIGURES (notes/figures by default; see figure.py). Each figure is drawn when its data exist.
+usage: notes/scripts/t678_figures.py t6 | t7 CHECK_JSON (from grok check T7-norm --json) | t8"""
 import json
 import re
 import sys
-from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("svg")
-import matplotlib.pyplot as plt  # noqa: E402
-
-from t2_heldout import load  # noqa: E402  (same folder: the sweep-file reader)
-from t6_table import ORDER, SEPARABLE as SEPARABILITY, participation  # noqa: E402
-
-FIG = Path("notes/figures")
+from figure import RUNS, draw, panel, series
+from t2_heldout import load  # (same folder: the sweep-file reader)
+from t6_table import ORDER, SEPARABLE as SEPARABILITY, participation
 # Separable, or log-affine on the units: every task whose separability is not "no".
 SEPARABLE = {op for op, how in SEPARABILITY.items() if how != "no"}
 
 
 def t6():
-    runs = load(sorted(Path("runs/t6").glob("p*.jsonl")))
-    fig, ax = plt.subplots(1, 2, figsize=(10, 4))
-    for (p, f), marker in (((97, 0.4), "o"), ((31, 0.6), "s"), ((31, 0.4), "^")):
+    files = sorted((RUNS / "t6").glob("p*.jsonl"))
+    if not files:
+        return print(f"t6_learnability.svg: no {RUNS}/t6/p*.jsonl, skipped")
+    runs = load(files)
+    acc_sep, acc_not, grok_sep, grok_not = [], [], [], []
+    for p, f in sorted({(d["config"]["task"]["p"], d["config"]["train_frac"]) for d in runs}):
         for op in ORDER:
             rs = [d for d in runs if d["config"]["task"]["op"] == op and d["config"]["task"]["p"] == p and d["config"]["train_frac"] == f]
             if not rs:
                 continue
-            x = participation(op, p) / p
-            color = "tab:blue" if op in SEPARABLE else "tab:red"
+            x = participation(op, p) / p * (1 + 0.03 * ORDER.index(op))
             acc = sorted(d["final_test_acc"] for d in rs)[len(rs) // 2]
-            ax[0].scatter([x * (1 + 0.03 * ORDER.index(op))], [acc], marker=marker, color=color, label=f"p={p}, f={f}" if op == "add" else None)
-            t = [d["t_grok"] for d in rs if d["t_grok"] is not None]
-            if t:
-                ax[1].scatter([x * (1 + 0.03 * ORDER.index(op))] * len(t), t, marker=marker, color=color, s=12)
-    ax[0].set(xscale="log", xlabel="Fourier participation ratio / p", ylabel="final test accuracy (median over seeds)", title="blue: separable or log-affine, red: not")
-    ax[0].legend()
-    ax[1].set(xscale="log", yscale="log", xlabel="Fourier participation ratio / p", ylabel="t_grok (every grokking seed)", title="t_grok, 20000-step budget")
-    fig.tight_layout()
-    fig.savefig(FIG / "t6_learnability.svg")
+            (acc_sep if op in SEPARABLE else acc_not).append((x, acc))
+            (grok_sep if op in SEPARABLE else grok_not).extend((x, d["t_grok"]) for d in rs if d["t_grok"] is not None)
+    left = panel("final test accuracy (median over seeds); every (p, f)", "Fourier participation ratio / p",
+                 "final test accuracy", [series("separable or log-affine", "points", "blue", acc_sep),
+                                         series("not", "points", "red", acc_not)], logx=True)
+    right = panel("t_grok, every grokking seed", "Fourier participation ratio / p", "t_grok (steps)",
+                  [series("separable or log-affine", "points", "blue", grok_sep),
+                   series("not", "points", "red", grok_not)], logx=True, logy=True)
+    draw("t6_learnability", "learnability against the Fourier participation ratio", [left, right])
 
 
 def t7(check_json):
-    ledger = json.load(open(check_json))
-    rows = ledger["ledger"]
+    rows = json.load(open(check_json))["ledger"]
     row = next(r for r in rows if r["id"] == "T7-norm")
-    fig, ax = plt.subplots(figsize=(6, 4.5))
-    for check, color, name in zip(row["checks"][:2], ("tab:blue", "tab:orange"), ("true labels", "random labels")):
+    lines = []
+    for check, colour, name in zip(row["checks"][:2], ("blue", "orange"), ("true labels", "random labels")):
         pts = [tuple(map(float, m)) for m in re.findall(r"n=(\d+) E\*k2/n=([\d.]+) \(\|P_S Y\|\^2/n=([\d.]+)\)", check["measured"])]
-        n = [q[0] for q in pts]
-        ax.plot(n, [q[1] for q in pts], "o-", color=color, label=f"E k2 / n, {name}")
-        ax.plot(n, [1 - q[2] for q in pts], "--", color=color, label=f"lower bound 1 - |P_S Y|^2 / n, {name}")
-    ax.axhline(1.0, color="gray", label="upper bound n / k2")
-    ax.set(xscale="log", xlabel="training pairs n (p = 31)", ylabel="E k2 / n", title="kernel-regime memorization: E grows like n")
-    ax.legend(fontsize=7)
-    fig.tight_layout()
-    fig.savefig(FIG / "t7_kernel_norm.svg")
+        lines.append(series(f"E k2 / n, {name}", "line_points", colour, [(q[0], q[1]) for q in pts]))
+        lines.append(series(f"lower bound 1 - |P_S Y|^2 / n, {name}", "dashed", colour, [(q[0], 1 - q[2]) for q in pts]))
+    ns = [x for s in lines for x, _ in s["points"]]
+    lines.append(series("upper bound n / k2", "line", "gray", [(min(ns), 1.0), (max(ns), 1.0)]))
+    draw("t7_kernel_norm", "kernel-regime memorization: E grows like n",
+         [panel("", "training pairs n (p = 31)", "E k2 / n", lines, logx=True)])
 
 
 def t8():
-    runs = load(["runs/t2/wd.jsonl", "runs/t8/small.jsonl", "runs/t8/large.jsonl"])
-    fig, ax = plt.subplots(figsize=(6, 4.5))
-    lams = sorted({d["config"]["optimizer"]["weight_decay"] for d in runs})
-    for lam in lams:
+    files = [f for f in (RUNS / "t2" / "wd.jsonl", RUNS / "t8" / "small.jsonl", RUNS / "t8" / "large.jsonl") if f.exists()]
+    if not files:
+        return print(f"t8_t_grok_lambda.svg: no {RUNS}/t2/wd.jsonl or {RUNS}/t8/*.jsonl, skipped")
+    runs = load(files)
+    grokked, never = [], []
+    for lam in sorted({d["config"]["optimizer"]["weight_decay"] for d in runs}):
         rs = [d for d in runs if d["config"]["optimizer"]["weight_decay"] == lam]
-        t = [d["t_grok"] for d in rs if d["t_grok"] is not None]
-        ax.scatter([lam] * len(t), t, color="tab:blue", s=14)
-        missing = len(rs) - len(t)
-        if missing:
-            budget = max(d["config"]["steps"] for d in rs)
-            ax.scatter([lam], [budget], marker="x", color="tab:red", s=40)
-            ax.annotate(f"{missing}/{len(rs)} never", (lam, budget), textcoords="offset points", xytext=(4, 4), fontsize=7)
-    xs = [10 ** (i / 20) for i in range(-26, 20)]
-    ax.plot(xs, [7.38 / (0.003 * x) for x in xs], "--", color="gray", label="7.38 / (eta lambda)")
-    ax.set(xscale="log", yscale="log", xlabel="weight decay lambda (AdamW, eta = 3e-3)", ylabel="t_grok (steps)", title="a+b mod 97: t_grok against lambda (x: budget, no grokking)")
-    ax.legend()
-    fig.tight_layout()
-    fig.savefig(FIG / "t8_t_grok_lambda.svg")
+        grokked += [(lam, d["t_grok"]) for d in rs if d["t_grok"] is not None]
+        if any(d["t_grok"] is None for d in rs):
+            never.append((lam, max(d["config"]["steps"] for d in rs)))
+    lams = [x for x, _ in grokked + never]
+    law = [(x, 7.38 / (0.003 * x)) for x in (10 ** (i / 20) for i in range(-26, 20)) if min(lams) / 1.5 <= x <= max(lams) * 1.5]
+    draw("t8_t_grok_lambda", "a+b mod 97: t_grok against lambda", [panel(
+        "", "weight decay lambda (AdamW, eta = 3e-3)", "t_grok (steps)",
+        [series("t_grok, every seed", "points", "blue", grokked),
+         series("some seed never groks (drawn at the budget)", "crosses", "red", never),
+         series("7.38 / (eta lambda)", "dashed", "gray", law)], logx=True, logy=True)])
 
 
 if __name__ == "__main__":
-    t6()
-    t7(sys.argv[1])
-    t8()
+    args = sys.argv[1:]
+    if not args or args[0] not in ("t6", "t7", "t8") or (args[0] == "t7") != (len(args) == 2):
+        sys.exit(__doc__.splitlines()[-1])
+    {"t6": t6, "t8": t8}[args[0]]() if args[0] != "t7" else t7(args[1])

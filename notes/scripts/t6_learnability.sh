@@ -6,13 +6,15 @@
 #   usage: notes/scripts/t6_learnability.sh        (from the repository root)
 set -euo pipefail
 cargo build --release --quiet
-out=runs/t6
+. "$(dirname "$0")/sizes.sh"
+out=$RUNS/t6
 mkdir -p "$out"
 tasks=add,sub,mul,div,sum_squares,quad_form,cubic_plus
-for run in "97 0.4" "31 0.4" "31 0.6"; do
+for run in $(pick "97,0.4 31,0.4 31,0.6" "23,0.7"); do
+  run=${run/,/ }
   set -- $run
-  ./target/release/grok sweep --task "$tasks" --p "$1" --train-frac "$2" --seeds 0..5 --steps 20000 \
+  "$GROK" sweep --task "$tasks" --p "$1" --train-frac "$2" --seeds "$(pick 0..5 0..2)" --steps "$(pick 20000 5000)" \
     --eval-every 10 --stop-at-grok --out "$out/p$1_f$2" > "$out/p$1_f$2.jsonl"
 done
-./target/release/grok check T6-algebra --json > "$out/check.json"
+"$GROK" check T6-algebra $(pick "" --quick) --json > "$out/check.json"
 python3 notes/scripts/t6_table.py "$out"

@@ -6,9 +6,10 @@
 #   usage: notes/scripts/t8_sweep.sh        (from the repository root)
 set -euo pipefail
 cargo build --release --quiet
-out=runs/t8
+. "$(dirname "$0")/sizes.sh"
+out=$RUNS/t8
 mkdir -p "$out"
-common=(--seeds 0..5 --eval-every 10 --stop-at-grok)
-./target/release/grok sweep "${common[@]}" --steps 60000 --wd 0.0625,0.125 --out "$out/small" > "$out/small.jsonl"
-./target/release/grok sweep "${common[@]}" --steps 20000 --wd 3,8 --out "$out/large" > "$out/large.jsonl"
-python3 notes/scripts/t8_table.py runs/t2/wd.jsonl "$out/small.jsonl" "$out/large.jsonl" --window 0.125,1
+common=(--seeds "$(pick 0..5 0..2)" --eval-every 10 --stop-at-grok "${SMALL[@]}")
+"$GROK" sweep "${common[@]}" --steps "$(pick 60000 10000)" --wd 0.0625,0.125 --out "$out/small" > "$out/small.jsonl"
+"$GROK" sweep "${common[@]}" --steps "$(pick 20000 5000)" --wd 3,8 --out "$out/large" > "$out/large.jsonl"
+python3 notes/scripts/t8_table.py "$RUNS/t2/wd.jsonl" "$out/small.jsonl" "$out/large.jsonl" --window 0.125,1

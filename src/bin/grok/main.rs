@@ -20,6 +20,7 @@ use grokking::measure::phases::Phases;
 use grokking::measure::spectrum::{norm_trajectory, recorded_t_mem, NormPoint};
 use grokking::measure::summary::{analyse, FourierSummary};
 use grokking::report::checkpoint::{self, Schedule};
+use grokking::report::plot::figure::Figure;
 use grokking::report::{self, Summary};
 use grokking::run::{self, Progress};
 use grokking::train::History;
@@ -68,6 +69,19 @@ enum Command {
     /// singular_g1_fourier.csv (Z_p tasks), and singular.svg (the weights' largest eight against the step,
     /// t_mem marked).
     Singular(SingularArgs),
+    /// Draw a figure described by a JSON spec (panels side by side; their axes, linear or log; series of
+    /// points drawn as points, crosses, line, dashed or line_points, in a named colour) as SVG. The notes'
+    /// scripts draw their figures with it (see grokking::report::plot::figure for the format).
+    Plot(PlotArgs),
+}
+
+#[derive(Args)]
+struct PlotArgs {
+    /// The figure's spec (JSON).
+    spec: PathBuf,
+    /// The SVG to write.
+    #[arg(long)]
+    out: PathBuf,
 }
 
 #[derive(Args)]
@@ -217,6 +231,7 @@ fn run_cli() -> Result<()> {
         Command::Fourier(a) => fourier(a),
         Command::Check(a) => check(a),
         Command::Singular(a) => singular(a),
+        Command::Plot(a) => plot(a),
     }
 }
 
@@ -273,6 +288,16 @@ fn check(a: CheckArgs) -> Result<()> {
     if !failed.is_empty() {
         bail!("claims failing their own check: {}", failed.join(", "));
     }
+    Ok(())
+}
+
+fn plot(a: PlotArgs) -> Result<()> {
+    let text = std::fs::read_to_string(&a.spec)
+        .with_context(|| format!("reading {}", a.spec.display()))?;
+    let figure = Figure::from_json(&a.spec.display().to_string(), &text)?;
+    figure
+        .write(&a.out)
+        .with_context(|| format!("writing {}", a.out.display()))?;
     Ok(())
 }
 

@@ -2,8 +2,10 @@
 //! against the step (log axis); bottom: training and test loss (log-log). Vertical lines mark $t_{mem}$
 //! and $t_{grok}$. Step 0 is drawn at step 1 (a log axis has no 0). `progress.svg` ([`progress`]) and
 //! `fourier.svg` ([`fourier`]) plot the progress measures on a linear step axis with the phases;
-//! `singular.svg` ([`singular`]) the singular-value trajectories of both layers.
+//! `singular.svg` ([`singular`]) the singular-value trajectories of both layers. [`figure`] draws any
+//! figure described by data (`grok plot`), the notes' figures among them.
 
+pub mod figure;
 pub mod fourier;
 pub mod progress;
 pub mod singular;
