@@ -190,13 +190,13 @@ impl Figure {
                     .flat_map(|s| s.points.iter().map(|p| p.1));
                 let (x0, x1) = range(xs, panel.x.log);
                 let (y0, y1) = range(ys, panel.y.log);
+                let log =
+                    |lo: f64, hi: f64| (lo..hi).log_scale().with_key_points(log_ticks(lo, hi));
                 match (panel.x.log, panel.y.log) {
                     (false, false) => draw_panel(area, panel, x0..x1, y0..y1)?,
-                    (true, false) => draw_panel(area, panel, (x0..x1).log_scale(), y0..y1)?,
-                    (false, true) => draw_panel(area, panel, x0..x1, (y0..y1).log_scale())?,
-                    (true, true) => {
-                        draw_panel(area, panel, (x0..x1).log_scale(), (y0..y1).log_scale())?
-                    }
+                    (true, false) => draw_panel(area, panel, log(x0, x1), y0..y1)?,
+                    (false, true) => draw_panel(area, panel, x0..x1, log(y0, y1))?,
+                    (true, true) => draw_panel(area, panel, log(x0, x1), log(y0, y1))?,
                 }
             }
             Ok(())
@@ -207,6 +207,24 @@ impl Figure {
     pub fn write(&self, path: &Path) -> Result<()> {
         crate::report::write_atomic(path, self.svg()?.as_bytes())
     }
+}
+
+/// The ticks of a log axis on `[lo, hi]`: the powers of ten, with 2 and 5 times them over fewer than
+/// four decades and 2, 3, 5 and 7 times them within one, so that a narrow range is labelled too.
+fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
+    let decades = (hi / lo).log10();
+    let mantissas: &[f64] = if decades >= 4.0 {
+        &[1.0]
+    } else if decades >= 1.0 {
+        &[1.0, 2.0, 5.0]
+    } else {
+        &[1.0, 2.0, 3.0, 5.0, 7.0]
+    };
+    let (first, last) = (lo.log10().floor() as i32, hi.log10().ceil() as i32);
+    (first..=last)
+        .flat_map(|e| mantissas.iter().map(move |m| m * 10f64.powi(e)))
+        .filter(|v| (lo..=hi).contains(v))
+        .collect()
 }
 
 /// A tick label: three significant digits, in exponent form outside `[0.01, 10^5)`.
