@@ -150,17 +150,9 @@ fn the_graph_draws_every_uses_of_the_notes() {
 
 #[test]
 fn a_used_theorem_sits_above_its_users() {
+    validate().unwrap();
     let entries = entries(&[]).unwrap();
-    let nodes: Vec<Node> = entries
-        .iter()
-        .map(|e| Node {
-            id: e.theorem.id,
-            name: e.theorem.name,
-            uses: e.uses.clone(),
-            shares: [0; 4],
-            verdict: Verdict::NotRun,
-        })
-        .collect();
+    let nodes: Vec<Node> = entries.iter().map(node).collect();
     let level = levels(&nodes).unwrap();
     for (i, node) in nodes.iter().enumerate() {
         for &u in &node.uses {

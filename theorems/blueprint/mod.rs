@@ -211,6 +211,24 @@ pub fn site(rows: &[LedgerRow], command: &str) -> Result<Site> {
     Ok(Site { files })
 }
 
+/// Checks what the site is drawn from, before any theorem runs: every note's front matter, and that its
+/// `uses:` lines name registered theorems and form no cycle.
+pub fn validate() -> Result<()> {
+    let entries = entries(&[])?;
+    let nodes: Vec<Node> = entries.iter().map(|e| node(e)).collect();
+    graph::levels(&nodes).map(|_| ())
+}
+
+fn node<'a>(e: &'a Entry) -> Node<'a> {
+    Node {
+        id: e.theorem.id,
+        name: e.theorem.name,
+        uses: e.uses.clone(),
+        shares: shares(e.row),
+        verdict: Verdict::of(e.row),
+    }
+}
+
 /// The registered theorems with their notes' front matter, checked: each note's id is its theorem's,
 /// each `uses:` names a registered theorem, and each row names one.
 fn entries(rows: &[LedgerRow]) -> Result<Vec<Entry<'_>>> {
@@ -321,16 +339,7 @@ fn used_by(i: usize, entries: &[Entry]) -> Vec<usize> {
 }
 
 fn index(entries: &[Entry], command: &str) -> Result<String> {
-    let nodes: Vec<Node> = entries
-        .iter()
-        .map(|e| Node {
-            id: e.theorem.id,
-            name: e.theorem.name,
-            uses: e.uses.clone(),
-            shares: shares(e.row),
-            verdict: Verdict::of(e.row),
-        })
-        .collect();
+    let nodes: Vec<Node> = entries.iter().map(node).collect();
     let ran: Vec<&LedgerRow> = entries.iter().filter_map(|e| e.row).collect();
     let checks: usize = ran.iter().map(|r| r.checks.len()).sum();
     let failed_checks: usize = ran

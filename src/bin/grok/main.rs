@@ -241,6 +241,9 @@ fn check(a: CheckArgs) -> Result<()> {
     } else {
         theorems::Budget::Full
     };
+    if a.html.is_some() {
+        theorems::blueprint::validate()?; // before the checks run, not after
+    }
     let rows = theorems::run(&a.ids, budget)?;
     if let Some(dir) = &a.html {
         let mut command = String::from("grok check");
