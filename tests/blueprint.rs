@@ -5,7 +5,7 @@
 //! `notes/scripts/blueprint_check.py` loads the same pages in headless Chromium.
 
 use super::front_matter;
-use super::graph::{levels, Node};
+use super::graph::{levels, Node, LABELS};
 use super::note::{slug, Resolver, Target};
 use super::*;
 use crate::{Check, LedgerRow, Status, REGISTRY};
@@ -172,7 +172,7 @@ fn a_cycle_of_uses_is_an_error() {
         id,
         name: "",
         uses,
-        shares: [0; 4],
+        shares: [0; LABELS],
         verdict: Verdict::NotRun,
     };
     let nodes = vec![node("A", vec![2]), node("B", vec![0]), node("C", vec![1])];

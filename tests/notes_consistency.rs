@@ -3,6 +3,7 @@
 //! `notes/README.md` covers every figure of the notes, names existing scripts, and is the list that
 //! `notes/scripts/regenerate.sh --list` rebuilds.
 
+use grokking_theorems::Status;
 use std::path::{Path, PathBuf};
 
 /// The repository root (the suite belongs to the `theorems/` package).
@@ -110,6 +111,20 @@ fn every_registered_theorem_has_a_note_and_a_module() {
             "{}: front matter module",
             t.id
         );
+        let status_line = front
+            .lines()
+            .find_map(|l| l.strip_prefix("status:"))
+            .unwrap_or_else(|| panic!("{}: front matter has no status line", t.id))
+            .replace('-', " ");
+        let module = std::fs::read_to_string(root().join(t.module)).unwrap();
+        for status in statuses_used(&module) {
+            let label = status.to_string().replace('-', " ");
+            assert!(
+                status_line.contains(&label),
+                "{}: the module's checks use the label {label:?}, which the note's status line does not name",
+                t.id
+            );
+        }
         for heading in [
             "## Statement",
             "## Assumptions",
@@ -124,6 +139,26 @@ fn every_registered_theorem_has_a_note_and_a_module() {
             );
         }
     }
+}
+
+/// The status labels that a module's checks carry (`Status::Name` in its source).
+fn statuses_used(module: &str) -> Vec<Status> {
+    Status::ALL
+        .into_iter()
+        .filter(|s| {
+            let name = format!("Status::{s:?}");
+            module.match_indices(&name).any(|(i, _)| {
+                !module[i + name.len()..]
+                    .starts_with(|c: char| c.is_alphanumeric() || c == '_')
+            })
+        })
+        .collect()
+}
+
+#[test]
+fn statuses_used_tells_a_label_from_its_prefix() {
+    let used = statuses_used("status: Status::ProvedUnderAssumptions,\nstatus: Status::Empirical }");
+    assert_eq!(used, [Status::ProvedUnderAssumptions, Status::Empirical]);
 }
 
 /// The rows of the reproduction map in `notes/README.md`: (target, outputs, scripts named in the row).

@@ -39,10 +39,25 @@ pub enum Status {
     Proved,
     /// Proved under the assumptions its note states.
     ProvedUnderAssumptions,
+    /// Derived at leading order: an argument that drops stated lower-order terms (sums replaced by their
+    /// mean or fluctuation scale, a linearization), without a bound on what it drops; weaker than
+    /// *proved under assumptions*, stronger than *empirical*.
+    DerivedAtLeadingOrder,
     /// Measured, not proved.
     Empirical,
     /// False as first stated; the note gives the counterexample and the strongest true version.
     FalseAsStated,
+}
+
+impl Status {
+    /// Every label, strongest first.
+    pub const ALL: [Status; 5] = [
+        Status::Proved,
+        Status::ProvedUnderAssumptions,
+        Status::DerivedAtLeadingOrder,
+        Status::Empirical,
+        Status::FalseAsStated,
+    ];
 }
 
 impl std::fmt::Display for Status {
@@ -50,6 +65,7 @@ impl std::fmt::Display for Status {
         f.write_str(match self {
             Status::Proved => "proved",
             Status::ProvedUnderAssumptions => "proved-under-assumptions",
+            Status::DerivedAtLeadingOrder => "derived-at-leading-order",
             Status::Empirical => "empirical",
             Status::FalseAsStated => "false-as-stated",
         })

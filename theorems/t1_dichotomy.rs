@@ -418,7 +418,7 @@ fn decay_bound_check(runs: &[Run], lr: f64, wd: f64, largest: f64) -> Check {
     let show = |v: Option<f64>| v.map_or("-".into(), |v| format!("{v:.0}"));
     Check {
         claim: format!(
-            "wd {wd}: norm lemma with Adam's sharp step bound |m_hat / sqrt(v_hat)| <= B = {step_bound:.3} per coordinate: t_grok >= t_R, the decay time from |theta_0| to the norm at t_grok"
+            "wd {wd}: consistency check of the norm lemma, not a prediction (R is the norm read at t_grok): with Adam's sharp step bound |m_hat / sqrt(v_hat)| <= B = {step_bound:.3} per coordinate, t_grok >= t_R, the decay time from |theta_0| to R"
         ),
         status: Status::Proved,
         prediction: format!(

@@ -6,8 +6,9 @@
 //! This is the crate's MLP with $W_2=(a_{cj})$, $W_1=(w_j)$ and output multiplier $\kappa=N^{-\alpha}$. Its tangent kernel
 //! (summed over classes) on pairs $x=(a,b)$, $x'=(a',b')$ is
 //! $$K(x,x')=\kappa^2\Bigl[p\sum_j\sigma(z_j)\sigma(z'\_j)+\sum_j\\|a_j\\|^2\sigma'(z_j)\sigma'(z'\_j)\\,([a=a']+[b=b'])\Bigr],$$
-//! a sum of $N$ terms of order $N^{-2\alpha}$. At fixed $\eta$ (derived in the note; the residual at initialization is
-//! of order $N^{1/2-\alpha}$, and the per-unit changes add up incoherently):
+//! a sum of $N$ terms of order $N^{-2\alpha}$. At fixed $\eta$ (*derived at leading order* in the note, not proved: sums over
+//! units are replaced by their mean or their $\sqrt N$ fluctuation scale without a bound on the remainder; the residual at
+//! initialization is of order $N^{1/2-\alpha}$, and the per-unit changes add up incoherently):
 //! * $\\|K_0\\|\propto N^{1-2\alpha}$, so $\tau_{readout}=np/(2\eta\\|K_0\\|)\propto N^{2\alpha-1}$, and so does the time to fit;
 //! * the relative kernel change of one step is $r_0=\\|K_1-K_0\\|\_F/\\|K_0\\|\_F\propto\eta N^{-2\alpha}$, so the initial-rate time
 //!   $\tau_{features}=\delta/r_0\propto N^{2\alpha}$;
@@ -361,7 +362,7 @@ fn exponents_match(sweep: &Sweep) -> Check {
     let worst = *worst;
     Check {
         claim: "at fixed eta: |K0| ~ N^(1-2a), r0 ~ N^(-2a), t_fit ~ N^(2a-1), tau_features/tau_readout ~ N, kernel moved by t_fit ~ 1/N".into(),
-        status: Status::ProvedUnderAssumptions,
+        status: Status::DerivedAtLeadingOrder,
         prediction: "the five exponents, measured (predicted)".into(),
         measured: format!(
             "a+b mod 11, f = 0.5, GELU, MSE, GD, N = {widths:?}, seeds 0..{seeds} pooled: {}",
@@ -389,7 +390,7 @@ fn other_rates_fail(sweep: &Sweep) -> Check {
     let (public_rejected, public_tested) = rejects(&public_note_exponent);
     let (heuristic_rejected, heuristic_tested) = rejects(&heuristic_exponent);
     Check {
-        claim: "the growth rates N^(2a) (public note, Omega(N^(2a)) read as the rate) and N^(1-a) (heuristic) for tau_features/tau_readout".into(),
+        claim: "not the question's claim (which holds, row above): the growth rates N^(2a) (a public note's Omega(N^(2a)) read as the rate) and N^(1-a) (the brief's heuristic) for tau_features/tau_readout".into(),
         status: Status::FalseAsStated,
         prediction: "both rejected wherever they differ from N^1 by more than 0.3 in the exponent (as a lower bound, Omega(N^(2a)) holds)".into(),
         measured: format!(

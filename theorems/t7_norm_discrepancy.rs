@@ -312,7 +312,7 @@ fn kernel_regime(design: &Design, labels: Labels) -> Result<Check> {
         .collect();
     Ok(Check {
         claim: format!(
-            "kernel regime, {} labels: the least-norm interpolant (margin 1) has (n - |P_S Y|^2)/k2 <= E <= n/k2, so E grows linearly in n",
+            "kernel regime, {} labels: the least-norm interpolant (margin 1) has (n - |P_S Y|^2)/k2 <= E <= n/k2, so the penalty lambda E grows linearly in n (the question's O(N), for the penalised cost) and the norm sqrt(E) like sqrt(n)",
             if labels == Labels::True { "true (a+b)" } else { "random" }
         ),
         status: Status::Proved,

@@ -8,10 +8,14 @@ use crate::Status;
 use grokking::error::{Error, Result};
 use std::fmt::Write;
 
+/// How many status labels there are.
+pub const LABELS: usize = Status::ALL.len();
+
 /// The status labels in the order their shares are drawn, with their colours (also the legend's).
-pub const STATUS_COLOURS: [(Status, &str); 4] = [
+pub const STATUS_COLOURS: [(Status, &str); LABELS] = [
     (Status::Proved, "#1b7f3b"),
     (Status::ProvedUnderAssumptions, "#8bc34a"),
+    (Status::DerivedAtLeadingOrder, "#00acc1"),
     (Status::Empirical, "#1e88e5"),
     (Status::FalseAsStated, "#e65100"),
 ];
@@ -28,7 +32,7 @@ pub struct Node<'a> {
     /// The indices of the theorems it uses.
     pub uses: Vec<usize>,
     /// How many of its checks carry each label of [`STATUS_COLOURS`], in that order.
-    pub shares: [usize; 4],
+    pub shares: [usize; LABELS],
     /// Its verdict.
     pub verdict: Verdict,
 }

@@ -22,7 +22,7 @@ mod note;
 pub use front_matter::FrontMatter;
 
 use crate::{LedgerRow, Theorem, REGISTRY, SOURCES};
-use graph::{Node, NOT_RUN_COLOUR, STATUS_COLOURS};
+use graph::{Node, LABELS, NOT_RUN_COLOUR, STATUS_COLOURS};
 use grokking::error::{Error, Result};
 use note::Resolver;
 use std::collections::BTreeMap;
@@ -296,8 +296,8 @@ fn page(path: &str, title: &str, body: &str, math: bool) -> String {
 }
 
 /// How many of a row's checks carry each label of [`STATUS_COLOURS`].
-fn shares(row: Option<&LedgerRow>) -> [usize; 4] {
-    let mut shares = [0; 4];
+fn shares(row: Option<&LedgerRow>) -> [usize; LABELS] {
+    let mut shares = [0; LABELS];
     for check in row.map_or(&[][..], |r| &r.checks) {
         let k = STATUS_COLOURS
             .iter()
@@ -308,7 +308,7 @@ fn shares(row: Option<&LedgerRow>) -> [usize; 4] {
     shares
 }
 
-fn label_chips(shares: [usize; 4]) -> String {
+fn label_chips(shares: [usize; LABELS]) -> String {
     STATUS_COLOURS
         .iter()
         .zip(shares)
