@@ -2,8 +2,9 @@
 //! of t_grok in ln(alpha) against the clock and against wrong clocks.
 
 use super::{
-    adam_step_bound, clock_slope, decay_time_bound, fit_clock, measure, median_ratio, own_scale,
-    Design, Run, MAX_RELATIVE_ERROR, SIGMAS,
+    adam_step_bound, clock, clock_slope, decay_bound_check, decay_time_bound, fit_clock, measure,
+    median_ratio, one_norm_at_grokking, own_scale, ratio_does_not_grow, Design, Run, Setting,
+    MAX_RELATIVE_ERROR, NORM_SPREAD, SIGMAS,
 };
 use crate::Budget;
 use grokking::config;
@@ -178,5 +179,45 @@ fn t1_dichotomy_trained_nets_follow_the_clock_and_reject_wrong_clocks() {
     }
     let largest = *design.alphas.last().unwrap();
     assert!(median_ratio(&runs, largest).unwrap() < median_ratio(&runs, design.alphas[0]).unwrap());
+    ledger_checks_fail_with_wrong_predictions(&design, &runs, wd, clock);
+}
+
+/// The four ledger checks on the quick runs pass, and each goes red through its own pass flag when a wrong
+/// prediction is swapped in or the runs are changed so that the claim no longer holds.
+fn ledger_checks_fail_with_wrong_predictions(design: &Design, runs: &[Run], wd: f64, slope: f64) {
+    let at = Setting::new(design, runs, wd);
+    assert!(clock(&at, slope).pass);
+    for wrong in [0.0, 0.5 * slope, 2.0 * slope] {
+        assert!(!clock(&at, wrong).pass, "clock {wrong} accepted");
+    }
+    assert!(one_norm_at_grokking(&at).pass);
+    let mut spread = runs.to_vec();
+    for r in spread.iter_mut().filter(|r| r.alpha == at.largest) {
+        r.norm_at_grok = r.norm_at_grok.map(|n| n * NORM_SPREAD * 1.1);
+    }
+    assert!(!one_norm_at_grokking(&Setting::new(design, &spread, wd)).pass);
+    assert!(ratio_does_not_grow(&at).pass);
+    let mut growing = runs.to_vec();
+    for r in growing.iter_mut().filter(|r| r.alpha == at.largest) {
+        r.t_mem = Some(1);
+    }
+    assert!(!ratio_does_not_grow(&Setting::new(design, &growing, wd)).pass);
+    let adam = config::CANONICAL_ADAMW;
+    let b = adam_step_bound(adam.beta1, adam.beta2, f64::INFINITY);
+    assert!(decay_bound_check(runs, at.lr, wd, at.largest, b).pass);
+    // A run that generalizes one step before the lemma allows.
+    let (initial_norm, norm_at_grok) = (1000.0, 60.0);
+    let bound = decay_time_bound(at.lr, wd, initial_norm, norm_at_grok, b);
+    let mut early = runs.to_vec();
+    early.push(Run {
+        alpha: at.largest,
+        initial_norm,
+        peak_norm: initial_norm,
+        t_mem: Some(10),
+        t_grok: Some(bound.floor() as u64 - 1),
+        norm_at_grok: Some(norm_at_grok),
+        parameters: 1,
+    });
+    assert!(!decay_bound_check(&early, at.lr, wd, at.largest, b).pass);
 }
 

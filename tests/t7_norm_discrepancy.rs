@@ -2,9 +2,11 @@
 //! circuit's norm for margin 1.
 
 use super::{
-    energy_slope, fourier_norm_per_margin, kernel_memorization, kernel_memorization_on,
-    predicted_fourier_norm_per_margin, KERNEL, ROUND_OFF,
+    energy_slope, fourier_circuit, fourier_norm_per_margin, kernel_memorization,
+    kernel_memorization_on, kernel_regime, predicted_fourier_norm_per_margin, train_nets,
+    trained_nets, Design, TrainedNorms, KERNEL, ROUND_OFF,
 };
+use crate::Budget;
 use grokking::measure::kernel::OneHotKernel;
 use grokking::task::Labels;
 use proptest::prelude::*;
@@ -81,3 +83,47 @@ fn t7_bad_kernel_is_an_error() {
     assert!(kernel_memorization(11, 0.5, 0, Labels::True, flat).is_err());
 }
 
+
+/// The ledger's checks go red through their own pass flags when a wrong prediction is swapped in: the
+/// kernel-regime laws E ∝ n^(1/2) and E ∝ n² (norm ∝ n) for both label sets, the Fourier circuit's norm
+/// normalized as if the net had degree 2, and trained runs in which the grokked net needs more norm per
+/// margin than the memorizing one (or does not grok).
+#[test]
+fn t7_checks_fail_with_wrong_predictions() {
+    let design = Design::of(Budget::Quick);
+    for labels in [Labels::True, Labels::Random] {
+        assert!(kernel_regime(&design, labels, 1.0).unwrap().pass);
+        for q in [0.5, 2.0] {
+            assert!(
+                !kernel_regime(&design, labels, q).unwrap().pass,
+                "{labels:?}: E ~ n^{q} accepted"
+            );
+        }
+    }
+    assert!(fourier_circuit(&design, predicted_fourier_norm_per_margin).unwrap().pass);
+    fn degree_two(p: u32) -> f64 {
+        let p = p as f64;
+        (9.0 * p * (p - 1.0) / 2.0).sqrt() / (1.5 * p).sqrt()
+    }
+    assert!(!fourier_circuit(&design, degree_two).unwrap().pass);
+    let runs = train_nets(&design).unwrap();
+    assert!(trained_nets(&design, &runs).pass);
+    let swapped: Vec<TrainedNorms> = runs
+        .iter()
+        .map(|r| TrainedNorms {
+            memorizing: r.last,
+            last: r.memorizing,
+            ..*r
+        })
+        .collect();
+    assert!(!trained_nets(&design, &swapped).pass);
+    let not_grokked: Vec<TrainedNorms> = runs
+        .iter()
+        .map(|r| TrainedNorms {
+            last_test_acc: 0.5,
+            ..*r
+        })
+        .collect();
+    assert!(!trained_nets(&design, &not_grokked).pass);
+    assert!(!trained_nets(&design, &[]).pass);
+}

@@ -231,9 +231,11 @@ fn check(budget: Budget) -> Result<Vec<Check>> {
     for &wd in &design.weight_decays {
         let runs = measure(&design, wd)?;
         let at = Setting::new(&design, &runs, wd);
-        checks.push(clock(&at));
+        checks.push(clock(&at, clock_slope(at.lr, wd)));
         checks.push(one_norm_at_grokking(&at));
-        checks.push(decay_bound_check(&runs, at.lr, wd, at.largest));
+        let adam = config::CANONICAL_ADAMW;
+        let step_bound = adam_step_bound(adam.beta1, adam.beta2, f64::INFINITY);
+        checks.push(decay_bound_check(&runs, at.lr, wd, at.largest, step_bound));
         checks.push(ratio_does_not_grow(&at));
     }
     Ok(checks)
@@ -266,8 +268,9 @@ impl<'a> Setting<'a> {
     }
 }
 
-/// Lyu et al.'s clock: above AdamW's own scale, $t_{grok}$ grows by $1/(-\ln(1-\eta\lambda))$ per e-fold of $\alpha$.
-fn clock(at: &Setting) -> Check {
+/// Lyu et al.'s clock: above AdamW's own scale, $t_{grok}$ grows by `predicted` steps per e-fold of $\alpha$
+/// ($1/(-\ln(1-\eta\lambda))$, [`clock_slope`], in the ledger; a test swaps in wrong clocks).
+fn clock(at: &Setting, predicted: f64) -> Check {
     let Setting {
         design,
         runs,
@@ -277,7 +280,6 @@ fn clock(at: &Setting) -> Check {
         scale,
         ..
     } = *at;
-    let predicted = clock_slope(lr, wd);
     let fit = fit_clock(runs, scale);
     let per_alpha = design
         .alphas
@@ -393,12 +395,11 @@ fn ratio_does_not_grow(at: &Setting) -> Check {
     }
 }
 
-/// The norm lemma made explicit with Adam's sharp step bound: the radial push is at most
-/// $\bar\rho=B_\infty\sqrt P$ ([`adam_step_bound`]), so every run needs at least [`decay_time_bound`] steps to go
-/// from $\\|\theta_0\\|$ to the norm at which it generalizes, and $t_{grok}$ can be no smaller.
-fn decay_bound_check(runs: &[Run], lr: f64, wd: f64, largest: f64) -> Check {
-    let adam = config::CANONICAL_ADAMW;
-    let step_bound = adam_step_bound(adam.beta1, adam.beta2, f64::INFINITY);
+/// The norm lemma made explicit with a per-coordinate step bound `step_bound` (Adam's sharp $B_\infty$,
+/// [`adam_step_bound`], in the ledger): the radial push is at most $\bar\rho=B\sqrt P$, so every run needs at least
+/// [`decay_time_bound`] steps to go from $\\|\theta_0\\|$ to the norm at which it generalizes, and $t_{grok}$ can be no
+/// smaller.
+fn decay_bound_check(runs: &[Run], lr: f64, wd: f64, largest: f64, step_bound: f64) -> Check {
     let bound = |r: &Run| {
         let push = step_bound * (r.parameters as f64).sqrt();
         Some(decay_time_bound(
