@@ -86,3 +86,112 @@ proptest! {
     }
 }
 
+
+/// A recorded point of a synthetic run.
+fn point(step: u64, train_acc: f64, test_acc: f64, distance: f64) -> super::Point {
+    super::Point {
+        step,
+        train_acc,
+        test_acc,
+        distance: [distance, distance],
+        fro: [1.0, 1.0],
+    }
+}
+
+/// A synthetic run: memorizes at step 100 if `memorizes`, groks at step 300 if `groks`, and its distance to
+/// the manifold goes from 1 to `final_distance` after step 100 (0 throughout when it is held there).
+fn synthetic(memorizes: bool, groks: bool, final_distance: f64, held: bool) -> Vec<super::Point> {
+    let train = |t: u64| if memorizes && t >= 100 { 1.0 } else { 0.5 };
+    let test = |t: u64| if groks && t >= 300 { 1.0 } else { 0.05 };
+    let distance = |t: u64| match (held, t >= 100) {
+        (true, _) => 0.0,
+        (false, false) => 1.0,
+        (false, true) => final_distance,
+    };
+    (0..=4)
+        .map(|i| i * 100)
+        .map(|t| point(t, train(t), test(t), distance(t)))
+        .collect()
+}
+
+/// Runs for which every claim of the ledger holds, built by hand: Muon's W1 distance falls to 0.3 after
+/// t_mem, AdamW's stays at 0.9; the free nets memorize random labels and grok; the held net does neither;
+/// the swept constraint (held at 4 times the scale) memorizes random labels and does not grok.
+fn runs_where_the_claims_hold() -> super::Runs {
+    use super::{ConstrainedPair, Constraint, Runs};
+    Runs {
+        designs: [(97, 0.4, 500), (23, 0.7, 500)],
+        free_adamw: synthetic(true, true, 0.9, false),
+        free_muon: synthetic(true, true, 0.3, false),
+        cmp_adamw: synthetic(true, true, 0.9, false),
+        cmp_muon: synthetic(true, true, 0.3, false),
+        random_free: synthetic(true, false, 1.0, false),
+        held: ConstrainedPair {
+            constraint: Constraint::Held { scale: 1.0 },
+            random: synthetic(false, false, 0.0, true),
+            truth: synthetic(false, false, 0.0, true),
+        },
+        swept: vec![ConstrainedPair {
+            constraint: Constraint::Held { scale: 4.0 },
+            random: synthetic(true, false, 0.0, true),
+            truth: synthetic(true, false, 0.0, true),
+        }],
+    }
+}
+
+/// Each of the five ledger checks passes on runs where its claim holds and goes red, through its own pass
+/// flag, when the runs are changed so that the claim fails (the checks read only the recorded points, so
+/// hand-built runs exercise their whole logic without training).
+#[test]
+fn t4_checks_fail_when_their_claims_fail() {
+    use super::{
+        held_does_not_grok, held_refuses_random_labels, muon_approaches_the_manifold,
+        no_constraint_does_both, the_manifold_keeps_the_basin, ConstrainedPair, Constraint,
+        CONSTRAINED_DISTANCE,
+    };
+    let holds = runs_where_the_claims_hold();
+    let checks = [
+        muon_approaches_the_manifold,
+        held_refuses_random_labels,
+        held_does_not_grok,
+        the_manifold_keeps_the_basin,
+        no_constraint_does_both,
+    ];
+    for check in checks {
+        let c = check(&holds);
+        assert!(c.pass, "{}: {}", c.claim, c.measured);
+    }
+
+    let mut r = runs_where_the_claims_hold();
+    std::mem::swap(&mut r.cmp_adamw, &mut r.cmp_muon);
+    assert!(!muon_approaches_the_manifold(&r).pass, "optimizers swapped");
+
+    let mut r = runs_where_the_claims_hold();
+    r.held.random = synthetic(true, false, 0.0, true);
+    assert!(!held_refuses_random_labels(&r).pass, "held net memorizes");
+    let mut r = runs_where_the_claims_hold();
+    r.random_free = synthetic(false, false, 1.0, false);
+    assert!(!held_refuses_random_labels(&r).pass, "free net does not memorize");
+    let mut r = runs_where_the_claims_hold();
+    r.held.random[2].distance = [10.0 * CONSTRAINED_DISTANCE; 2];
+    assert!(!held_refuses_random_labels(&r).pass, "held net off the manifold");
+
+    let mut r = runs_where_the_claims_hold();
+    r.held.truth = synthetic(true, true, 0.0, true);
+    assert!(!held_does_not_grok(&r).pass, "held net groks");
+    let mut r = runs_where_the_claims_hold();
+    r.free_muon = synthetic(true, false, 0.3, false);
+    assert!(!held_does_not_grok(&r).pass, "free Muon does not grok");
+
+    let mut r = runs_where_the_claims_hold();
+    r.swept[0].random = synthetic(false, false, 0.0, true);
+    assert!(!the_manifold_keeps_the_basin(&r).pass, "no swept net memorizes");
+
+    let mut r = runs_where_the_claims_hold();
+    r.swept.push(ConstrainedPair {
+        constraint: Constraint::Pull { rate: 0.1 },
+        random: synthetic(false, false, 0.0, true),
+        truth: synthetic(true, true, 0.0, true),
+    });
+    assert!(!no_constraint_does_both(&r).pass, "a constraint that does both");
+}

@@ -137,3 +137,47 @@ fn t8_string_method_starts_straight_and_relaxes() {
     assert!((relaxed[0] - start[0]).abs() < 1e-12 && (relaxed[6] - start[6]).abs() < 1e-12);
 }
 
+
+/// The six ledger checks pass on the quick setting, and each goes red through its own pass flag when a wrong
+/// prediction is swapped in: rays of degree 2, the opposite ordering rule, the memorizing and grokked rays
+/// exchanged (a crossing appears), the Hessian 2 lambda of the lambda |theta|^2 convention, the relaxation
+/// started from the grokked net (nothing left to gain), and a path between two weight vectors that compute
+/// the same function (W1 and -W1 for z^2), which must cross the zero net.
+#[test]
+fn t8_checks_fail_with_wrong_predictions() {
+    use super::{
+        homogeneity, no_barrier, no_critical_lambda, not_metastable, small_lambda_ordering,
+        zero_is_a_strict_minimum, Design, Setting,
+    };
+    let d = Design::of(crate::Budget::Quick);
+    let mut s = Setting::new(&d).unwrap();
+
+    assert!(homogeneity(&s).pass);
+    let degree_two: Vec<Ray> = s
+        .named()
+        .iter()
+        .map(|(_, m)| Ray::new(m, &s.nets.train, 2))
+        .collect();
+    let rays = std::mem::replace(&mut s.rays, degree_two);
+    assert!(!homogeneity(&s).pass, "degree 2 accepted");
+    s.rays = rays;
+
+    assert!(small_lambda_ordering(&s, |grokked, memorizing| grokked > memorizing).pass);
+    assert!(!small_lambda_ordering(&s, |grokked, memorizing| grokked < memorizing).pass);
+
+    assert!(no_critical_lambda(&s).pass);
+    s.rays.swap(0, 2);
+    assert!(!no_critical_lambda(&s).pass, "swapped rays show no crossing");
+    s.rays.swap(0, 2);
+
+    assert!(zero_is_a_strict_minimum(&s, 1.0).pass);
+    assert!(!zero_is_a_strict_minimum(&s, 2.0).pass);
+
+    assert!(not_metastable(&s, &s.nets.memorizing, d.relax_steps).unwrap().pass);
+    assert!(!not_metastable(&s, &s.nets.grokked, d.relax_steps).unwrap().pass);
+
+    assert!(no_barrier(&s, &s.nets.at_mem, &s.nets.grokked).pass);
+    let mut mirrored = s.nets.at_mem.clone();
+    mirrored.params.w1 *= -1.0;
+    assert!(!no_barrier(&s, &s.nets.at_mem, &mirrored).pass, "no barrier through zero");
+}

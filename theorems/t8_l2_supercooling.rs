@@ -572,11 +572,11 @@ fn check(budget: Budget) -> Result<Vec<Check>> {
     let s = Setting::new(&d)?;
     Ok(vec![
         homogeneity(&s),
-        small_lambda_ordering(&s),
+        small_lambda_ordering(&s, |grokked, memorizing| grokked > memorizing),
         no_critical_lambda(&s),
-        zero_is_a_strict_minimum(&s),
-        not_metastable(&s, d.relax_steps)?,
-        no_barrier(&s),
+        zero_is_a_strict_minimum(&s, 1.0),
+        not_metastable(&s, &s.nets.memorizing, d.relax_steps)?,
+        no_barrier(&s, &s.nets.at_mem, &s.nets.grokked),
     ])
 }
 
@@ -605,8 +605,10 @@ fn homogeneity(s: &Setting) -> Check {
     }
 }
 
-/// B. Small-$\lambda$ ordering by normalized margin, certified.
-fn small_lambda_ordering(s: &Setting) -> Check {
+/// B. Small-$\lambda$ ordering by normalized margin, certified: `grokked_lower(gamma_grokked, gamma_memorizing)`
+/// predicts from the two normalized margins whether the grokked ray's minimum is the lower one for small
+/// $\lambda$ (the theorem: iff its margin is the larger; a test swaps in the opposite rule).
+fn small_lambda_ordering(s: &Setting, grokked_lower: fn(f64, f64) -> bool) -> Check {
     let gammas: Vec<String> = s
         .named()
         .iter()
@@ -626,7 +628,7 @@ fn small_lambda_ordering(s: &Setting) -> Check {
         .iter()
         .filter(|&&l| certificate.is_some_and(|c| l <= c))
         .all(|&l| gen.minimum(l).1 < mem.minimum(l).1);
-    let predicted_order = gen.normalized_margin() > mem.normalized_margin();
+    let predicted_order = grokked_lower(gen.normalized_margin(), mem.normalized_margin());
     Check {
         claim: "as lambda -> 0, F*(lambda) = (lambda/2)(ln(1/lambda)/gamma_bar)^(2/3)(1+o(1)): the direction with the larger normalized margin gamma_bar has the lower ray minimum, certified by the envelopes below some lambda*".into(),
         status: Status::ProvedUnderAssumptions,
@@ -685,8 +687,9 @@ fn no_critical_lambda(s: &Setting) -> Check {
     }
 }
 
-/// D. The collapsed phase is a strict local minimum for every $\lambda>0$.
-fn zero_is_a_strict_minimum(s: &Setting) -> Check {
+/// D. The collapsed phase is a strict local minimum for every $\lambda>0$, with Hessian `factor`$\cdot\lambda I$ (the
+/// theorem: 1, for $F=L+\frac\lambda2\|\theta\|^2$; a test swaps in the factor 2 of the $\lambda\|\theta\|^2$ convention).
+fn zero_is_a_strict_minimum(s: &Setting, factor: f64) -> Check {
     let mut zero = s.circuit.clone();
     zero.params.w1.fill(0.0);
     zero.params.w2.fill(0.0);
@@ -696,16 +699,17 @@ fn zero_is_a_strict_minimum(s: &Setting) -> Check {
     Check {
         claim: "theta = 0 is a strict local minimum of F_lambda for every lambda > 0 (degree-3 logits: L - L(0) = O(|theta|^3), Hessian = lambda I)".into(),
         status: Status::Proved,
-        prediction: format!("gradient 0, smallest Hessian eigenvalue lambda = {lambda0:e}"),
+        prediction: format!("gradient 0, smallest Hessian eigenvalue {factor} lambda = {:e}", factor * lambda0),
         measured: format!("gradient norm {grad0:.1e}, smallest eigenvalue {hmin0:.6e}"),
         tolerance: format!("{HESSIAN_TOLERANCE:e} relative on the eigenvalue (finite differences)"),
-        pass: grad0 < ZERO_GRADIENT && (hmin0 / lambda0 - 1.0).abs() < HESSIAN_TOLERANCE,
+        pass: grad0 < ZERO_GRADIENT && (hmin0 / (factor * lambda0) - 1.0).abs() < HESSIAN_TOLERANCE,
     }
 }
 
-/// E. The memorizing point is not metastable: gradient descent on $F$ drifts toward generalization.
-fn not_metastable(s: &Setting, steps: u64) -> Result<Check> {
-    let r = relax(&s.nets.memorizing, &s.nets, RELAX.0, RELAX.1, steps)?;
+/// E. The memorizing point is not metastable: gradient descent on $F$ from `start` (the memorizing net in
+/// the ledger) drifts toward generalization.
+fn not_metastable(s: &Setting, start: &Model<f64>, steps: u64) -> Result<Check> {
+    let r = relax(start, &s.nets, RELAX.0, RELAX.1, steps)?;
     Ok(Check {
         claim: "the memorizing net is not a metastable minimum of F_lambda: gradient descent on F (no noise) from it raises test accuracy".into(),
         status: Status::Empirical,
@@ -719,18 +723,18 @@ fn not_metastable(s: &Setting, steps: u64) -> Result<Check> {
     })
 }
 
-/// F. The straight and the relaxed path from $\theta(t_{mem})$ to the grokked weights of the same run are
-/// flat to [`BARRIER_TOLERANCE`].
-fn no_barrier(s: &Setting) -> Check {
+/// F. The straight and the relaxed path from `from` to `to` ($\theta(t_{mem})$ and the grokked weights of the same
+/// run in the ledger) are flat to [`BARRIER_TOLERANCE`].
+fn no_barrier(s: &Setting, from: &Model<f64>, to: &Model<f64>) -> Check {
     let nets = &s.nets;
     let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
     let profiles: Vec<(f64, f64, f64, f64, f64)> = [1e-3, 1e-2]
         .iter()
         .map(|&l| {
-            let straight = path_profile(&nets.at_mem, &nets.grokked, &nets.train, l, 41);
+            let straight = path_profile(from, to, &nets.train, l, 41);
             let relaxed = string_profile(
-                &nets.at_mem,
-                &nets.grokked,
+                from,
+                to,
                 &nets.train,
                 l,
                 11,
@@ -742,8 +746,8 @@ fn no_barrier(s: &Setting) -> Check {
                 barrier(&straight) / straight[0],
                 barrier(&relaxed) / relaxed[0],
                 mean(&path_profile(
-                    &nets.at_mem,
-                    &nets.grokked,
+                    from,
+                    to,
                     &nets.train,
                     l,
                     11,
