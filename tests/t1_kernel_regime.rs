@@ -1,7 +1,13 @@
 //! T1-kernel: the additive form of one-hot kernel regression (Lemma 1), the zeroth-order bound
 //! (Theorem 3), the ledger's own check, and mutations that must fail.
 
-use super::{random_problem, OneHotKernel, Problem, BOUND_ROUND_OFF, LEMMA1_TOLERANCE};
+use super::{
+    check_below_chance, check_counterexample, check_zero_rate, own_kernel, random_problem,
+    OneHotKernel, Problem, BOUND_ROUND_OFF, LEMMA1_TOLERANCE,
+};
+use crate::Budget;
+use grokking::error::Result;
+use nalgebra::DMatrix;
 use grokking::rng::{self, Stream};
 use proptest::prelude::*;
 
@@ -117,4 +123,47 @@ fn t1_kernel_invalid_kernels_are_errors() {
             "{kernel:?}, ridge {ridge}"
         );
     }
+}
+
+/// A predictor that knows the answer: score 1 for the true class of every unseen pair.
+fn oracle(pb: &Problem) -> Result<DMatrix<f64>> {
+    let mut f = DMatrix::zeros(pb.p, pb.test.len());
+    for (t, &pair) in pb.test.iter().enumerate() {
+        f[(pb.label(pair), t)] = 1.0;
+    }
+    Ok(f)
+}
+
+/// A predictor whose true class always loses.
+fn loser(pb: &Problem) -> Result<DMatrix<f64>> {
+    Ok(-oracle(pb)?)
+}
+
+/// The empirical and false-as-stated checks go red through their own pass flags when the kernel-regime
+/// predictor is replaced by one that knows the answer (below chance and exact zero fail) or by one that
+/// always loses (no counterexample is found); the own-kernel check fails on trajectories where the kernel
+/// does not lead the network or starts above chance.
+#[test]
+fn t1_kernel_checks_fail_with_a_wrong_predictor() {
+    let cases = 40;
+    let quick = Budget::Quick;
+    let fresh = || rng::child(1, Stream::Init);
+    assert!(check_below_chance(&mut fresh(), cases, quick, Problem::additive).unwrap().pass);
+    assert!(!check_below_chance(&mut fresh(), cases, quick, oracle).unwrap().pass);
+    assert!(check_zero_rate(&mut fresh(), cases, quick, Problem::additive).unwrap().pass);
+    assert!(!check_zero_rate(&mut fresh(), cases, quick, oracle).unwrap().pass);
+    assert!(check_counterexample(Problem::additive).unwrap().pass);
+    assert!(!check_counterexample(loser).unwrap().pass);
+
+    let run = |kernel: [f64; 3]| {
+        (
+            "synthetic".to_string(),
+            23,
+            vec![(0, 0.02, kernel[0]), (500, 0.3, kernel[1]), (1000, 1.0, kernel[2])],
+        )
+    };
+    assert!(own_kernel(&[run([0.01, 0.95, 1.0])]).pass);
+    assert!(!own_kernel(&[run([0.02, 0.3, 1.0])]).pass, "kernel no faster than the net");
+    assert!(!own_kernel(&[run([0.1, 0.95, 1.0])]).pass, "kernel above chance at init");
+    assert!(!own_kernel(&[]).pass);
 }

@@ -2,9 +2,12 @@
 //! runs, its near-tightness, AdamW's contrasting worst case, and mutations that must fail.
 
 use super::{
-    adamw_sign_ratio, c_ns, grid_sup, iterate, norm_bound, quintic_argmax, quintic_facts,
-    random_run_ratio, tight_ratio, ADAM_REACH, GRID_GAP, NS_STEPS, ROUND_OFF, TIGHTNESS,
+    adamw_reaches_sqrt_mn, adamw_sign_ratio, bound_is_attained, bound_on_a_real_run,
+    bound_over_random_runs, c_ns, c_ns_is_the_supremum, grid_sup, iterate, norm_bound,
+    quintic_argmax, quintic_facts, random_run_ratio, tight_ratio, ADAM_REACH, GRID_GAP, NS_STEPS,
+    ROUND_OFF, TIGHTNESS,
 };
+use crate::Budget;
 use grokking::optim::muon;
 use proptest::prelude::*;
 
@@ -13,7 +16,7 @@ proptest! {
     #[test]
     fn t3_op_norm_never_exceeds_bound(seed in any::<u64>()) {
         let mut rng = grokking::rng::child(seed, grokking::rng::Stream::Init);
-        let ratio = random_run_ratio(&mut rng, 40).unwrap();
+        let ratio = random_run_ratio(&mut rng, 40, c_ns()).unwrap();
         prop_assert!(ratio <= 1.0 + ROUND_OFF, "|W_t| / bound = {ratio}");
     }
 
@@ -40,7 +43,7 @@ fn t3_newton_schulz_constants() {
 /// exact orthogonalization) the same run breaks it by the factor c_NS.
 #[test]
 fn t3_bound_is_tight_and_its_constant_cannot_be_one() {
-    let ratio = tight_ratio(0.02, 1.0, 200).unwrap();
+    let ratio = tight_ratio(0.02, 1.0, 200, c_ns()).unwrap();
     assert!((TIGHTNESS..=1.0 + ROUND_OFF).contains(&ratio), "ratio {ratio}");
     let with_one = ratio * norm_bound(0.0, 0.02, 1.0, 1.0, c_ns(), 200)
         / norm_bound(0.0, 0.02, 1.0, 1.0, 1.0, 200);
@@ -54,9 +57,30 @@ fn t3_bound_is_tight_and_its_constant_cannot_be_one() {
 /// Muon's bound.
 #[test]
 fn t3_adamw_worst_case_is_sqrt_mn() {
-    let ratio = adamw_sign_ratio(256, 194, 3e-3, 1.0, 30);
+    let ratio = adamw_sign_ratio(256, 194, 3e-3, 1.0, 30, (256.0f64 * 194.0).sqrt());
     assert!((ratio - 1.0).abs() < ADAM_REACH, "ratio {ratio}");
     let advantage = (256.0f64 * 194.0).sqrt() / (muon::shape_factor(256, 194) * c_ns());
     assert!(advantage > 150.0);
 }
 
+
+/// The five ledger checks pass with c_NS and go red through their own pass flags with a wrong constant: a
+/// supremum off by ten grid gaps either way; no update term at all (pure decay) for the random runs and the
+/// real run; the constant 1 of an exact orthogonalization and a 1% looser one for the attaining run (too
+/// tight, too loose); Muon's own bound in place of AdamW's sqrt(mn).
+#[test]
+fn t3_checks_fail_with_wrong_constants() {
+    let c = c_ns();
+    assert!(c_ns_is_the_supremum(c).pass);
+    assert!(!c_ns_is_the_supremum(c - 10.0 * GRID_GAP).pass);
+    assert!(!c_ns_is_the_supremum(c + 10.0 * GRID_GAP).pass);
+    assert!(bound_over_random_runs(40, 30, c).unwrap().pass);
+    assert!(!bound_over_random_runs(40, 30, 0.0).unwrap().pass);
+    assert!(bound_is_attained(c).unwrap().pass);
+    assert!(!bound_is_attained(1.0).unwrap().pass);
+    assert!(!bound_is_attained(1.01 * c).unwrap().pass);
+    assert!(adamw_reaches_sqrt_mn(|m, n| ((m * n) as f64).sqrt()).pass);
+    assert!(!adamw_reaches_sqrt_mn(|m, n| muon::shape_factor(m, n) * c_ns()).pass);
+    assert!(bound_on_a_real_run(Budget::Quick, c).unwrap().pass);
+    assert!(!bound_on_a_real_run(Budget::Quick, 0.0).unwrap().pass);
+}
