@@ -2,8 +2,10 @@
 //! epsilon as a hidden variable of the clock.
 
 use super::{
-    delayed, drift_slope, measure, measure_batches, measure_eps, measure_rates, median_t_grok,
-    plateau, resting_gradient, runs_at, Design, Run, EPS_FACTOR, PRECISION_FACTOR, REST_FACTOR,
+    delayed, drift_in_eta, drift_in_lambda, drift_slope, eps_moves_the_clock,
+    f32_collapses_at_small_eps, full_batch_groks, held_out_prediction, measure, measure_batches,
+    measure_eps, measure_rates, median_t_grok, no_arrhenius, norm_separation, plateau,
+    resting_gradient, runs_at, Design, Run, EPS_FACTOR, PRECISION_FACTOR, REST_FACTOR,
     SLOPE_TOLERANCE,
 };
 use crate::Budget;
@@ -186,4 +188,82 @@ fn t2_drift_full_batch_runs_grok_and_follow_one_over_lambda() {
         (slope + 0.5).abs() > SLOPE_TOLERANCE,
         "a t ~ eta^-1/2 law must be rejected: {slope}"
     );
+}
+
+/// Runs at each of `keys` (weight decays or learning rates) whose t_grok follows t = 2400 key^-k, three
+/// seeds each, with the norm growing from t_mem to t_grok (as measured under AdamW).
+fn law(keys: &[f64], k: f64) -> Vec<(f64, Vec<Run>)> {
+    keys.iter()
+        .map(|&key| {
+            let t = (2400.0 * key.powf(-k)) as u64;
+            let r = Run {
+                norm_at_mem: Some(90.0),
+                norm_at_grok: Some(120.0),
+                ..run(Some(t))
+            };
+            (key, vec![r; 3])
+        })
+        .collect()
+}
+
+/// Every T2-drift check passes on synthetic data where its claim holds and goes red, through its own pass
+/// flag, on data where it fails: a full-batch run that never groks; t ~ lambda^-1/2 and eta^-1/2 (the
+/// slopes and the held-out clock); medians in the Arrhenius order; a norm that shrinks from t_mem to t_grok
+/// (the premise of norm separation holds); a large epsilon that changes nothing; f32 runs that behave like
+/// the f64 ones, or f64 runs that fail.
+#[test]
+fn t2_drift_checks_fail_when_their_claims_fail() {
+    let design = Design::of(Budget::Quick);
+    let exact = law(&design.weight_decays, 1.0);
+    let half = law(&design.weight_decays, 0.5);
+    assert!(full_batch_groks(&design, &exact).pass);
+    let mut never = exact.clone();
+    never[0].1[0] = run(None);
+    assert!(!full_batch_groks(&design, &never).pass);
+
+    assert!(drift_in_lambda(&design, &exact).pass);
+    assert!(!drift_in_lambda(&design, &half).pass);
+    assert!(drift_in_eta(&design, &law(&design.learning_rates, 1.0)).pass);
+    assert!(!drift_in_eta(&design, &law(&design.learning_rates, 0.5)).pass);
+    assert!(held_out_prediction(&design, &exact).pass);
+    assert!(!held_out_prediction(&design, &half).pass);
+
+    let noisy_later: Vec<(String, Option<f64>)> = [("B=64", 3000.0), ("B=256", 2000.0), ("full", 1000.0)]
+        .iter()
+        .map(|(n, t)| (n.to_string(), Some(*t)))
+        .collect();
+    assert!(no_arrhenius(&design, &noisy_later).pass);
+    let arrhenius: Vec<(String, Option<f64>)> = noisy_later
+        .iter()
+        .rev()
+        .map(|(n, t)| (n.clone(), *t))
+        .collect();
+    assert!(!no_arrhenius(&design, &arrhenius).pass);
+
+    assert!(norm_separation(&exact).pass);
+    let shrinking: Vec<(f64, Vec<Run>)> = exact
+        .iter()
+        .map(|(wd, runs)| {
+            let r = Run {
+                norm_at_mem: Some(150.0),
+                ..runs[0]
+            };
+            (*wd, vec![r; 3])
+        })
+        .collect();
+    assert!(!norm_separation(&shrinking).pass);
+
+    let canonical = [run(Some(1000)), run(Some(1100)), run(Some(900))];
+    let late = [run(Some(4000)), run(Some(5000)), run(None)];
+    assert!(eps_moves_the_clock(&design, &late, &canonical).pass);
+    assert!(!eps_moves_the_clock(&design, &canonical, &canonical).pass);
+
+    let collapsed = Run {
+        last_train_loss: 0.0,
+        ..run(None)
+    };
+    let f32_runs = [collapsed; 3];
+    assert!(f32_collapses_at_small_eps(&design, &f32_runs, &canonical).pass);
+    assert!(!f32_collapses_at_small_eps(&design, &canonical, &canonical).pass);
+    assert!(!f32_collapses_at_small_eps(&design, &f32_runs, &[run(None); 3]).pass);
 }

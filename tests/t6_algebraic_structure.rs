@@ -2,7 +2,8 @@
 //! the discrete-log basis, and sparse parity's single Walsh coefficient.
 
 use super::{
-    additive_separation, is_affine, log_relabel, operation_table, power_spectrum,
+    additive_separation, character_identity, character_support, is_affine, is_latin_square,
+    log_relabel, minimum_support, operation_table, power_spectrum,
     predicted_nonzero, predicted_participation, random_affine, random_table, separable_solution,
     sparse_parity_labels, sparsity, walsh_hadamard, ROUND_OFF, WALSH_ZERO,
 };
@@ -122,3 +123,25 @@ fn t6_sparse_parity_has_one_walsh_coefficient() {
     assert!(support > 1);
 }
 
+
+/// The character identity and the minimum-support theorem go red through their own pass flags with a wrong
+/// prediction: the support of + used for - (and the reverse), and "minimal iff Latin square" or "always
+/// minimal" in place of "minimal iff affine".
+#[test]
+fn t6_checks_fail_with_wrong_predictions() {
+    let mut fourier = Fourier::new();
+    let primes = [11, 23];
+    assert!(character_identity(&primes, &mut fourier, character_support).unwrap().pass);
+    fn swapped(op: Operation, klm: (usize, usize, usize), n: usize) -> bool {
+        let other = if op == Operation::Add {
+            Operation::Sub
+        } else {
+            Operation::Add
+        };
+        character_support(other, klm, n)
+    }
+    assert!(!character_identity(&primes, &mut fourier, swapped).unwrap().pass);
+    assert!(minimum_support(40, &mut fourier, is_affine).pass);
+    assert!(!minimum_support(40, &mut fourier, is_latin_square).pass);
+    assert!(!minimum_support(40, &mut fourier, |_| true).pass);
+}

@@ -285,7 +285,12 @@ fn sparse_parity_labels(n_bits: u32, k: u32) -> Vec<f64> {
 }
 
 /// Largest deviation of $\hat T$ for + from $p^2\\,\mathbf 1[k=l=-m]$ (for − from $p^2\\,\mathbf 1[k=-l=-m]$), relative to $p^2$.
-fn character_identity_error(op: Operation, p: u32, fourier: &mut Fourier) -> Result<f64> {
+fn character_identity_error(
+    op: Operation,
+    p: u32,
+    fourier: &mut Fourier,
+    support: CharacterSupport,
+) -> Result<f64> {
     ensure(matches!(op, Operation::Add | Operation::Sub), || {
         format!("the character identity is for + and -, not {op}")
     })?;
@@ -299,13 +304,7 @@ fn character_identity_error(op: Operation, p: u32, fourier: &mut Fourier) -> Res
     let mut worst: f64 = 0.0;
     for (i, z) in t.iter().enumerate() {
         let (k, l, m) = (i / (n * n), i / n % n, i % n);
-        let minus_m = (n - m) % n;
-        let on = k == minus_m
-            && match op {
-                Operation::Add => l == minus_m,
-                _ => l == m,
-            };
-        let want = if on { p2 } else { 0.0 };
+        let want = if support(op, (k, l, m), n) { p2 } else { 0.0 };
         worst = worst.max((z - C64::new(want, 0.0)).norm() / p2);
     }
     Ok(worst)
@@ -317,6 +316,20 @@ pub const ROUND_OFF: f64 = 1e-9;
 /// Below this a Walsh–Hadamard coefficient of $\pm1$ labels counts as zero (exact sums of $2^n$ terms $\pm2^{-n}$).
 pub const WALSH_ZERO: f64 = 1e-12;
 
+/// Where the 3-D transform of the table of `op` is non-zero, as a predicate on the frequency `(k, l, m)`
+/// modulo `n`.
+type CharacterSupport = fn(Operation, (usize, usize, usize), usize) -> bool;
+
+/// The character identity's support: $(k,k,-k)$ for $+$, $(k,-k,-k)$ for $-$.
+fn character_support(op: Operation, (k, l, m): (usize, usize, usize), n: usize) -> bool {
+    let minus_m = (n - m) % n;
+    k == minus_m
+        && match op {
+            Operation::Add => l == minus_m,
+            _ => l == m,
+        }
+}
+
 /// The ledger check.
 fn check(budget: Budget) -> Result<Vec<Check>> {
     let (primes, random_cases): (&[u32], usize) = match budget {
@@ -326,21 +339,26 @@ fn check(budget: Budget) -> Result<Vec<Check>> {
     let mut fourier = Fourier::new();
     let p_last = *primes.last().expect("non-empty");
     Ok(vec![
-        character_identity(primes, &mut fourier)?,
+        character_identity(primes, &mut fourier, character_support)?,
         closed_forms(primes, &mut fourier)?,
-        minimum_support(random_cases, &mut fourier),
+        minimum_support(random_cases, &mut fourier, is_affine),
         log_basis(primes, &mut fourier)?,
         separability(p_last)?,
         sparse_parity(),
     ])
 }
 
-/// The character identity for $+$ and $-$.
-fn character_identity(primes: &[u32], fourier: &mut Fourier) -> Result<Check> {
+/// The character identity for $+$ and $-$, against the predicted `support` ([`character_support`] in the ledger).
+fn character_identity(
+    primes: &[u32],
+    fourier: &mut Fourier,
+    support: CharacterSupport,
+) -> Result<Check> {
     let mut worst_identity: f64 = 0.0;
     for &p in primes {
         for op in [Operation::Add, Operation::Sub] {
-            worst_identity = worst_identity.max(character_identity_error(op, p, fourier)?);
+            worst_identity =
+                worst_identity.max(character_identity_error(op, p, fourier, support)?);
         }
     }
     Ok(Check {
@@ -386,8 +404,12 @@ fn closed_forms(primes: &[u32], fourier: &mut Fourier) -> Result<Check> {
     })
 }
 
-/// Minimum support: at least $p$ coefficients always, exactly $p$ iff the table is affine.
-fn minimum_support(random_cases: usize, fourier: &mut Fourier) -> Check {
+/// Minimum support: at least $p$ coefficients always, exactly $p$ iff `rule` holds ([`is_affine`] in the ledger).
+fn minimum_support(
+    random_cases: usize,
+    fourier: &mut Fourier,
+    rule: fn(&[Option<usize>]) -> bool,
+) -> Check {
     let mut rng = rng::indexed(6, 0);
     let (mut below, mut affine_not_minimal, mut minimal_not_affine) = (0, 0, 0);
     let mut least_ratio = f64::INFINITY;
@@ -402,8 +424,8 @@ fn minimum_support(random_cases: usize, fourier: &mut Fourier) -> Check {
         let minimal = s.nonzero == n;
         least_ratio = least_ratio.min(s.participation / n as f64);
         below += usize::from(s.nonzero < n || s.participation < n as f64 * (1.0 - ROUND_OFF));
-        affine_not_minimal += usize::from(is_affine(&table) && !minimal);
-        minimal_not_affine += usize::from(minimal && !is_affine(&table));
+        affine_not_minimal += usize::from(rule(&table) && !minimal);
+        minimal_not_affine += usize::from(minimal && !rule(&table));
     }
     Check {
         claim: "minimum support: every operation table has >= p non-zero coefficients and PR >= p, with equality iff it is affine".into(),
