@@ -2,7 +2,8 @@
 //! (Theorem 3), the ledger's own check, and mutations that must fail.
 
 use super::{
-    check_below_chance, check_counterexample, check_zero_rate, own_kernel, random_problem,
+    check_below_chance, check_counterexample, check_lemma1, check_theorem3, check_zero_rate,
+    own_kernel, random_problem,
     OneHotKernel, Problem, BOUND_ROUND_OFF, LEMMA1_TOLERANCE,
 };
 use crate::Budget;
@@ -139,7 +140,8 @@ fn loser(pb: &Problem) -> Result<DMatrix<f64>> {
     Ok(-oracle(pb)?)
 }
 
-/// The empirical and false-as-stated checks go red through their own pass flags when the kernel-regime
+/// Every check goes red through its own pass flag with a wrong prediction: Lemma 1 against the zeroth-order
+/// predictor and Theorem 3 with half its bound; the empirical and false-as-stated checks when the kernel-regime
 /// predictor is replaced by one that knows the answer (below chance and exact zero fail) or by one that
 /// always loses (no counterexample is found); the own-kernel check fails on trajectories where the kernel
 /// does not lead the network or starts above chance.
@@ -148,6 +150,12 @@ fn t1_kernel_checks_fail_with_a_wrong_predictor() {
     let cases = 40;
     let quick = Budget::Quick;
     let fresh = || rng::child(1, Stream::Init);
+    // Lemma 1 against the zeroth-order predictor, Theorem 3 with half its bound.
+    assert!(check_lemma1(&mut fresh(), cases / 4, Problem::additive).unwrap().pass);
+    let zeroth: fn(&Problem) -> Result<DMatrix<f64>> = |pb| Ok(pb.zeroth_order());
+    assert!(!check_lemma1(&mut fresh(), cases / 4, zeroth).unwrap().pass);
+    assert!(check_theorem3(&mut fresh(), cases / 4, 1.0).unwrap().pass);
+    assert!(!check_theorem3(&mut fresh(), cases / 4, 0.5).unwrap().pass);
     assert!(check_below_chance(&mut fresh(), cases, quick, Problem::additive).unwrap().pass);
     assert!(!check_below_chance(&mut fresh(), cases, quick, oracle).unwrap().pass);
     assert!(check_zero_rate(&mut fresh(), cases, quick, Problem::additive).unwrap().pass);

@@ -4,7 +4,8 @@
 use super::{
     delayed, drift_in_eta, drift_in_lambda, drift_slope, eps_moves_the_clock,
     f32_collapses_at_small_eps, full_batch_groks, held_out_prediction, measure, measure_batches,
-    measure_eps, measure_rates, median_t_grok, no_arrhenius, norm_separation, plateau,
+    measure_eps, measure_rates, median_t_grok, nets_rest_at_the_rest_point, no_arrhenius,
+    norm_separation, plateau,
     resting_gradient, runs_at, Design, Run, EPS_FACTOR, PRECISION_FACTOR, REST_FACTOR,
     SLOPE_TOLERANCE,
 };
@@ -92,6 +93,12 @@ fn t2_drift_eps_sets_the_plateau_and_the_clock() {
         .map(|eps| (eps, plateau(&design, eps).unwrap()))
         .collect();
     let canonical_plateau = plateaus[1].1;
+    assert!(nets_rest_at_the_rest_point(&design, &plateaus, resting_gradient).pass);
+    assert!(!nets_rest_at_the_rest_point(&design, &plateaus, |eps, _, _| eps).pass);
+    assert!(!nets_rest_at_the_rest_point(&design, &plateaus, |_, wd, w| {
+        resting_gradient(config::CANONICAL_ADAMW.eps, wd, w)
+    })
+    .pass);
     for (eps, q) in plateaus {
         assert!(near(q.ratio_to_rest(eps, wd)), "epsilon {eps}: {q:?}");
         // Mutations: the gradient at epsilon itself; sign-Adam's rest (no epsilon: lambda |theta| = 1);

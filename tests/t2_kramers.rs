@@ -1,9 +1,10 @@
 //! T2-kramers: exact first passage, Kramers asymptotics, Eyring–Kramers, and the Langevin simulator.
 
 use super::{
-    eyring_kramers_time, kramers_time, simulate, tolerance, CubicWell, KRAMERS_FIRST_ORDER,
-    KRAMERS_HEIGHTS, SECOND_ORDER_BOUND,
+    eyring_kramers_time, kramers_correction, kramers_time, simulate, simulation, tolerance,
+    CubicWell, KRAMERS_FIRST_ORDER, KRAMERS_HEIGHTS, SECOND_ORDER_BOUND,
 };
+use crate::Budget;
 use proptest::prelude::*;
 
 proptest! {
@@ -76,3 +77,22 @@ fn t2_bad_inputs_are_errors() {
     assert!(eyring_kramers_time(&[1.0], &[-1.0, 1.0], 1.0, 1.0).is_err());
 }
 
+
+/// Both ledger checks go red through their own pass flags with a wrong prediction: the escape time without
+/// Kramers' 2 pi (a prefactor convention slip) or twice the exact time for the simulator; half the first
+/// correction (5/36, one of the two Laplace expansions) or none for Kramers' law.
+#[test]
+fn t2_kramers_checks_fail_with_wrong_predictions() {
+    assert!(simulation(Budget::Quick, CubicWell::exact_time).unwrap().pass);
+    fn without_two_pi(w: &CubicWell) -> f64 {
+        w.exact_time() / (2.0 * std::f64::consts::PI)
+    }
+    fn doubled(w: &CubicWell) -> f64 {
+        2.0 * w.exact_time()
+    }
+    assert!(!simulation(Budget::Quick, without_two_pi).unwrap().pass);
+    assert!(!simulation(Budget::Quick, doubled).unwrap().pass);
+    assert!(kramers_correction(KRAMERS_FIRST_ORDER).unwrap().pass);
+    assert!(!kramers_correction(KRAMERS_FIRST_ORDER / 2.0).unwrap().pass);
+    assert!(!kramers_correction(0.0).unwrap().pass);
+}

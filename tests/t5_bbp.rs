@@ -1,7 +1,11 @@
 //! T5-bbp: the rectangular spiked model's limits, continuity at the threshold, random spiked matrices
 //! of size 200 x 400 against the limits, and wrong formulas that must fail.
 
-use super::{edge, measure, overlap_left, overlap_right, threshold, tolerance, top_singular_value};
+use super::{
+    bbp_limits, edge, measure, overlap_left, overlap_right, spiked_matrices, threshold, tolerance,
+    top_singular_value,
+};
+use crate::Budget;
 use proptest::prelude::*;
 
 const N: usize = 200;
@@ -51,3 +55,30 @@ fn t5_wrong_formulas_are_rejected() {
     assert!((got[2].0 - overlap_left(1.5, c)).abs() > tolerance(N, got[2].1, true, false));
 }
 
+
+/// The ledger's check at its quick size goes red through its own pass flag with wrong limits: Wigner's
+/// outlier theta + 1/theta in place of the rectangular one, the two overlaps exchanged, or no transition
+/// (the outlier taken at the bulk edge for every theta).
+#[test]
+fn t5_check_fails_with_wrong_limits() {
+    assert!(spiked_matrices(Budget::Quick, bbp_limits).unwrap().pass);
+    fn wigner(theta: f64, c: f64) -> [f64; 3] {
+        let [_, l, r] = bbp_limits(theta, c);
+        [theta + 1.0 / theta, l, r]
+    }
+    fn swapped(theta: f64, c: f64) -> [f64; 3] {
+        let [s, l, r] = bbp_limits(theta, c);
+        [s, r, l]
+    }
+    fn no_transition(theta: f64, c: f64) -> [f64; 3] {
+        let [_, l, r] = bbp_limits(theta, c);
+        [edge(c), l, r]
+    }
+    for (name, limits) in [
+        ("wigner", wigner as fn(f64, f64) -> [f64; 3]),
+        ("swapped", swapped),
+        ("no transition", no_transition),
+    ] {
+        assert!(!spiked_matrices(Budget::Quick, limits).unwrap().pass, "{name}");
+    }
+}

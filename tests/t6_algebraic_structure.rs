@@ -2,8 +2,8 @@
 //! the discrete-log basis, and sparse parity's single Walsh coefficient.
 
 use super::{
-    additive_separation, character_identity, character_support, is_affine, is_latin_square,
-    log_relabel, minimum_support, operation_table, power_spectrum,
+    additive_separation, character_identity, character_support, closed_forms, is_affine,
+    is_latin_square, log_basis, log_relabel, minimum_support, separability, sparse_parity, Table, operation_table, power_spectrum,
     predicted_nonzero, predicted_participation, random_affine, random_table, separable_solution,
     sparse_parity_labels, sparsity, walsh_hadamard, ROUND_OFF, WALSH_ZERO,
 };
@@ -144,4 +144,50 @@ fn t6_checks_fail_with_wrong_predictions() {
     assert!(minimum_support(40, &mut fourier, is_affine).pass);
     assert!(!minimum_support(40, &mut fourier, is_latin_square).pass);
     assert!(!minimum_support(40, &mut fourier, |_| true).pass);
+}
+
+/// The closed forms, the log basis, separability and sparse parity go red through their own pass flags with
+/// a wrong prediction: multiplication's participation ratio for addition, support sizes off by one, the log
+/// basis with two output labels exchanged (no longer affine), the separable set without a^2 + b^2, and the
+/// majority of three bits in place of their parity.
+#[test]
+fn t6_exact_checks_fail_with_wrong_predictions() {
+    let mut fourier = Fourier::new();
+    let primes = [11, 23];
+    assert!(closed_forms(&primes, &mut fourier, predicted_participation, predicted_nonzero).unwrap().pass);
+    fn add_as_mul(op: Operation, p: u32) -> f64 {
+        predicted_participation(if op == Operation::Add { Operation::Mul } else { op }, p)
+    }
+    assert!(!closed_forms(&primes, &mut fourier, add_as_mul, predicted_nonzero).unwrap().pass);
+    fn one_more(op: Operation, p: u32) -> usize {
+        predicted_nonzero(op, p) + 1
+    }
+    assert!(!closed_forms(&primes, &mut fourier, predicted_participation, one_more).unwrap().pass);
+
+    assert!(log_basis(&primes, &mut fourier, log_relabel).unwrap().pass);
+    fn outputs_exchanged(table: &[Option<usize>], p: u32) -> Table {
+        log_relabel(table, p)
+            .into_iter()
+            .map(|c| c.map(|c| match c {
+                0 => 1,
+                1 => 0,
+                c => c,
+            }))
+            .collect()
+    }
+    assert!(!log_basis(&primes, &mut fourier, outputs_exchanged).unwrap().pass);
+
+    assert!(separability(23, &["add", "sub", "sum_squares"]).unwrap().pass);
+    assert!(!separability(23, &["add", "sub"]).unwrap().pass);
+
+    assert!(sparse_parity(sparse_parity_labels).pass);
+    fn majority(n_bits: u32, k: u32) -> Vec<f64> {
+        (0..1usize << n_bits)
+            .map(|x| {
+                let ones = (x & ((1 << k) - 1)).count_ones();
+                if 2 * ones > k { -1.0 } else { 1.0 }
+            })
+            .collect()
+    }
+    assert!(!sparse_parity(majority).pass);
 }
