@@ -148,8 +148,7 @@ fn statuses_used(module: &str) -> Vec<Status> {
         .filter(|s| {
             let name = format!("Status::{s:?}");
             module.match_indices(&name).any(|(i, _)| {
-                !module[i + name.len()..]
-                    .starts_with(|c: char| c.is_alphanumeric() || c == '_')
+                !module[i + name.len()..].starts_with(|c: char| c.is_alphanumeric() || c == '_')
             })
         })
         .collect()
@@ -157,7 +156,8 @@ fn statuses_used(module: &str) -> Vec<Status> {
 
 #[test]
 fn statuses_used_tells_a_label_from_its_prefix() {
-    let used = statuses_used("status: Status::ProvedUnderAssumptions,\nstatus: Status::Empirical }");
+    let used =
+        statuses_used("status: Status::ProvedUnderAssumptions,\nstatus: Status::Empirical }");
     assert_eq!(used, [Status::ProvedUnderAssumptions, Status::Empirical]);
 }
 

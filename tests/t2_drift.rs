@@ -100,7 +100,7 @@ fn t2_drift_eps_sets_the_plateau_and_the_clock() {
     })
     .pass);
     for (eps, q) in plateaus {
-        assert!(near(q.ratio_to_rest(eps, wd)), "epsilon {eps}: {q:?}");
+        assert!(near(q.ratio_to(resting_gradient, eps, wd)), "epsilon {eps}: {q:?}");
         // Mutations: the gradient at epsilon itself; sign-Adam's rest (no epsilon: lambda |theta| = 1);
         // one gradient scale for every epsilon.
         assert!(

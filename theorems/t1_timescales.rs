@@ -299,8 +299,11 @@ fn check(budget: Budget) -> Result<Vec<Check>> {
     ])
 }
 
+/// A named law for the exponent in $N$ of $\tau_{features}/\tau_{readout}$ as a function of $\alpha$.
+type Law = (&'static str, fn(f64) -> f64);
+
 /// The two laws for the exponent of $\tau_{features}/\tau_{readout}$ that the ledger refutes.
-const REFUTED_LAWS: [(&str, fn(f64) -> f64); 2] = [
+const REFUTED_LAWS: [Law; 2] = [
     ("N^(2a)", public_note_exponent),
     ("N^(1-a)", heuristic_exponent),
 ];
@@ -390,7 +393,7 @@ fn exponents_match(sweep: &Sweep, predicted: impl Fn(f64) -> [f64; 5]) -> Check 
 /// False as stated: each law of `laws` for the exponent of $\tau_{features}/\tau_{readout}$ must be rejected at
 /// every $\alpha$ where it differs from the derived $N^1$ by more than twice the tolerance, and must differ there
 /// at some $\alpha$ of the sweep (a law that agrees with $N^1$ everywhere is not refuted).
-fn other_rates_fail(sweep: &Sweep, laws: &[(&str, fn(f64) -> f64)]) -> Check {
+fn other_rates_fail(sweep: &Sweep, laws: &[Law]) -> Check {
     let ratio_exponents = sweep.ratio_exponents();
     let verdicts: Vec<(&str, usize, usize)> = laws
         .iter()

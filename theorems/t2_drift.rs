@@ -276,13 +276,9 @@ struct Plateau {
 }
 
 impl Plateau {
-    /// Measured median gradient over the [`resting_gradient`] of the median weight (both medians: the rest
-    /// point is increasing in $|\theta|$, so the median weight's rest gradient is the rest gradients' median).
-    pub fn ratio_to_rest(&self, eps: f64, weight_decay: f64) -> f64 {
-        self.ratio_to(resting_gradient, eps, weight_decay)
-    }
-
-    /// Measured median gradient over the gradient `rest(eps, weight_decay, |theta|)` of the median weight.
+    /// Measured median gradient over the gradient `rest(eps, weight_decay, |theta|)` of the median weight
+    /// (both medians: a rest point increasing in $|\theta|$, as [`resting_gradient`] is, has the median
+    /// weight's rest gradient as the rest gradients' median).
     pub fn ratio_to(&self, rest: RestPoint, eps: f64, weight_decay: f64) -> f64 {
         self.gradient / rest(eps, weight_decay, self.weight)
     }

@@ -47,7 +47,7 @@ fn phi_iterate(q: Quintic, x: f64, k: usize) -> f64 {
 fn square_roots(y: f64) -> Vec<f64> {
     match y {
         y if y > 0.0 => vec![y.sqrt(), -y.sqrt()],
-        y if y == 0.0 => vec![0.0],
+        0.0 => vec![0.0],
         _ => Vec::new(),
     }
 }
