@@ -181,3 +181,41 @@ fn t8_checks_fail_with_wrong_predictions() {
     mirrored.params.w1 *= -1.0;
     assert!(!no_barrier(&s, &s.nets.at_mem, &mirrored).pass, "no barrier through zero");
 }
+
+/// The global-minimum checks go red with a wrong prediction: Morwani et al.'s maximum margin 1% off, or
+/// with p in place of its square root; and the search for a better Euclidean margin restricted to the
+/// all-frequency circuit itself (nothing beats it then).
+#[test]
+fn t8_global_minimum_checks_fail_with_wrong_predictions() {
+    use super::{
+        circuit_is_max_margin, euclidean_max_is_not_all_frequencies, frequency_sets,
+        morwani_max_margin, SEARCHED_SET_SIZE,
+    };
+    let primes = [5, 7, 11, 13];
+    assert!(circuit_is_max_margin(&primes, morwani_max_margin).unwrap().pass);
+    assert!(!circuit_is_max_margin(&primes, |p| 1.01 * morwani_max_margin(p)).unwrap().pass);
+    fn p_not_sqrt(p: u32) -> f64 {
+        let p = f64::from(p);
+        (2.0f64 / 27.0).sqrt() / (p * (p - 1.0))
+    }
+    assert!(!circuit_is_max_margin(&primes, p_not_sqrt).unwrap().pass);
+    assert!(!circuit_is_max_margin(&[], morwani_max_margin).unwrap().pass);
+    let sets = |p| frequency_sets(p, SEARCHED_SET_SIZE);
+    assert!(euclidean_max_is_not_all_frequencies(17, sets).unwrap().pass);
+    fn only_all(p: u32) -> Vec<Vec<usize>> {
+        vec![(1..=(p as usize - 1) / 2).collect()]
+    }
+    assert!(!euclidean_max_is_not_all_frequencies(17, only_all).unwrap().pass);
+}
+
+/// The frequency sets of the search: every non-empty set of at most `size` frequencies, once each.
+#[test]
+fn t8_frequency_sets_are_all_small_subsets() {
+    let sets = super::frequency_sets(17, 4);
+    assert_eq!(sets.len(), 8 + 28 + 56 + 70);
+    let mut unique = sets.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), sets.len());
+    assert!(sets.iter().all(|s| !s.is_empty() && s.len() <= 4 && s.windows(2).all(|w| w[0] < w[1])));
+}

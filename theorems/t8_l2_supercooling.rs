@@ -475,6 +475,7 @@ struct Design {
     width: usize,
     steps: u64,
     relax_steps: u64,
+    morwani_primes: &'static [u32],
 }
 
 impl Design {
@@ -486,6 +487,7 @@ impl Design {
                 width: 64,
                 steps: 3000,
                 relax_steps: 40_000,
+                morwani_primes: &[5, 7, 11, 13, 17, 23],
             },
             Budget::Full => Design {
                 p: 23,
@@ -493,6 +495,7 @@ impl Design {
                 width: 64,
                 steps: 6000,
                 relax_steps: 100_000,
+                morwani_primes: &[5, 7, 11, 13, 17, 23, 31, 47, 97],
             },
         }
     }
@@ -566,6 +569,121 @@ impl Setting {
     }
 }
 
+/// Morwani, Edelman, Oncescu, Zhao and Kakade (2024, Theorem 7): on all $p^2$ pairs of $a+b\bmod p$, the largest
+/// margin of a quadratic network $\sum_i(u_{i,a}+v_{i,b})^2w_i$ (width $\ge4(p-1)$) normalized by
+/// $\\|\theta\\|\_{2,3}^3=\sum_i\\|(u_i,v_i,w_i)\\|\_2^3$ is $\gamma^\*=\sqrt{2/27}/(\sqrt p\\,(p-1))$.
+pub fn morwani_max_margin(p: u32) -> f64 {
+    let p = f64::from(p);
+    (2.0f64 / 27.0).sqrt() / (p.sqrt() * (p - 1.0))
+}
+
+/// A $z^2$ network's margin on all $p^2$ pairs of $a+b$ with its two normalizations: divided by
+/// $\sum_i\\|\omega_i\\|\_2^3$ ($\omega_i$ = neuron $i$'s input row and output column, Morwani et al.'s $L_{2,3}$) and by
+/// $\\|\theta\\|\_2^3$ (the crate's Euclidean norm, the one weight decay charges).
+fn full_grid_normalized_margins(model: &Model<f64>, p: u32) -> Result<(f64, f64)> {
+    let batch = Batch::<f64>::new(&analytic::task(p).all_examples()?);
+    let margin = margins_of(model, &batch)
+        .into_iter()
+        .fold(f64::INFINITY, f64::min);
+    let (w1, w2) = (&model.params.w1, &model.params.w2);
+    let l23: f64 = (0..w1.nrows())
+        .map(|i| (w1.row(i).norm_squared() + w2.column(i).norm_squared()).powf(1.5))
+        .sum();
+    let euclidean = model.params.norms().2.powi(3);
+    Ok((margin / l23, margin / euclidean))
+}
+
+/// The margins of `model` on `batch`.
+fn margins_of(model: &Model<f64>, batch: &Batch<f64>) -> Vec<f64> {
+    let mut ws = Workspace::default();
+    model.forward(batch, &mut ws);
+    margins(&ws.logits, &batch.labels)
+}
+
+/// Relative agreement of a margin computed from the network's logits with a closed form (f64 sums of
+/// $O(p)$ cosines).
+pub const MARGIN_ROUND_OFF: f64 = 1e-10;
+
+/// G1. The crate's all-frequency circuit attains Morwani et al.'s maximum $L_{2,3}$-normalized margin
+/// `predicted(p)` ([`morwani_max_margin`] in the ledger) on all pairs.
+fn circuit_is_max_margin(primes: &[u32], predicted: fn(u32) -> f64) -> Result<Check> {
+    let mut worst = 0.0f64;
+    let mut shown = Vec::new();
+    for &p in primes {
+        let all: Vec<usize> = (1..=(p as usize - 1) / 2).collect();
+        let (l23, _) = full_grid_normalized_margins(&analytic::fourier_solution(p, &all)?, p)?;
+        worst = worst.max((l23 / predicted(p) - 1.0).abs());
+        shown.push(format!("p={p}: {l23:.6e} ({:.6e})", predicted(p)));
+    }
+    Ok(Check {
+        claim: "on all p^2 pairs the all-frequency Fourier circuit (width 3(p-1)) is a maximum-margin solution in Morwani et al.'s L_{2,3} normalization, so it is the lambda -> 0 limit of the global minimizers of L + lambda |theta|_{2,3}^r (Wei et al. 2019, Theorem 2.1) up to the set of maximizers".into(),
+        status: Status::Proved,
+        prediction: "margin / sum_i |omega_i|^3 = sqrt(2/27) / (sqrt(p) (p-1)) (Morwani et al. 2024, Theorem 7)".into(),
+        measured: format!("from the circuit's logits on all pairs: {}", shown.join(", ")),
+        tolerance: format!("{MARGIN_ROUND_OFF:e} relative"),
+        pass: !primes.is_empty() && worst < MARGIN_ROUND_OFF,
+    })
+}
+
+/// Every set of at most `size` frequencies of $\\{1..(p-1)/2\\}$: the circuits [`euclidean_max_is_not_all_frequencies`]
+/// compares.
+fn frequency_sets(p: u32, size: usize) -> Vec<Vec<usize>> {
+    let half = (p as usize - 1) / 2;
+    let mut sets: Vec<Vec<usize>> = vec![Vec::new()];
+    for k in 1..=half {
+        let grown: Vec<Vec<usize>> = sets
+            .iter()
+            .filter(|s| s.len() < size)
+            .map(|s| s.iter().copied().chain(std::iter::once(k)).collect())
+            .collect();
+        sets.extend(grown);
+    }
+    sets.retain(|s| !s.is_empty());
+    sets
+}
+
+/// Largest size of the frequency sets searched by [`euclidean_max_is_not_all_frequencies`].
+pub const SEARCHED_SET_SIZE: usize = 4;
+
+/// G2. Under the crate's Euclidean penalty the all-frequency circuit is not the $\lambda\to0$ global minimum on
+/// all pairs: among the circuits on the frequency sets `candidates(p)` one has a larger Euclidean-normalized
+/// margin, so (Wei et al.'s theorem, and item B's ray asymptotics) its ray minimum is lower for small $\lambda$.
+fn euclidean_max_is_not_all_frequencies(
+    p: u32,
+    candidates: fn(u32) -> Vec<Vec<usize>>,
+) -> Result<Check> {
+    let all: Vec<usize> = (1..=(p as usize - 1) / 2).collect();
+    let (_, all_euclidean) = full_grid_normalized_margins(&analytic::fourier_solution(p, &all)?, p)?;
+    let mut best: Option<(f64, Vec<usize>)> = None;
+    for set in candidates(p) {
+        let model = analytic::fourier_solution(p, &set)?;
+        let batch = Batch::<f64>::new(&analytic::task(p).all_examples()?);
+        if margins_of(&model, &batch).iter().any(|&m| m <= 0.0) {
+            continue; // does not classify every pair: no margin to compare
+        }
+        let (_, euclidean) = full_grid_normalized_margins(&model, p)?;
+        if best.as_ref().is_none_or(|(b, _)| euclidean > *b) {
+            best = Some((euclidean, set));
+        }
+    }
+    let ratio = best.as_ref().map(|(b, _)| b / all_euclidean);
+    Ok(Check {
+        claim: format!("under the crate's Euclidean penalty lambda/2 |theta|^2 the all-frequency circuit is not the lambda -> 0 global minimum on all p^2 pairs (p = {p}): a Fourier circuit on fewer frequencies has a larger normalized margin |theta|^-3 min margin, hence a lower ray minimum for small lambda"),
+        status: Status::Proved,
+        prediction: "some circuit on at most 4 frequencies beats the all-frequency circuit's Euclidean-normalized margin".into(),
+        measured: match &best {
+            Some((b, set)) => format!(
+                "all {} frequencies: {all_euclidean:.4e}; best circuit, on frequencies {set:?}: {b:.4e} (ratio {:.3})",
+                all.len(),
+                b / all_euclidean
+            ),
+            None => "no candidate classifies every pair".into(),
+        },
+        tolerance: format!("strict, beyond {MARGIN_ROUND_OFF:e} relative"),
+        pass: ratio.is_some_and(|r| r > 1.0 + MARGIN_ROUND_OFF),
+    })
+}
+
 /// The ledger check.
 fn check(budget: Budget) -> Result<Vec<Check>> {
     let d = Design::of(budget);
@@ -577,6 +695,8 @@ fn check(budget: Budget) -> Result<Vec<Check>> {
         zero_is_a_strict_minimum(&s, 1.0),
         not_metastable(&s, &s.nets.memorizing, d.relax_steps)?,
         no_barrier(&s, &s.nets.at_mem, &s.nets.grokked),
+        circuit_is_max_margin(d.morwani_primes, morwani_max_margin)?,
+        euclidean_max_is_not_all_frequencies(d.p, |p| frequency_sets(p, SEARCHED_SET_SIZE))?,
     ])
 }
 
@@ -673,7 +793,7 @@ fn no_critical_lambda(s: &Setting) -> Check {
         })
         .collect();
     Check {
-        claim: "'the penalty makes the generalizing phase the global minimum above a critical lambda_c' (false as stated: it is lower at every lambda > 0 until both collapse to theta = 0)".into(),
+        claim: "a critical lambda_c below which the memorizing ray minimum is the lower one (a reading of 'tilts', not the question's words; false here: the grokked one is lower at every lambda > 0 until both collapse to theta = 0)".into(),
         status: Status::FalseAsStated,
         prediction: "no lambda on the grid where the memorizing ray minimum is below the grokked one".into(),
         measured: format!(

@@ -73,10 +73,12 @@ for sweep in sorted(p for p in root.iterdir() if p.is_dir()):
               f"| {fmt(f['diagonal_logit_energy'])} | {act['median_first_harmonic_fraction']:.3f} "
               f"| {act['median_sum_mode_fraction']:.3f} |")
         stats.append(dict(ok=ok, c0=c0, cg=cg, t_r=t_r, t_h=t_h, min_h=min_h, t_t=t_t, exc=exc, grok=s["t_grok"],
-                          final_test=s["final_test_acc"]))
+                          final_test=s["final_test_acc"], phase=s.get("t_grok_phase")))
     grok = [x for x in stats if x["grok"] is not None]
     print(f"\n{len(grok)}/{len(stats)} grokked; phases ordered and non-empty in "
-          f"{sum(x['ok'] for x in grok)}/{len(grok)} of those.")
+          f"{sum(x['ok'] for x in grok)}/{len(grok)} of those; t_grok in phase IV (the phases are detected "
+          f"without the test accuracy) in {sum(x['phase'] == 'generalization' for x in grok)}/{len(grok)} "
+          f"(phases of t_grok: {', '.join(str(x['phase']) for x in grok)}).")
     if grok:
         print(f"Medians: concentration {st.median(x['c0'] for x in grok):.3f} at step 0 → "
               f"{st.median(x['cg'] for x in grok):.3f} at t_grok; restricted loss < 1 at step "

@@ -1,28 +1,30 @@
-//! The four phases of a run, detected from its progress measures after the run.
+//! The four phases of a run, detected from its progress measures after the run, without looking at the
+//! test accuracy or $t_{grok}$: where $t_{grok}$ then falls is a finding ([`Phases::phase_at`]), not part of
+//! the rule.
 //!
 //! Boundaries (steps; every measure first goes through a [`hampel`] filter over 7 evaluations, which
 //! replaces outliers (up to 3 in a window, e.g. a 2-evaluation spike) by the local median and leaves
 //! everything else untouched, so a smooth curve keeps its exact extremum):
 //!
 //! 1. **Memorization** $[0,t_{mem}]$: until training accuracy reaches 99%.
-//! 2. **Plateau** $[t_{mem},t_{circ}]$, with $t_{circ}$ the step of the smallest excluded loss in
-//!    $[t_{mem},t_{grok}]$. Before $t_{circ}$ the logits *without* their Fourier part still fit the
+//! 2. **Plateau** $[t_{mem},t_{circ}]$, with $t_{circ}$ the step of the smallest excluded loss (training pairs
+//!    only) in $[t_{mem},t_{end}]$. Before $t_{circ}$ the logits *without* their Fourier part still fit the
 //!    training set better and better: the network is refining its memorization. After it they fit it
 //!    worse and worse while the training loss keeps falling, so the fit is being carried over to the
 //!    Fourier circuit. (Nanda et al., 2023, mark circuit formation by the rise of the excluded loss.)
 //!    For tasks without an excluded loss (other than $+$, $-$) $t_{circ}$ is the step of the largest test
-//!    loss in the same window: the first step after which the generalizing part outweighs the
-//!    memorizing part on unseen pairs. [`Phases::circuit_onset`] says which measure was used.
+//!    *loss* in the same window (a loss on the unseen pairs, not their accuracy). [`Phases::circuit_onset`]
+//!    says which measure was used. There is no circuit formation if the measure never turns: if at $t_{end}$
+//!    it is within [`TURN`] (relative) of its extremum.
 //! 3. **Circuit formation** $[t_{circ},t_{clean}]$, with $t_{clean}$ the step of the largest weight norm in
-//!    $[t_{circ},t_{grok}]$ ($t_{grok}$ itself if the norm still grows then): the circuit grows on top of the
-//!    memorizing weights and the norm keeps rising.
+//!    $[t_{circ},t_{end}]$: the circuit grows on top of the memorizing weights and the norm keeps rising.
+//!    If the norm at $t_{end}$ is within [`TURN`] of that peak, it has not turned: phase 3 lasts to $t_{end}$.
 //! 4. **Generalization and cleanup** $[t_{clean},t_{end}]$: the norm falls as weight decay removes the
-//!    memorizing components, test accuracy passes 99% at $t_{grok}\in[t_{clean},t_{end}]$; $t_{end}$ is the
-//!    last evaluated step.
+//!    memorizing components; $t_{end}$ is the last evaluated step.
 //!
-//! A run that never reaches $t_{grok}$ gets no phase 3 or 4 (its plateau lasts to $t_{end}$), and one that
-//! never memorizes gets no phase at all: nothing is invented. If $t_{grok}\le t_{mem}$ (generalization
-//! without a delay) there is no plateau and no circuit phase: phase 4 starts at $t_{mem}$.
+//! A run that never memorizes gets no phase at all, and an empty span is no phase (a measure that turns at
+//! $t_{mem}$ gives no plateau): nothing is invented. Until 2026-12 the windows ended at $t_{grok}$, which made
+//! "$t_{grok}$ falls in phase 4" true by construction; now it can fail, and [`Phases::phase_at`] reports it.
 
 use crate::evaluation::EvalRecord;
 use crate::train::History;
@@ -62,8 +64,40 @@ pub struct Phases {
     pub circuit_onset: Option<CircuitOnset>,
 }
 
+/// How far a measure must have come back from its extremum by $t_{end}$ to count as having turned: 1%
+/// relative. A convention, not fitted: ten times the relative evaluation-to-evaluation noise of the
+/// synthetic curves of the tests ($10^{-3}$), far below the turns of real runs (the canonical run's excluded
+/// loss rises by a factor 1.9 over circuit formation, its norm falls by about 10% after its peak).
+pub const TURN: f64 = 0.01;
+
+/// One of the four phases.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    /// I.
+    Memorization,
+    /// II.
+    Plateau,
+    /// III.
+    CircuitFormation,
+    /// IV.
+    Generalization,
+}
+
+impl fmt::Display for Phase {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Phase::Memorization => "I memorization",
+            Phase::Plateau => "II plateau",
+            Phase::CircuitFormation => "III circuit formation",
+            Phase::Generalization => "IV generalization/cleanup",
+        })
+    }
+}
+
 impl Phases {
-    /// The phases of a finished run (see the module docs).
+    /// The phases of a finished run (see the module docs); reads training accuracy, the excluded loss (or
+    /// the test loss) and the weight norm, never the test accuracy or $t_{grok}$.
     pub fn detect(history: &History) -> Phases {
         let records = &history.records;
         let (Some(t_mem), Some(last)) = (history.t_mem, records.last()) else {
@@ -71,47 +105,51 @@ impl Phases {
         };
         let t_end = last.step.max(t_mem);
         let memorization = Some([0, t_mem]);
-        let Some(t_grok) = history.t_grok else {
-            return Phases {
-                memorization,
-                plateau: Some([t_mem, t_end]),
-                ..Phases::default()
-            };
-        };
-        if t_grok <= t_mem {
-            return Phases {
-                memorization,
-                generalization: Some([t_mem, t_end]),
-                ..Phases::default()
-            };
-        }
-        let window = |from: u64| -> Vec<&EvalRecord> {
-            records
-                .iter()
-                .filter(|r| (from..=t_grok).contains(&r.step))
-                .collect()
-        };
-        let after_mem = window(t_mem);
+        let after =
+            |from: u64| -> Vec<&EvalRecord> { records.iter().filter(|r| r.step >= from).collect() };
+        let span = |a: u64, b: u64| (a < b).then_some([a, b]);
+        let after_mem = after(t_mem);
         let excluded: Option<Vec<f64>> = after_mem.iter().map(|r| r.excluded_loss).collect();
-        let (t_circ, onset) = match excluded {
-            Some(e) => (argmin_step(&after_mem, &e), CircuitOnset::ExcludedLoss),
-            None => {
-                let neg_test: Vec<f64> = after_mem.iter().map(|r| -r.test_loss).collect();
-                (argmin_step(&after_mem, &neg_test), CircuitOnset::TestLoss)
-            }
+        // The circuit onset as the minimum of a measure that must rise afterwards.
+        let (onset_values, onset) = match excluded {
+            Some(e) => (e, CircuitOnset::ExcludedLoss),
+            None => (
+                after_mem.iter().map(|r| -r.test_loss).collect(),
+                CircuitOnset::TestLoss,
+            ),
         };
-        // The window holds at least the record of t_grok, so both arg-mins exist.
-        let t_circ = t_circ.unwrap_or(t_mem);
-        let after_circ = window(t_circ);
+        let Some(t_circ) = turning_point(&after_mem, &onset_values) else {
+            return Phases {
+                memorization,
+                plateau: span(t_mem, t_end),
+                ..Phases::default()
+            };
+        };
+        let after_circ = after(t_circ);
         let neg_norm: Vec<f64> = after_circ.iter().map(|r| -r.weight_norm).collect();
-        let t_clean = argmin_step(&after_circ, &neg_norm).unwrap_or(t_grok);
+        let t_clean = turning_point(&after_circ, &neg_norm).unwrap_or(t_end);
         Phases {
             memorization,
-            plateau: Some([t_mem, t_circ]),
-            circuit_formation: Some([t_circ, t_clean]),
-            generalization: Some([t_clean, t_end]),
+            plateau: span(t_mem, t_circ),
+            circuit_formation: span(t_circ, t_clean),
+            generalization: span(t_clean, t_end),
             circuit_onset: Some(onset),
         }
+    }
+
+    /// The phase that contains `step` (a boundary step belongs to the later phase; the last step to the
+    /// last phase); `None` outside every phase.
+    pub fn phase_at(&self, step: u64) -> Option<Phase> {
+        let named = [
+            (Phase::Generalization, self.generalization),
+            (Phase::CircuitFormation, self.circuit_formation),
+            (Phase::Plateau, self.plateau),
+            (Phase::Memorization, self.memorization),
+        ];
+        named
+            .iter()
+            .find(|(_, span)| span.is_some_and(|[a, b]| (a..=b).contains(&step)))
+            .map(|(phase, _)| *phase)
     }
 }
 
@@ -137,22 +175,22 @@ impl fmt::Display for Phases {
                 f.write_str(" (circuit onset: excluded-loss minimum)")
             }
             Some(CircuitOnset::TestLoss) => f.write_str(" (circuit onset: test-loss maximum)"),
-            None if self.generalization.is_none() => {
-                f.write_str(" (no grokking: no circuit or generalization phase)")
-            }
-            None => f.write_str(" (generalized without a delay)"),
+            None => f.write_str(" (the circuit-onset measure never turned: no circuit formation)"),
         }
     }
 }
 
-/// The step of the smallest value of `values` (one per record) after the [`hampel`] filter (the first
-/// on ties).
-fn argmin_step(records: &[&EvalRecord], values: &[f64]) -> Option<u64> {
-    hampel(values, HAMPEL_HALF_WIDTH, HAMPEL_SIGMAS)
+/// The step of the smallest value of `values` (one per record) after the [`hampel`] filter (the first on
+/// ties), if the filtered curve has come back from it by [`TURN`] (relative) at its last record; `None` if it
+/// has not turned.
+fn turning_point(records: &[&EvalRecord], values: &[f64]) -> Option<u64> {
+    let filtered = hampel(values, HAMPEL_HALF_WIDTH, HAMPEL_SIGMAS);
+    let (i, &least) = filtered
         .iter()
         .enumerate()
-        .min_by(|x, y| x.1.total_cmp(y.1).then(x.0.cmp(&y.0)))
-        .map(|(i, _)| records[i].step)
+        .min_by(|x, y| x.1.total_cmp(y.1).then(x.0.cmp(&y.0)))?;
+    let end = *filtered.last()?;
+    (end - least > TURN * least.abs()).then(|| records[i].step)
 }
 
 /// Hampel filter: each $x_i$ farther than `n_sigmas` robust standard deviations

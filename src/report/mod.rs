@@ -9,7 +9,7 @@ pub mod weights;
 
 use crate::error::{Error, Result};
 use crate::evaluation::EvalRecord;
-use crate::measure::phases::Phases;
+use crate::measure::phases::{Phase, Phases};
 use crate::measure::summary::FourierSummary;
 use crate::train::{History, TrainConfig};
 use serde::{Deserialize, Serialize};
@@ -72,8 +72,12 @@ pub struct Summary {
     /// (notes/t2_drift.md, item 9). `null` if it never happens.
     #[serde(default)]
     pub train_loss_zero_at: Option<u64>,
-    /// The four phases detected from the progress measures ([`crate::measure::phases`]).
+    /// The four phases detected from the progress measures ([`crate::measure::phases`]), without the test
+    /// accuracy.
     pub phases: Phases,
+    /// The phase in which $t_{grok}$ falls (a finding: the phases are detected without it).
+    #[serde(default)]
+    pub t_grok_phase: Option<Phase>,
     /// Distinct dominant frequencies of the final $W_1$, most common first ($\mathbb{Z}\_p$ tasks; empty
     /// for sparse parity). See [`crate::measure::progress`].
     pub key_frequencies: Vec<usize>,
@@ -127,6 +131,9 @@ impl Summary {
                 .find(|r| r.train_loss == 0.0)
                 .map(|r| r.step),
             phases: Phases::detect(history),
+            t_grok_phase: history
+                .t_grok
+                .and_then(|t| Phases::detect(history).phase_at(t)),
             key_frequencies: fourier
                 .as_ref()
                 .map(|f| f.key_frequencies.clone())

@@ -610,6 +610,11 @@ fn report(s: &Summary, out: &Path, json: bool) -> Result<()> {
         s.wall_s
     );
     println!("phases: {}", s.phases);
+    if let Some(phase) = s.t_grok_phase {
+        println!(
+            "t_grok falls in phase {phase} (the phases are detected without the test accuracy)"
+        );
+    }
     if let Some(f) = &s.fourier {
         print_fourier(f);
     }
