@@ -15,10 +15,11 @@
 //!    For tasks without an excluded loss (other than $+$, $-$) $t_{circ}$ is the step of the largest test
 //!    *loss* in the same window (a loss on the unseen pairs, not their accuracy). [`Phases::circuit_onset`]
 //!    says which measure was used. There is no circuit formation if the measure never turns: if at $t_{end}$
-//!    it is within [`TURN`] (relative) of its extremum.
+//!    it has come back from its extremum by no more than [`TURN`] of its range.
 //! 3. **Circuit formation** $[t_{circ},t_{clean}]$, with $t_{clean}$ the step of the largest weight norm in
 //!    $[t_{circ},t_{end}]$: the circuit grows on top of the memorizing weights and the norm keeps rising.
-//!    If the norm at $t_{end}$ is within [`TURN`] of that peak, it has not turned: phase 3 lasts to $t_{end}$.
+//!    If the norm at $t_{end}$ has come back from that peak by no more than [`TURN`] of its range, it has not
+//!    turned: phase 3 lasts to $t_{end}$.
 //! 4. **Generalization and cleanup** $[t_{clean},t_{end}]$: the norm falls as weight decay removes the
 //!    memorizing components; $t_{end}$ is the last evaluated step.
 //!
@@ -64,10 +65,12 @@ pub struct Phases {
     pub circuit_onset: Option<CircuitOnset>,
 }
 
-/// How far a measure must have come back from its extremum by $t_{end}$ to count as having turned: 1%
-/// relative. A convention, not fitted: ten times the relative evaluation-to-evaluation noise of the
-/// synthetic curves of the tests ($10^{-3}$), far below the turns of real runs (the canonical run's excluded
-/// loss rises by a factor 1.9 over circuit formation, its norm falls by about 10% after its peak).
+/// How far a measure must have come back from its extremum by $t_{end}$ to count as having turned, as a
+/// fraction of the range the (filtered) measure spans over the window: 1%. A convention, not fitted: ten
+/// times the relative noise of the synthetic curves of the tests ($10^{-3}$), far below the turns of real runs
+/// (the canonical run's excluded loss climbs back by more than half its range over circuit formation). A
+/// fraction of the range, not of the extremum: an excluded loss that follows the training loss down to
+/// $10^{-6}$ and jitters there has not turned, however large its jitter is relative to $10^{-6}$.
 pub const TURN: f64 = 0.01;
 
 /// One of the four phases.
@@ -181,16 +184,17 @@ impl fmt::Display for Phases {
 }
 
 /// The step of the smallest value of `values` (one per record) after the [`hampel`] filter (the first on
-/// ties), if the filtered curve has come back from it by [`TURN`] (relative) at its last record; `None` if it
-/// has not turned.
+/// ties), if at its last record the filtered curve has come back from it by more than [`TURN`] of the range it
+/// spans; `None` if it has not turned.
 fn turning_point(records: &[&EvalRecord], values: &[f64]) -> Option<u64> {
     let filtered = hampel(values, HAMPEL_HALF_WIDTH, HAMPEL_SIGMAS);
     let (i, &least) = filtered
         .iter()
         .enumerate()
         .min_by(|x, y| x.1.total_cmp(y.1).then(x.0.cmp(&y.0)))?;
+    let most = filtered.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     let end = *filtered.last()?;
-    (end - least > TURN * least.abs()).then(|| records[i].step)
+    (end - least > TURN * (most - least)).then(|| records[i].step)
 }
 
 /// Hampel filter: each $x_i$ farther than `n_sigmas` robust standard deviations
