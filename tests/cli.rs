@@ -371,6 +371,20 @@ fn bad_arguments_fail_with_a_clear_message_and_no_panic() {
     );
 }
 
+/// `grok check` in text mode: one header per theorem, in registry order, with the seconds its checks took
+/// (the rows are written as each theorem finishes); the progress bar stays off a non-terminal stderr.
+#[test]
+fn check_streams_one_block_per_theorem() {
+    let out = grok(&["check", "T5-democracy", "T6", "--quick"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8(out.stdout.clone()).unwrap();
+    let headers: Vec<&str> = text.lines().filter(|l| !l.starts_with(' ')).collect();
+    assert_eq!(headers.len(), 2, "{text}");
+    assert!(headers[0].starts_with("T5-democracy — ") && headers[1].starts_with("T6-algebra — "));
+    assert!(headers.iter().all(|h| h.contains("[PASS]") && h.ends_with(" s)")), "{headers:?}");
+    assert!(!stderr(&out).contains("theorems; running"), "{}", stderr(&out));
+}
+
 /// `grok check --quick --json`: one JSON object with a row per registered theorem, all passing.
 #[test]
 fn check_prints_the_ledger_as_json() {

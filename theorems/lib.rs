@@ -168,8 +168,9 @@ pub fn selects(arg: &str, id: &str) -> bool {
     id == arg || id.starts_with(&format!("{arg}-"))
 }
 
-/// Runs the theorems named by `ids` (all when empty; see [`selects`]), in registry order.
-pub fn run(ids: &[String], budget: Budget) -> Result<Vec<LedgerRow>> {
+/// The theorems named by `ids` (all when empty; see [`selects`]), in registry order; an id that names no
+/// registered theorem is an error.
+pub fn selected(ids: &[String]) -> Result<Vec<&'static Theorem>> {
     for arg in ids {
         if !REGISTRY.iter().any(|t| selects(arg, t.id)) {
             let known: Vec<&str> = REGISTRY.iter().map(|t| t.id).collect();
@@ -179,18 +180,28 @@ pub fn run(ids: &[String], budget: Budget) -> Result<Vec<LedgerRow>> {
             )));
         }
     }
-    REGISTRY
+    Ok(REGISTRY
         .iter()
         .filter(|t| ids.is_empty() || ids.iter().any(|arg| selects(arg, t.id)))
-        .map(|t| {
-            let checks = (t.run)(budget)?;
-            Ok(LedgerRow {
-                id: t.id.into(),
-                name: t.name.into(),
-                note: t.note.into(),
-                pass: checks.iter().all(|c| c.pass),
-                checks,
-            })
-        })
+        .collect())
+}
+
+/// Runs one theorem's checks: its line of the ledger.
+pub fn run_theorem(theorem: &Theorem, budget: Budget) -> Result<LedgerRow> {
+    let checks = (theorem.run)(budget)?;
+    Ok(LedgerRow {
+        id: theorem.id.into(),
+        name: theorem.name.into(),
+        note: theorem.note.into(),
+        pass: checks.iter().all(|c| c.pass),
+        checks,
+    })
+}
+
+/// Runs the theorems named by `ids` (all when empty; see [`selects`]), in registry order.
+pub fn run(ids: &[String], budget: Budget) -> Result<Vec<LedgerRow>> {
+    selected(ids)?
+        .into_iter()
+        .map(|t| run_theorem(t, budget))
         .collect()
 }

@@ -26,6 +26,7 @@ use grokking::run::{self, Progress};
 use grokking::train::History;
 use grokking_theorems as theorems;
 use hyper::Hyper;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -244,7 +245,31 @@ fn check(a: CheckArgs) -> Result<()> {
     if a.html.is_some() {
         theorems::blueprint::validate()?; // before the checks run, not after
     }
-    let rows = theorems::run(&a.ids, budget)?;
+    let selected = theorems::selected(&a.ids)?;
+    // Theorem i of n on stderr (drawn only on a terminal); in text mode each theorem's rows are printed
+    // as soon as it finishes, in JSON mode stdout holds the one object written at the end.
+    let bar =
+        ProgressBar::with_draw_target(Some(selected.len() as u64), ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{prefix} [{elapsed_precise}] {bar:30} {pos}/{len} theorems; running {msg}",
+        )
+        .expect("a valid template"),
+    );
+    bar.set_prefix("grok check");
+    let mut rows = Vec::with_capacity(selected.len());
+    for theorem in selected {
+        bar.set_message(theorem.id);
+        let started = std::time::Instant::now();
+        let row = theorems::run_theorem(theorem, budget)?;
+        if !a.json {
+            bar.suspend(|| print_ledger_row(&row, started.elapsed().as_secs_f64()))
+                .context("writing the ledger to stdout")?;
+        }
+        rows.push(row);
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
     if let Some(dir) = &a.html {
         let mut command = String::from("grok check");
         for id in &a.ids {
@@ -261,27 +286,6 @@ fn check(a: CheckArgs) -> Result<()> {
     }
     if a.json {
         println!("{}", serde_json::json!({ "ledger": rows }));
-    } else {
-        for row in &rows {
-            println!(
-                "{} — {} [{}] ({})",
-                row.id,
-                row.name,
-                if row.pass { "PASS" } else { "FAIL" },
-                row.note
-            );
-            for c in &row.checks {
-                println!(
-                    "  [{}] {} — {}",
-                    if c.pass { "pass" } else { "FAIL" },
-                    c.status,
-                    c.claim
-                );
-                println!("      predicted: {}", c.prediction);
-                println!("      measured:  {}", c.measured);
-                println!("      tolerance: {}", c.tolerance);
-            }
-        }
     }
     let failed: Vec<&str> = rows
         .iter()
@@ -292,6 +296,29 @@ fn check(a: CheckArgs) -> Result<()> {
         bail!("claims failing their own check: {}", failed.join(", "));
     }
     Ok(())
+}
+
+/// One theorem's lines of the ledger, with the seconds its checks took, flushed so that a pipe sees each
+/// theorem as it finishes (an error, not a panic, when the reader has gone).
+fn print_ledger_row(row: &theorems::LedgerRow, seconds: f64) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "{} — {} [{}] ({}; {seconds:.1} s)",
+        row.id,
+        row.name,
+        if row.pass { "PASS" } else { "FAIL" },
+        row.note
+    )?;
+    for c in &row.checks {
+        let verdict = if c.pass { "pass" } else { "FAIL" };
+        writeln!(out, "  [{verdict}] {} — {}", c.status, c.claim)?;
+        writeln!(out, "      predicted: {}", c.prediction)?;
+        writeln!(out, "      measured:  {}", c.measured)?;
+        writeln!(out, "      tolerance: {}", c.tolerance)?;
+    }
+    out.flush()
 }
 
 fn plot(a: PlotArgs) -> Result<()> {
