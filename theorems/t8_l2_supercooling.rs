@@ -808,7 +808,7 @@ fn no_critical_lambda(s: &Setting) -> Check {
 }
 
 /// D. The collapsed phase is a strict local minimum for every $\lambda>0$, with Hessian `factor`$\cdot\lambda I$ (the
-/// theorem: 1, for $F=L+\frac\lambda2\|\theta\|^2$; a test swaps in the factor 2 of the $\lambda\|\theta\|^2$ convention).
+/// theorem: 1, for $F=L+\frac\lambda2\\|\theta\\|^2$; a test swaps in the factor 2 of the $\lambda\\|\theta\\|^2$ convention).
 fn zero_is_a_strict_minimum(s: &Setting, factor: f64) -> Check {
     let mut zero = s.circuit.clone();
     zero.params.w1.fill(0.0);
