@@ -425,7 +425,7 @@ fn the_manifold_keeps_the_basin(runs: &Runs) -> Check {
         .filter(|pair| memorized_at(&pair.random).is_some())
         .collect();
     Check {
-        claim: "weights held on the scaled Stiefel manifold cannot memorize random labels (the manifold removes the memorization basin)".into(),
+        claim: "weights held on the scaled Stiefel manifold cannot memorize random labels at any fixed or free scale (the manifold's geometry, not the scale, removes the memorization basin; at the initial scale the claim holds, row above)".into(),
         status: Status::FalseAsStated,
         prediction: format!(
             "counterexample: a+b mod {p}, f = {frac}: a net held exactly on the manifold at a larger fixed scale, or at a free scale (pull rate 1), memorizes random labels in {steps} steps"
