@@ -381,8 +381,17 @@ fn check_streams_one_block_per_theorem() {
     let headers: Vec<&str> = text.lines().filter(|l| !l.starts_with(' ')).collect();
     assert_eq!(headers.len(), 2, "{text}");
     assert!(headers[0].starts_with("T5-democracy — ") && headers[1].starts_with("T6-algebra — "));
-    assert!(headers.iter().all(|h| h.contains("[PASS]") && h.ends_with(" s)")), "{headers:?}");
-    assert!(!stderr(&out).contains("theorems; running"), "{}", stderr(&out));
+    assert!(
+        headers
+            .iter()
+            .all(|h| h.contains("[PASS]") && h.ends_with(" s)")),
+        "{headers:?}"
+    );
+    assert!(
+        !stderr(&out).contains("theorems; running"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 /// `grok check --quick --json`: one JSON object with a row per registered theorem, all passing.
