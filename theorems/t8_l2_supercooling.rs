@@ -642,7 +642,8 @@ fn frequency_sets(p: u32, size: usize) -> Vec<Vec<usize>> {
     sets
 }
 
-/// Largest size of the frequency sets searched by [`euclidean_max_is_not_all_frequencies`].
+/// Largest size of the frequency sets searched for a circuit with a larger Euclidean-normalized margin than
+/// the all-frequency one.
 pub const SEARCHED_SET_SIZE: usize = 4;
 
 /// G2. Under the crate's Euclidean penalty the all-frequency circuit is not the $\lambda\to0$ global minimum on
