@@ -5,7 +5,7 @@ use super::{
     delayed, drift_in_eta, drift_in_lambda, drift_slope, eps_moves_the_clock,
     f32_collapses_at_small_eps, full_batch_groks, held_out_prediction, measure, measure_batches,
     measure_eps, measure_rates, median_t_grok, nets_rest_at_the_rest_point, no_arrhenius,
-    norm_separation, plateau,
+    norm_separation, plateaus,
     resting_gradient, runs_at, Design, Run, EPS_FACTOR, PRECISION_FACTOR, REST_FACTOR,
     SLOPE_TOLERANCE,
 };
@@ -88,10 +88,7 @@ fn t2_drift_eps_sets_the_plateau_and_the_clock() {
     let wd = design.temperature_wd;
     let near = |r: f64| (1.0 / REST_FACTOR..=REST_FACTOR).contains(&r);
     let eps0 = config::CANONICAL_ADAMW.eps;
-    let plateaus: Vec<(f64, _)> = [design.small_eps, eps0, design.large_eps]
-        .into_iter()
-        .map(|eps| (eps, plateau(&design, eps).unwrap()))
-        .collect();
+    let plateaus = plateaus(&design).unwrap();
     let canonical_plateau = plateaus[1].1;
     assert!(nets_rest_at_the_rest_point(&design, &plateaus, resting_gradient).pass);
     assert!(!nets_rest_at_the_rest_point(&design, &plateaus, |eps, _, _| eps).pass);

@@ -162,36 +162,45 @@ fn t4_checks_fail_when_their_claims_fail() {
         assert!(c.pass, "{}: {}", c.claim, c.measured);
     }
 
-    let mut r = runs_where_the_claims_hold();
-    std::mem::swap(&mut r.cmp_adamw, &mut r.cmp_muon);
-    assert!(!muon_approaches_the_manifold(&r).pass, "optimizers swapped");
-
-    let mut r = runs_where_the_claims_hold();
-    r.held.random = synthetic(true, false, 0.0, true);
-    assert!(!held_refuses_random_labels(&r).pass, "held net memorizes");
-    let mut r = runs_where_the_claims_hold();
-    r.random_free = synthetic(false, false, 1.0, false);
-    assert!(!held_refuses_random_labels(&r).pass, "free net does not memorize");
-    let mut r = runs_where_the_claims_hold();
-    r.held.random[2].distance = [10.0 * CONSTRAINED_DISTANCE; 2];
-    assert!(!held_refuses_random_labels(&r).pass, "held net off the manifold");
-
-    let mut r = runs_where_the_claims_hold();
-    r.held.truth = synthetic(true, true, 0.0, true);
-    assert!(!held_does_not_grok(&r).pass, "held net groks");
-    let mut r = runs_where_the_claims_hold();
-    r.free_muon = synthetic(true, false, 0.3, false);
-    assert!(!held_does_not_grok(&r).pass, "free Muon does not grok");
-
-    let mut r = runs_where_the_claims_hold();
-    r.swept[0].random = synthetic(false, false, 0.0, true);
-    assert!(!the_manifold_keeps_the_basin(&r).pass, "no swept net memorizes");
-
-    let mut r = runs_where_the_claims_hold();
-    r.swept.push(ConstrainedPair {
-        constraint: Constraint::Pull { rate: 0.1 },
-        random: synthetic(false, false, 0.0, true),
-        truth: synthetic(true, true, 0.0, true),
-    });
-    assert!(!no_constraint_does_both(&r).pass, "a constraint that does both");
+    type Mutation = fn(&mut super::Runs);
+    type Verdict = fn(&super::Runs) -> crate::Check;
+    let mutants: [(&str, Verdict, Mutation); 9] = [
+        ("optimizers swapped", muon_approaches_the_manifold, |r| {
+            std::mem::swap(&mut r.cmp_adamw, &mut r.cmp_muon)
+        }),
+        ("held net memorizes", held_refuses_random_labels, |r| {
+            r.held.random = synthetic(true, false, 0.0, true)
+        }),
+        ("free net does not memorize", held_refuses_random_labels, |r| {
+            r.random_free = synthetic(false, false, 1.0, false)
+        }),
+        ("held net off the manifold", held_refuses_random_labels, |r| {
+            r.held.random[2].distance = [10.0 * CONSTRAINED_DISTANCE; 2]
+        }),
+        ("held net groks", held_does_not_grok, |r| {
+            r.held.truth = synthetic(true, true, 0.0, true)
+        }),
+        ("free Muon does not grok", held_does_not_grok, |r| {
+            r.free_muon = synthetic(true, false, 0.3, false)
+        }),
+        ("no swept net memorizes", the_manifold_keeps_the_basin, |r| {
+            r.swept[0].random = synthetic(false, false, 0.0, true)
+        }),
+        ("a constraint that does both", no_constraint_does_both, |r| {
+            r.swept.push(ConstrainedPair {
+                constraint: Constraint::Pull { rate: 0.1 },
+                random: synthetic(false, false, 0.0, true),
+                truth: synthetic(true, true, 0.0, true),
+            })
+        }),
+        ("the swept pair replaced by one that does both", no_constraint_does_both, |r| {
+            r.swept[0].random = synthetic(false, false, 0.0, true);
+            r.swept[0].truth = synthetic(true, true, 0.0, true);
+        }),
+    ];
+    for (what, check, mutate) in mutants {
+        let mut r = runs_where_the_claims_hold();
+        mutate(&mut r);
+        assert!(!check(&r).pass, "{what}");
+    }
 }

@@ -288,6 +288,14 @@ impl Plateau {
 /// (`rest(eps, weight_decay, |theta|)`; [`resting_gradient`] is the proved one).
 type RestPoint = fn(f64, f64, f64) -> f64;
 
+/// The [`Plateau`] of `design` at its small, the canonical and its large $\epsilon$ (seven decades), in parallel.
+fn plateaus(design: &Design) -> Result<Vec<(f64, Plateau)>> {
+    [design.small_eps, config::CANONICAL_ADAMW.eps, design.large_eps]
+        .into_par_iter()
+        .map(|eps| Ok((eps, plateau(design, eps)?)))
+        .collect()
+}
+
 /// Measures the [`Plateau`] of `design` at Adam's `eps`.
 fn plateau(design: &Design, eps: f64) -> Result<Plateau> {
     let adam = adamw_with_eps(design, eps);
@@ -598,10 +606,7 @@ fn eps_checks(design: &Design, canonical: &[Run]) -> Result<Vec<Check>> {
     let small = Design::of(Budget::Quick);
     let f32_small = measure_eps(&small, small.small_eps, Precision::F32)?;
     let f64_small = measure_eps(&small, small.small_eps, Precision::F64)?;
-    let plateaus: Vec<(f64, Plateau)> = [design.small_eps, config::CANONICAL_ADAMW.eps, design.large_eps]
-        .into_par_iter()
-        .map(|eps| Ok((eps, plateau(design, eps)?)))
-        .collect::<Result<_>>()?;
+    let plateaus = plateaus(design)?;
     Ok(vec![
         eps_moves_the_clock(design, &large, canonical),
         nets_rest_at_the_rest_point(design, &plateaus, resting_gradient),

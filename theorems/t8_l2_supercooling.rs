@@ -21,7 +21,7 @@ use grokking::config::canonical_add;
 use grokking::error::{ensure, Result};
 use grokking::evaluation::Measures;
 use grokking::loss::{self, LossKind};
-use grokking::measure::margin::margins;
+use grokking::measure::margin::{margins, min_margin};
 use grokking::model::{forward_loss, objective_and_gradient};
 use grokking::model::{Activation, Batch, Model, Workspace};
 use grokking::optim::{AdamWConfig, OptimizerConfig, SgdConfig};
@@ -577,27 +577,22 @@ pub fn morwani_max_margin(p: u32) -> f64 {
     (2.0f64 / 27.0).sqrt() / (p.sqrt() * (p - 1.0))
 }
 
-/// A $z^2$ network's margin on all $p^2$ pairs of $a+b$ with its two normalizations: divided by
+/// All $p^2$ pairs of $a+b\bmod p$ as a batch.
+fn all_pairs(p: u32) -> Result<Batch<f64>> {
+    Ok(Batch::new(&analytic::task(p).all_examples()?))
+}
+
+/// A $z^2$ network's margin on `all_pairs` ([`all_pairs`]) with its two normalizations: divided by
 /// $\sum_i\\|\omega_i\\|\_2^3$ ($\omega_i$ = neuron $i$'s input row and output column, Morwani et al.'s $L_{2,3}$) and by
 /// $\\|\theta\\|\_2^3$ (the crate's Euclidean norm, the one weight decay charges).
-fn full_grid_normalized_margins(model: &Model<f64>, p: u32) -> Result<(f64, f64)> {
-    let batch = Batch::<f64>::new(&analytic::task(p).all_examples()?);
-    let margin = margins_of(model, &batch)
-        .into_iter()
-        .fold(f64::INFINITY, f64::min);
+fn full_grid_normalized_margins(model: &Model<f64>, all_pairs: &Batch<f64>) -> (f64, f64) {
+    let margin = min_margin(model, all_pairs);
     let (w1, w2) = (&model.params.w1, &model.params.w2);
     let l23: f64 = (0..w1.nrows())
         .map(|i| (w1.row(i).norm_squared() + w2.column(i).norm_squared()).powf(1.5))
         .sum();
     let euclidean = model.params.norms().2.powi(3);
-    Ok((margin / l23, margin / euclidean))
-}
-
-/// The margins of `model` on `batch`.
-fn margins_of(model: &Model<f64>, batch: &Batch<f64>) -> Vec<f64> {
-    let mut ws = Workspace::default();
-    model.forward(batch, &mut ws);
-    margins(&ws.logits, &batch.labels)
+    (margin / l23, margin / euclidean)
 }
 
 /// Relative agreement of a margin computed from the network's logits with a closed form (f64 sums of
@@ -611,7 +606,8 @@ fn circuit_is_max_margin(primes: &[u32], predicted: fn(u32) -> f64) -> Result<Ch
     let mut shown = Vec::new();
     for &p in primes {
         let all: Vec<usize> = (1..=(p as usize - 1) / 2).collect();
-        let (l23, _) = full_grid_normalized_margins(&analytic::fourier_solution(p, &all)?, p)?;
+        let (l23, _) =
+            full_grid_normalized_margins(&analytic::fourier_solution(p, &all)?, &all_pairs(p)?);
         worst = worst.max((l23 / predicted(p) - 1.0).abs());
         shown.push(format!("p={p}: {l23:.6e} ({:.6e})", predicted(p)));
     }
@@ -654,15 +650,16 @@ fn euclidean_max_is_not_all_frequencies(
     candidates: fn(u32) -> Vec<Vec<usize>>,
 ) -> Result<Check> {
     let all: Vec<usize> = (1..=(p as usize - 1) / 2).collect();
-    let (_, all_euclidean) = full_grid_normalized_margins(&analytic::fourier_solution(p, &all)?, p)?;
+    let batch = all_pairs(p)?;
+    let (_, all_euclidean) =
+        full_grid_normalized_margins(&analytic::fourier_solution(p, &all)?, &batch);
     let mut best: Option<(f64, Vec<usize>)> = None;
     for set in candidates(p) {
-        let model = analytic::fourier_solution(p, &set)?;
-        let batch = Batch::<f64>::new(&analytic::task(p).all_examples()?);
-        if margins_of(&model, &batch).iter().any(|&m| m <= 0.0) {
+        let (_, euclidean) =
+            full_grid_normalized_margins(&analytic::fourier_solution(p, &set)?, &batch);
+        if euclidean <= 0.0 {
             continue; // does not classify every pair: no margin to compare
         }
-        let (_, euclidean) = full_grid_normalized_margins(&model, p)?;
         if best.as_ref().is_none_or(|(b, _)| euclidean > *b) {
             best = Some((euclidean, set));
         }

@@ -107,6 +107,7 @@ impl Summary {
             (Some(m), Some(g)) if m > 0 => Some(g as f64 / m as f64),
             _ => None,
         };
+        let phases = Phases::detect(history);
         Ok(Summary {
             crate_version: env!("CARGO_PKG_VERSION").into(),
             config: *config,
@@ -130,10 +131,8 @@ impl Summary {
                 .iter()
                 .find(|r| r.train_loss == 0.0)
                 .map(|r| r.step),
-            phases: Phases::detect(history),
-            t_grok_phase: history
-                .t_grok
-                .and_then(|t| Phases::detect(history).phase_at(t)),
+            t_grok_phase: history.t_grok.and_then(|t| phases.phase_at(t)),
+            phases,
             key_frequencies: fourier
                 .as_ref()
                 .map(|f| f.key_frequencies.clone())
