@@ -14,7 +14,11 @@
 //!   $\\|\theta\\|/\gamma^{1/3}$, does not depend on $n$.
 //! * **Trained nets (empirical).** The ReLU MLP is homogeneous of degree 2, so its norm for margin 1 is
 //!   $\\|\theta\\|/\gamma_{min}^{1/2}$; measured along a run, the best value while it only memorizes against the
-//!   value after it groks.
+//!   value after it groks; and nets fitted to random labels, whose least norm for margin 1 grows like
+//!   $n^{0.36}$ (between the circuit's $n^0$ and the kernel regime's $n^{1/2}$).
+//! * **Every network (proved).** [`architecture_bound`]: whatever the width, weights and labels,
+//!   $\\|\theta\\|^{k+1}/\gamma_{min}$ is at least of order $p$ on balanced training sets, independent of $n$ — a floor
+//!   under memorization and the circuit alike, not a separation.
 //!
 //! Note: notes/t7_norm_discrepancy.md
 
@@ -28,8 +32,7 @@ use grokking::measure::margin::norm_per_margin;
 use grokking::model::Batch;
 use grokking::optim::{AdamWConfig, OptimizerConfig};
 use grokking::stats::least_squares_slope;
-use grokking::task::Inputs;
-use grokking::task::Labels;
+use grokking::task::{Examples, Inputs, Labels};
 use grokking::train::{self, Probe, TrainConfig, Watch, THRESHOLD};
 use nalgebra::{DMatrix, SymmetricEigen};
 use rayon::prelude::*;
@@ -180,9 +183,66 @@ pub fn fourier_norm_per_margin(p: u32) -> Result<Option<f64>> {
     Ok(norm_per_margin(&model, &batch, 3))
 }
 
+/// The proved lower bound on the norm for margin 1 of *every* network of the architecture that classifies
+/// the pairs of `examples` (in $\mathbb{Z}\_p^2$, classes in `0..classes`), whatever its
+/// width and its weights, for an activation that is positively homogeneous of degree `k` with
+/// $|\sigma(z)|\le|z|^k$ (ReLU: $k=1$, $z^2$: $k=2$; the net is then homogeneous of degree $d=k+1$) and
+/// output multiplier `kappa`:
+/// $$\frac{\\|\theta\\|^{k+1}}{\gamma_{min}}\ \ge\ \frac{(k+1)^{(k+1)/2}}{k^{k/2}}\cdot
+/// \frac{n\,(1-1/C)}{\kappa\,2^{(k-1)/2}\,\\|\Xi\\|\_{op}\\|B\\|\_{op}},$$
+/// returned as the bound on $\\|\theta\\|/\gamma_{min}^{1/(k+1)}$. Here $\Xi$ ($C\times n$) has columns
+/// $\xi_i=e_{y_i}-\mathbf 1/C$ and $B=[R\ C]$ ($n\times2p$) is the pairs' one-hot design (proof in the note:
+/// a margin $\gamma$ makes $\sum_i\langle\xi_i,f(x_i)\rangle\ge n\gamma(1-1/C)$, while homogeneity and two operator
+/// norms cap the same sum by a multiple of $\\|\theta\\|^{k+1}$). $\\|\Xi\\|\_{op}^2$ depends only on the class counts,
+/// so the bound is the same for true and random labels of equal counts. Errors unless the inputs fit
+/// together and $k\ge1$, $\kappa>0$.
+pub fn architecture_bound(examples: &Examples, classes: usize, kappa: f64, k: u32) -> Result<f64> {
+    let Inputs::Pairs { a, b, p } = &examples.inputs else {
+        return Err(Error::Shape("the bound is for pair inputs (one-hot a and b)".into()));
+    };
+    let pairs: Vec<(u32, u32)> = a.iter().copied().zip(b.iter().copied()).collect();
+    let (labels, p) = (&examples.labels, *p);
+    let (n, pu) = (pairs.len(), p as usize);
+    ensure(n > 0 && labels.len() == n, || {
+        format!("{n} pairs need as many labels (and at least one), got {}", labels.len())
+    })?;
+    ensure(classes >= 2 && labels.iter().all(|&c| (c as usize) < classes), || {
+        format!("labels must lie in 0..{classes} with at least 2 classes")
+    })?;
+    ensure(pairs.iter().all(|&(a, b)| a < p && b < p), || {
+        format!("pairs must lie in 0..{p}")
+    })?;
+    ensure(k >= 1 && kappa.is_finite() && kappa > 0.0, || {
+        format!("the bound needs a degree k >= 1 and kappa > 0, got k = {k}, kappa = {kappa}")
+    })?;
+    // Xi Xi^T = sum_i xi_i xi_i^T = diag(m) - (m 1^T + 1 m^T)/C + (n/C^2) J, with m the class counts.
+    let mut counts = vec![0.0; classes];
+    labels.iter().for_each(|&c| counts[c as usize] += 1.0);
+    let cf = classes as f64;
+    let xi_gram = DMatrix::from_fn(classes, classes, |c, e| {
+        f64::from(c == e) * counts[c] - (counts[c] + counts[e]) / cf + n as f64 / (cf * cf)
+    });
+    // B^T B = [[diag(rows), M], [M^T, diag(columns)]], M the multiplicity of each pair.
+    let mut design_gram = DMatrix::<f64>::zeros(2 * pu, 2 * pu);
+    for &(a, b) in &pairs {
+        let (a, b) = (a as usize, pu + b as usize);
+        design_gram[(a, a)] += 1.0;
+        design_gram[(b, b)] += 1.0;
+        design_gram[(a, b)] += 1.0;
+        design_gram[(b, a)] += 1.0;
+    }
+    let top = |m: DMatrix<f64>| SymmetricEigen::new(m).eigenvalues.max().max(0.0).sqrt();
+    let (xi, design) = (top(xi_gram), top(design_gram));
+    let kf = f64::from(k);
+    let constant = (kf + 1.0).powf((kf + 1.0) / 2.0) / kf.powf(kf / 2.0);
+    let bound = constant * n as f64 * (1.0 - 1.0 / cf)
+        / (kappa * 2f64.powf((kf - 1.0) / 2.0) * xi * design);
+    Ok(bound.powf(1.0 / (kf + 1.0)))
+}
+
 /// Norms of a trained ReLU network: the best norm for margin 1 while it has memorized (every training
 /// margin positive) but not generalized (test accuracy below 50%), and at the end of the run.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 struct TrainedNorms {
     /// Least $\\|\theta\\|/\gamma_{min}^{1/2}$ over the memorizing steps, with that step's $\\|\theta\\|$.
     pub memorizing: Option<(f64, f64)>,
@@ -190,39 +250,47 @@ struct TrainedNorms {
     pub last: Option<(f64, f64)>,
     /// Test accuracy at the last step.
     pub last_test_acc: f64,
+    /// The training set (its labels as trained on).
+    pub train: Examples,
+    /// The seed.
+    pub seed: u64,
 }
 
-/// Trains `config` (ReLU, full batch, f64) and records [`TrainedNorms`] every `every` steps.
-fn trained_norms(config: &TrainConfig, every: u64) -> Result<TrainedNorms> {
+/// Trains `config` (ReLU, full batch, f64) on `labels` and records [`TrainedNorms`] every `every` steps.
+/// With random labels the test accuracy stays at chance, so every step with all training margins
+/// positive counts as memorizing.
+fn trained_norms(config: &TrainConfig, every: u64, labels: Labels) -> Result<TrainedNorms> {
     let config = TrainConfig {
         eval_every: every,
         ..*config
     };
-    let (split, model) = train::seeded(&config, Labels::True)?;
+    let (split, model) = train::seeded(&config, labels)?;
     let train = Batch::<f64>::new(&split.train);
-    let mut out = TrainedNorms {
-        memorizing: None,
-        last: None,
-        last_test_acc: 0.0,
-    };
+    let (mut memorizing, mut last, mut last_test_acc) = (None, None, 0.0);
     let mut watch = Watch::new(|probe: &Probe<'_, f64>| {
         let (model, test_acc) = (probe.model, probe.test_acc()?);
         let at = || norm_per_margin(model, &train, 2).map(|r| (r, model.params.norms().2));
         if probe.train.accuracy == 1.0 && test_acc < 0.5 {
             if let Some(now) = at() {
-                if out.memorizing.is_none_or(|best| now.0 < best.0) {
-                    out.memorizing = Some(now);
+                if memorizing.is_none_or(|best: (f64, f64)| now.0 < best.0) {
+                    memorizing = Some(now);
                 }
             }
         }
         if probe.step == config.steps {
-            out.last = at();
-            out.last_test_acc = test_acc;
+            last = at();
+            last_test_acc = test_acc;
         }
         Ok(())
     });
     train::train_on(&config, &split, model, Measures::Accuracy, &mut watch)?;
-    Ok(out)
+    Ok(TrainedNorms {
+        memorizing,
+        last,
+        last_test_acc,
+        train: split.train,
+        seed: config.seed,
+    })
 }
 
 /// Sizes of the check.
@@ -235,6 +303,11 @@ struct Design {
     weight_decay: f64,
     steps: u64,
     seeds: u64,
+    random_p: u32,
+    random_fractions: &'static [f64],
+    random_weight_decay: f64,
+    random_steps: u64,
+    random_seeds: u64,
 }
 
 impl Design {
@@ -249,6 +322,11 @@ impl Design {
                 weight_decay: 0.5,
                 steps: 4000,
                 seeds: 2,
+                random_p: 23,
+                random_fractions: &[0.2, 0.45, 0.9],
+                random_weight_decay: 0.5,
+                random_steps: 4000,
+                random_seeds: 2,
             },
             Budget::Full => Design {
                 kernel_p: 31,
@@ -259,6 +337,11 @@ impl Design {
                 weight_decay: 1.0,
                 steps: 4000,
                 seeds: 3,
+                random_p: 31,
+                random_fractions: &[0.15, 0.25, 0.4, 0.55, 0.7, 0.9],
+                random_weight_decay: 0.5,
+                random_steps: 8000,
+                random_seeds: 5,
             },
         }
     }
@@ -278,11 +361,14 @@ pub const ROUND_OFF: f64 = 1e-9;
 /// The ledger check.
 fn check(budget: Budget) -> Result<Vec<Check>> {
     let design = Design::of(budget);
+    let (true_runs, random_runs) = (train_nets(&design)?, random_nets(&design)?);
     Ok(vec![
         kernel_regime(&design, Labels::True, 1.0)?,
         kernel_regime(&design, Labels::Random, 1.0)?,
         fourier_circuit(&design, predicted_fourier_norm_per_margin)?,
-        trained_nets(&design, &train_nets(&design)?),
+        trained_nets(&design, &true_runs),
+        every_network(&design, &true_runs, &random_runs, architecture_bound)?,
+        random_growth(&design, &random_runs, (0.0, 0.5)),
     ])
 }
 
@@ -359,9 +445,142 @@ fn train_nets(design: &Design) -> Result<Vec<TrainedNorms>> {
         .map(|seed| {
             let config =
                 canonical_add(design.train_p, design.train_frac, adamw, design.steps, seed);
-            trained_norms(&config, 10)
+            trained_norms(&config, 10, Labels::True)
         })
         .collect()
+}
+
+/// The design's nets trained on random labels, one per fraction and seed (in parallel), in the order
+/// fraction-major.
+fn random_nets(design: &Design) -> Result<Vec<TrainedNorms>> {
+    let adamw = OptimizerConfig::AdamW(AdamWConfig {
+        weight_decay: design.random_weight_decay,
+        ..grokking::config::CANONICAL_ADAMW
+    });
+    let jobs: Vec<(f64, u64)> = design
+        .random_fractions
+        .iter()
+        .flat_map(|&f| (0..design.random_seeds).map(move |seed| (f, seed)))
+        .collect();
+    jobs.into_par_iter()
+        .map(|(f, seed)| {
+            let config = canonical_add(design.random_p, f, adamw, design.random_steps, seed);
+            trained_norms(&config, RANDOM_EVAL_EVERY, Labels::Random)
+        })
+        .collect()
+}
+
+/// Evaluation interval of the random-label runs (the margin is computed at each evaluation).
+const RANDOM_EVAL_EVERY: u64 = 50;
+
+/// A lower bound on the norm for margin 1 of every network: examples, classes, $\kappa$, degree $k$.
+type Bound = fn(&Examples, usize, f64, u32) -> Result<f64>;
+
+/// Every network of the architecture needs at least `bound` ([`architecture_bound`] in the ledger): checked
+/// on the trained nets (true labels at their least memorizing value and at the end; random labels at
+/// their least value) with $k=1$, and on the $z^2$ Fourier circuit over all $p^2$ pairs with $k=2$.
+fn every_network(
+    design: &Design,
+    true_runs: &[TrainedNorms],
+    random_runs: &[TrainedNorms],
+    bound: Bound,
+) -> Result<Check> {
+    let classes = |r: &TrainedNorms| match r.train.inputs {
+        Inputs::Pairs { p, .. } => p as usize,
+        Inputs::Bits { .. } => 2,
+    };
+    // The least measured/bound over `runs`, with the range of the bounds; NaN if a value is missing (a net
+    // that never fitted its labels) or there are no runs.
+    let ratios = |runs: &[TrainedNorms], values: &dyn Fn(&TrainedNorms) -> Vec<Option<f64>>| {
+        let (mut worst, mut range) = (f64::INFINITY, (f64::INFINITY, f64::NEG_INFINITY));
+        let mut missing = runs.is_empty();
+        for r in runs {
+            let b = bound(&r.train, classes(r), 1.0, 1)?;
+            range = (range.0.min(b), range.1.max(b));
+            for v in values(r) {
+                match v {
+                    Some(v) => worst = worst.min(v / b),
+                    None => missing = true,
+                }
+            }
+        }
+        Ok::<_, Error>((if missing { f64::NAN } else { worst }, range))
+    };
+    let (true_worst, true_range) = ratios(true_runs, &|r| {
+        vec![r.memorizing.map(|m| m.0), r.last.map(|l| l.0)]
+    })?;
+    let (random_worst, random_range) = ratios(random_runs, &|r| vec![r.memorizing.map(|m| m.0)])?;
+    let (mut fourier_worst, mut fourier_missing, mut fourier) = (f64::INFINITY, false, Vec::new());
+    for &p in design.fourier_primes {
+        let all = analytic::task(p).all_examples()?;
+        let frequencies: Vec<usize> = (1..=(p as usize - 1) / 2).collect();
+        let model = analytic::fourier_solution(p, &frequencies)?;
+        let b = bound(&all, p as usize, model.config.kappa, 2)?;
+        let measured = norm_per_margin(&model, &Batch::<f64>::new(&all), 3).unwrap_or(f64::NAN);
+        fourier_missing |= measured.is_nan();
+        fourier_worst = fourier_worst.min(measured / b);
+        fourier.push(format!("p={p}: {measured:.2} >= {b:.2}"));
+    }
+    if fourier_missing {
+        fourier_worst = f64::NAN;
+    }
+    let holds = |w: f64| w >= 1.0 - ROUND_OFF; // false for NaN
+    Ok(Check {
+        claim: "every network of the architecture (any width, any weights, any labels) that classifies n pairs with margin gamma has |theta|^(k+1)/gamma >= c_k n (1-1/C)/(kappa 2^((k-1)/2) |Xi|_op |B|_op): about sqrt(2)(p-1) for ReLU on balanced sets, whatever n, so it does not separate memorization from the circuit".into(),
+        status: Status::Proved,
+        prediction: "norm for margin 1 >= the bound, for every trained net (ReLU, k = 1) and the z^2 Fourier circuit (k = 2)".into(),
+        measured: format!(
+            "least measured/bound: true labels {true_worst:.2} (bounds {:.2}-{:.2}), random labels {random_worst:.2} (bounds {:.2}-{:.2}, p = {}), Fourier {fourier_worst:.2} ({})",
+            true_range.0, true_range.1, random_range.0, random_range.1, design.random_p, fourier.join(", ")
+        ),
+        tolerance: format!("exact inequality, to {ROUND_OFF:e} relative; a net that never fitted fails"),
+        pass: holds(true_worst) && holds(random_worst) && holds(fourier_worst),
+    })
+}
+
+/// Random labels beyond the kernel regime: per seed, the least-squares slope of $\ln$ (least norm for
+/// margin 1) against $\ln n$ over the fractions lies strictly inside `(lower, upper)`: the ledger's $(0,\tfrac12)$,
+/// between the circuit's $n^0$ and the kernel regime's $\sqrt{E}\propto n^{1/2}$.
+fn random_growth(design: &Design, runs: &[TrainedNorms], (lower, upper): (f64, f64)) -> Check {
+    let mut slopes = Vec::new();
+    for seed in 0..design.random_seeds {
+        let points: Option<Vec<(f64, f64)>> = runs
+            .iter()
+            .filter(|r| r.seed == seed)
+            .map(|r| r.memorizing.map(|m| ((r.train.len() as f64).ln(), m.0.ln())))
+            .collect();
+        slopes.push(points.and_then(|p| least_squares_slope(&p)));
+    }
+    let values: Vec<String> = runs
+        .chunks(design.random_seeds.max(1) as usize)
+        .map(|same_fraction| {
+            let each: Vec<String> = same_fraction
+                .iter()
+                .map(|r| r.memorizing.map_or("not fitted".into(), |m| format!("{:.2}", m.0)))
+                .collect();
+            format!("n={}: {}", same_fraction[0].train.len(), each.join("/"))
+        })
+        .collect();
+    let shown: Vec<String> = slopes
+        .iter()
+        .map(|s| s.map_or("none".into(), |s| format!("{s:.3}")))
+        .collect();
+    Check {
+        claim: "nets trained on random labels (ReLU, AdamW): the least norm for margin 1 grows with n, more slowly than the kernel regime's sqrt(n)".into(),
+        status: Status::Empirical,
+        prediction: format!("slope of ln(norm for margin 1) against ln n inside ({lower}, {upper}) in every seed"),
+        measured: format!(
+            "p = {}, wd {}, {} steps; per n, seed by seed: {}; slopes per seed: {}",
+            design.random_p,
+            design.random_weight_decay,
+            design.random_steps,
+            values.join(", "),
+            shown.join(", ")
+        ),
+        tolerance: "strict, every seed; the interval is the two laws' exponents (the claim was formulated after a first measurement at p = 23)".into(),
+        pass: !slopes.is_empty()
+            && slopes.iter().all(|s| s.is_some_and(|s| s > lower && s < upper)),
+    }
 }
 
 /// Trained nets `runs`: more norm per unit margin while memorizing than after grokking.

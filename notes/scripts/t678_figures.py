@@ -3,13 +3,15 @@
 through figure.py; standard library only):
   t6_learnability.svg   final test accuracy and t_grok against the Fourier participation ratio of each task
                         (RUNS/t6, from notes/scripts/t6_learnability.sh)
-  t7_kernel_norm.svg    E = tr(Y^T K^-1 Y) against n with the proved sandwich, true and random labels
-                        (from `grok check T7-norm --json`, full budget)
+  t7_kernel_norm.svg    E = tr(Y^T K^-1 Y) against n with the proved sandwich, true and random labels; and
+                        the least norm for margin 1 of nets fitted to random labels against n, with the
+                        proved bound for every network (from `grok check T7-norm --json`, full budget)
   t8_t_grok_lambda.svg  t_grok against lambda, every seed, with the drift law 7.38/(eta lambda)
                         (RUNS/t2/wd.jsonl, RUNS/t8/*.jsonl)
 into FIGURES (notes/figures by default; see figure.py). Each figure is drawn when its data exist.
 usage: notes/scripts/t678_figures.py t6 | t7 CHECK_JSON (from grok check T7-norm --json) | t8"""
 import json
+import math
 import re
 import sys
 
@@ -54,8 +56,28 @@ def t7(check_json):
         lines.append(series(f"lower bound 1 - |P_S Y|^2 / n, {name}", "dashed", colour, [(q[0], 1 - q[2]) for q in pts]))
     ns = [x for s in lines for x, _ in s["points"]]
     lines.append(series("upper bound n / k2", "line", "gray", [(min(ns), 1.0), (max(ns), 1.0)]))
-    draw("t7_kernel_norm", "kernel-regime memorization: E grows like n",
-         [panel("", "training pairs n (p = 31)", "E k2 / n", lines, logx=True)])
+    kernel = panel("kernel regime", "training pairs n (p = 31)", "E k2 / n", lines, logx=True)
+    # Random labels, trained nets: every seed's least norm for margin 1 against n, the power law through
+    # their geometric means, and the range of the proved bound for every network.
+    growth = next(c for c in row["checks"] if c["claim"].startswith("nets trained on random labels"))
+    every = next(c for c in row["checks"] if c["claim"].startswith("every network of the architecture"))
+    per_n = [(float(n), [float(v) for v in vs.split("/")])
+             for n, vs in re.findall(r"n=(\d+): ([\d./]+)", growth["measured"].split("slopes")[0])]
+    p = re.search(r"p = (\d+)", growth["measured"]).group(1)
+    lo, hi = map(float, re.search(r"random labels [\d.]+ \(bounds ([\d.]+)-([\d.]+)", every["measured"]).groups())
+    points = [(n, v) for n, vs in per_n for v in vs]
+    logs = [(math.log(n), sum(math.log(v) for v in vs) / len(vs)) for n, vs in per_n]
+    mx, my = (sum(x for x, _ in logs) / len(logs), sum(y for _, y in logs) / len(logs))
+    slope = sum((x - mx) * (y - my) for x, y in logs) / sum((x - mx) ** 2 for x, _ in logs)
+    fit = [(math.exp(x), math.exp(my + slope * (x - mx))) for x, _ in logs]
+    ends = [(per_n[0][0], None), (per_n[-1][0], None)]
+    trained = panel("nets fitted to random labels", f"training pairs n (p = {p})", "least norm for margin 1", [
+        series("every seed", "points", "blue", points),
+        series(f"power law, slope {slope:.2f}", "dashed", "blue", fit),
+        series("proved bound for every network (its range)", "dashed", "gray", [(x, lo) for x, _ in ends]),
+        series("", "dashed", "gray", [(x, hi) for x, _ in ends])], logx=True, logy=True)
+    draw("t7_kernel_norm", "memorization norm: E grows like n in the kernel regime, trained nets like n^0.36",
+         [kernel, trained])
 
 
 def t8():
