@@ -2,6 +2,8 @@
 //! the discrete-log basis, and sparse parity's single Walsh coefficient.
 
 use super::{
+    odd_part_is_linear, odd_slope,
+    additive_off_zero, learnability, Learned, fibres_agree, invariant_structure, random_permutation, relabel,
     additive_separation, character_identity, character_support, closed_forms, is_affine,
     is_latin_square, log_basis, log_relabel, minimum_support, separability, sparse_parity, Table, operation_table, power_spectrum,
     predicted_nonzero, predicted_participation, random_affine, random_table, separable_solution,
@@ -190,4 +192,101 @@ fn t6_exact_checks_fail_with_wrong_predictions() {
             .collect()
     }
     assert!(!sparse_parity(majority).pass);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(32))]
+    /// The fibre test is necessary for additive representability: every table sigma(phi(a) + psi(b)) with
+    /// random maps phi, psi and a random bijection sigma passes it; and it is invariant: a random
+    /// relabelling of a random table keeps its verdict (random tables fail it).
+    #[test]
+    fn t6_fibre_test_is_necessary_and_invariant(seed in any::<u64>(), i in 0usize..5) {
+        use rand::Rng;
+        let n = PRIMES[i] as usize;
+        let mut rng = grokking::rng::indexed(seed, 0);
+        let phi: Vec<usize> = (0..n).map(|_| rng.random_range(0..n)).collect();
+        let psi: Vec<usize> = (0..n).map(|_| rng.random_range(0..n)).collect();
+        let sigma = random_permutation(&mut rng, n);
+        let table: Table = (0..n * n).map(|ab| Some(sigma[(phi[ab / n] + psi[ab % n]) % n])).collect();
+        prop_assert!(fibres_agree(&table));
+        let random = random_table(&mut rng, n);
+        let verdict = fibres_agree(&random);
+        let (pi, rho, tau) = (
+            random_permutation(&mut rng, n),
+            random_permutation(&mut rng, n),
+            random_permutation(&mut rng, n),
+        );
+        prop_assert_eq!(fibres_agree(&relabel(&random, &pi, &rho, &tau)), verdict);
+        prop_assert_eq!(fibres_agree(&relabel(&table, &pi, &rho, &tau)), true);
+    }
+}
+
+/// The invariant definition's check: the fibre test passes it; the Fourier-support definition in the
+/// given labelling (is_affine) fails it (not invariant, and it rejects a^2+b^2), as do a predicted set that
+/// adds multiplication and one that drops a^2+b^2.
+#[test]
+fn t6_invariant_definition_fails_with_wrong_definitions() {
+    let ledger = ["add", "sub", "sum_squares"];
+    assert!(invariant_structure(23, 40, fibres_agree, &ledger).unwrap().pass);
+    assert!(!invariant_structure(23, 40, is_affine, &ledger).unwrap().pass);
+    assert!(!invariant_structure(23, 40, is_affine, &["add", "sub"]).unwrap().pass, "not invariant");
+    assert!(!invariant_structure(23, 40, fibres_agree, &["add", "sub", "mul", "sum_squares"]).unwrap().pass);
+    assert!(!invariant_structure(23, 40, fibres_agree, &["add", "sub"]).unwrap().pass);
+}
+
+/// The learnability predictor (the fibre test off the pairs with a 0) accepts exactly +, -, x, /, a^2+b^2.
+#[test]
+fn t6_additive_off_zero_accepts_the_learned_operations() {
+    for p in [11u32, 23, 31] {
+        let accepted: Vec<&str> = Operation::ALL
+            .into_iter()
+            .filter(|&op| additive_off_zero(&operation_table(op, p).unwrap()))
+            .map(|op| op.name())
+            .collect();
+        assert_eq!(accepted, ["add", "sub", "mul", "div", "sum_squares"], "p = {p}");
+    }
+}
+
+/// The learnability check on hand-built runs where its claim holds (five operations at 0.99, two at
+/// 0.03) passes, and goes red with the Fourier-sparsity predictor (is_affine: x, /, a^2+b^2 "not
+/// learnable"), a predictor that accepts everything, a learned operation whose seed ends at 0.5, and an
+/// operation without runs.
+#[test]
+fn t6_learnability_fails_with_wrong_predictors() {
+    let design = (23, 0.7, 2, 5000);
+    let runs: Vec<Learned> = Operation::ALL
+        .into_iter()
+        .flat_map(|op| {
+            let test_acc = if additive_off_zero(&operation_table(op, 23).unwrap()) { 0.99 } else { 0.03 };
+            (0..2).map(move |seed| Learned { op, seed, test_acc, t_grok: None })
+        })
+        .collect();
+    assert!(learnability(design, &runs, additive_off_zero).unwrap().pass);
+    assert!(!learnability(design, &runs, is_affine).unwrap().pass);
+    fn everything(_: &[Option<usize>]) -> bool {
+        true
+    }
+    assert!(!learnability(design, &runs, everything).unwrap().pass);
+    let mut half = runs.clone();
+    half[1].test_acc = 0.5;
+    assert!(!learnability(design, &half, additive_off_zero).unwrap().pass);
+    let without_div: Vec<Learned> = runs.iter().copied().filter(|r| r.op != Operation::Div).collect();
+    assert!(!learnability(design, &without_div, additive_off_zero).unwrap().pass);
+    assert!(!learnability(design, &[], additive_off_zero).unwrap().pass);
+}
+
+/// The odd part of a bias-free net is linear with the activation's odd slope; a slope of 0 for ReLU
+/// (an even net) or of 1 for z^2 fails.
+#[test]
+fn t6_odd_part_fails_with_wrong_slopes() {
+    use grokking::model::Activation;
+    assert!(odd_part_is_linear(odd_slope).unwrap().pass);
+    fn even_relu(a: Activation) -> f64 {
+        if a == Activation::Relu { 0.0 } else { odd_slope(a) }
+    }
+    fn odd_quad(a: Activation) -> f64 {
+        if a == Activation::Quad { 1.0 } else { odd_slope(a) }
+    }
+    assert!(!odd_part_is_linear(even_relu).unwrap().pass);
+    assert!(!odd_part_is_linear(odd_quad).unwrap().pass);
 }

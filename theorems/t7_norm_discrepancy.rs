@@ -189,7 +189,7 @@ pub fn fourier_norm_per_margin(p: u32) -> Result<Option<f64>> {
 /// $|\sigma(z)|\le|z|^k$ (ReLU: $k=1$, $z^2$: $k=2$; the net is then homogeneous of degree $d=k+1$) and
 /// output multiplier `kappa`:
 /// $$\frac{\\|\theta\\|^{k+1}}{\gamma_{min}}\ \ge\ \frac{(k+1)^{(k+1)/2}}{k^{k/2}}\cdot
-/// \frac{n\,(1-1/C)}{\kappa\,2^{(k-1)/2}\,\\|\Xi\\|\_{op}\\|B\\|\_{op}},$$
+/// \frac{n\\,(1-1/C)}{\kappa\\,2^{(k-1)/2}\\,\\|\Xi\\|\_{op}\\|B\\|\_{op}},$$
 /// returned as the bound on $\\|\theta\\|/\gamma_{min}^{1/(k+1)}$. Here $\Xi$ ($C\times n$) has columns
 /// $\xi_i=e_{y_i}-\mathbf 1/C$ and $B=[R\ C]$ ($n\times2p$) is the pairs' one-hot design (proof in the note:
 /// a margin $\gamma$ makes $\sum_i\langle\xi_i,f(x_i)\rangle\ge n\gamma(1-1/C)$, while homogeneity and two operator

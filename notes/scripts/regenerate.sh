@@ -30,6 +30,7 @@ TARGETS=(
   "t5_optimizers|tables/t5_optimizers.md"
   "t5_optimizers_wide|tables/t5_optimizers_wide.md"
   "t6_learnability|figures/t6_learnability.svg tables/t6_learnability.md"
+  "t6_parity|tables/t6_parity.md"
   "t7_kernel_norm|figures/t7_kernel_norm.svg tables/t7_kernel_norm.md"
   "t8_sweep|figures/t8_t_grok_lambda.svg tables/t8_sweep.md"
   "blueprint|figures/blueprint.png tables/blueprint.md"
@@ -124,6 +125,7 @@ target_t6_learnability() {
   notes/scripts/t6_learnability.sh
   python3 notes/scripts/t678_figures.py t6
 }
+target_t6_parity() { notes/scripts/t6_parity.sh; }
 target_t7_kernel_norm() {
   "$GROK" check T7-norm $(pick "" --quick) --json > "$RUNS/t7_check.json"
   python3 notes/scripts/t678_figures.py t7 "$RUNS/t7_check.json"
