@@ -114,46 +114,83 @@ fn synthetic(memorizes: bool, groks: bool, final_distance: f64, held: bool) -> V
         .collect()
 }
 
+/// A synthetic run whose watched accuracy rises steadily and is still moving when it ends (undecided).
+fn still_moving() -> Vec<super::Point> {
+    (0..=4)
+        .map(|i| point(i * 100, 0.1 + 0.1 * i as f64, 0.1 + 0.1 * i as f64, 0.0))
+        .collect()
+}
+
 /// Runs for which every claim of the ledger holds, built by hand: Muon's W1 distance falls to 0.3 after
-/// t_mem, AdamW's stays at 0.9; the free nets memorize random labels and grok; the held net does neither;
-/// the swept constraint (held at 4 times the scale) memorizes random labels and does not grok.
+/// t_mem, AdamW's stays at 0.9; in each of two seeds the free net memorizes random labels and groks, the
+/// held net does neither (flat, so its plateau test decides) and the sphere-held net, off the manifold,
+/// does neither; the swept constraint (held at 4 times the scale) memorizes random labels and does not
+/// grok. The plateau window is 200 steps.
 fn runs_where_the_claims_hold() -> super::Runs {
-    use super::{ConstrainedPair, Constraint, Runs};
+    use super::{ConstrainedPair, Constraint, Plateau, Runs, SeedDesign, SeedRuns};
+    let pair = |constraint, random, truth| ConstrainedPair {
+        constraint,
+        random,
+        truth,
+    };
+    let seed = |seed| SeedRuns {
+        seed,
+        free: pair(
+            Constraint::Free,
+            synthetic(true, false, 1.0, false),
+            synthetic(true, true, 0.9, false),
+        ),
+        held: pair(
+            Constraint::Held { scale: 1.0 },
+            synthetic(false, false, 0.0, true),
+            synthetic(false, false, 0.0, true),
+        ),
+        sphere: pair(
+            Constraint::Sphere { scale: 1.0 },
+            synthetic(false, false, 0.3, false),
+            synthetic(false, false, 0.3, false),
+        ),
+    };
     Runs {
         designs: [(97, 0.4, 500), (23, 0.7, 500)],
-        free_adamw: synthetic(true, true, 0.9, false),
-        free_muon: synthetic(true, true, 0.3, false),
         cmp_adamw: synthetic(true, true, 0.9, false),
         cmp_muon: synthetic(true, true, 0.3, false),
-        random_free: synthetic(true, false, 1.0, false),
-        held: ConstrainedPair {
-            constraint: Constraint::Held { scale: 1.0 },
-            random: synthetic(false, false, 0.0, true),
-            truth: synthetic(false, false, 0.0, true),
+        seed_design: SeedDesign {
+            p: 23,
+            frac: 0.7,
+            seeds: 2,
+            cap: 400,
+            every: 100,
+            plateau: Plateau {
+                window: 200,
+                tolerance: super::PLATEAU_TOLERANCE,
+            },
         },
-        swept: vec![ConstrainedPair {
-            constraint: Constraint::Held { scale: 4.0 },
-            random: synthetic(true, false, 0.0, true),
-            truth: synthetic(true, false, 0.0, true),
-        }],
+        seeds: vec![seed(0), seed(1)],
+        swept: vec![pair(
+            Constraint::Held { scale: 4.0 },
+            synthetic(true, false, 0.0, true),
+            synthetic(true, false, 0.0, true),
+        )],
     }
 }
 
-/// Each of the five ledger checks passes on runs where its claim holds and goes red, through its own pass
+/// Each of the six ledger checks passes on runs where its claim holds and goes red, through its own pass
 /// flag, when the runs are changed so that the claim fails (the checks read only the recorded points, so
 /// hand-built runs exercise their whole logic without training).
 #[test]
 fn t4_checks_fail_when_their_claims_fail() {
     use super::{
         held_does_not_grok, held_refuses_random_labels, muon_approaches_the_manifold,
-        no_constraint_does_both, the_manifold_keeps_the_basin, ConstrainedPair, Constraint,
-        CONSTRAINED_DISTANCE,
+        no_constraint_does_both, scale_not_geometry, the_manifold_keeps_the_basin, ConstrainedPair,
+        Constraint, CONSTRAINED_DISTANCE,
     };
     let holds = runs_where_the_claims_hold();
     let checks = [
         muon_approaches_the_manifold,
         held_refuses_random_labels,
         held_does_not_grok,
+        scale_not_geometry,
         the_manifold_keeps_the_basin,
         no_constraint_does_both,
     ];
@@ -164,25 +201,47 @@ fn t4_checks_fail_when_their_claims_fail() {
 
     type Mutation = fn(&mut super::Runs);
     type Verdict = fn(&super::Runs) -> crate::Check;
-    let mutants: [(&str, Verdict, Mutation); 9] = [
+    let mutants: [(&str, Verdict, Mutation); 17] = [
         ("optimizers swapped", muon_approaches_the_manifold, |r| {
             std::mem::swap(&mut r.cmp_adamw, &mut r.cmp_muon)
         }),
-        ("held net memorizes", held_refuses_random_labels, |r| {
-            r.held.random = synthetic(true, false, 0.0, true)
+        ("a held net memorizes", held_refuses_random_labels, |r| {
+            r.seeds[1].held.random = synthetic(true, false, 0.0, true)
         }),
-        ("free net does not memorize", held_refuses_random_labels, |r| {
-            r.random_free = synthetic(false, false, 1.0, false)
+        ("a held net still moving at the cap", held_refuses_random_labels, |r| {
+            r.seeds[0].held.random = still_moving()
         }),
-        ("held net off the manifold", held_refuses_random_labels, |r| {
-            r.held.random[2].distance = [10.0 * CONSTRAINED_DISTANCE; 2]
+        ("a free net does not memorize", held_refuses_random_labels, |r| {
+            r.seeds[1].free.random = synthetic(false, false, 1.0, false)
         }),
-        ("held net groks", held_does_not_grok, |r| {
-            r.held.truth = synthetic(true, true, 0.0, true)
+        ("a held net off the manifold", held_refuses_random_labels, |r| {
+            r.seeds[0].held.random[2].distance = [10.0 * CONSTRAINED_DISTANCE; 2]
         }),
-        ("free Muon does not grok", held_does_not_grok, |r| {
-            r.free_muon = synthetic(true, false, 0.3, false)
+        ("no seeds", held_refuses_random_labels, |r| r.seeds.clear()),
+        ("a held net groks", held_does_not_grok, |r| {
+            r.seeds[1].held.truth = synthetic(true, true, 0.0, true)
         }),
+        ("a held net's test accuracy still moving at the cap", held_does_not_grok, |r| {
+            r.seeds[1].held.truth = still_moving()
+        }),
+        ("a free net does not grok", held_does_not_grok, |r| {
+            r.seeds[0].free.truth = synthetic(true, false, 0.9, false)
+        }),
+        ("a sphere-held net memorizes", scale_not_geometry, |r| {
+            r.seeds[1].sphere.random = synthetic(true, false, 0.3, false)
+        }),
+        ("a sphere-held net groks", scale_not_geometry, |r| {
+            r.seeds[0].sphere.truth = synthetic(true, true, 0.3, false)
+        }),
+        ("a sphere-held net still moving", scale_not_geometry, |r| {
+            r.seeds[0].sphere.truth = still_moving()
+        }),
+        ("the sphere-held nets on the manifold", scale_not_geometry, |r| {
+            for s in &mut r.seeds {
+                s.sphere.random = synthetic(false, false, 0.0, true);
+            }
+        }),
+        ("no seeds for the sphere", scale_not_geometry, |r| r.seeds.clear()),
         ("no swept net memorizes", the_manifold_keeps_the_basin, |r| {
             r.swept[0].random = synthetic(false, false, 0.0, true)
         }),
@@ -203,4 +262,54 @@ fn t4_checks_fail_when_their_claims_fail() {
         mutate(&mut r);
         assert!(!check(&r).pass, "{what}");
     }
+}
+
+
+/// The plateau test: a flat run is decided at the window, not before; a rising one stays undecided; a
+/// run that reaches 99% is decided by that; a noisy but flat run (alternating by twice the tolerance)
+/// counts as flat, a step of three tolerances between the half-windows does not; bad rules are errors.
+#[test]
+fn t4_plateau_test_decides_only_what_it_should() {
+    use super::{train_tracked, Constraint, Outcome, Plateau, Until, Watched, PLATEAU_TOLERANCE};
+    let rule = Until {
+        watched: Watched::Test,
+        plateau: Plateau {
+            window: 200,
+            tolerance: PLATEAU_TOLERANCE,
+        },
+    };
+    let run = |accs: &[f64]| -> Vec<super::Point> {
+        accs.iter()
+            .enumerate()
+            .map(|(i, &a)| point(50 * i as u64, 0.5, a, 0.0))
+            .collect()
+    };
+    let flat = run(&[0.05; 5]);
+    assert_eq!(rule.outcome(&flat[..4]), Outcome::Budget(150, 0.05), "before the window");
+    assert_eq!(rule.outcome(&flat), Outcome::Plateau(200, 0.05));
+    assert!(matches!(rule.outcome(&still_moving()), Outcome::Budget(..)));
+    assert_eq!(rule.outcome(&run(&[0.0, 0.5, 1.0])), Outcome::Reached(100));
+    let t = PLATEAU_TOLERANCE;
+    let noisy = run(&[0.1, 0.1 + 2.0 * t, 0.1, 0.1 + 2.0 * t, 0.1]);
+    assert!(matches!(rule.outcome(&noisy), Outcome::Plateau(..)));
+    let stepped = run(&[0.1, 0.1, 0.1, 0.1 + 3.0 * t, 0.1 + 3.0 * t]);
+    assert!(matches!(rule.outcome(&stepped), Outcome::Budget(..)));
+
+    let config = grokking::config::canonical_add(
+        5,
+        0.5,
+        grokking::optim::OptimizerConfig::AdamW(grokking::config::CANONICAL_ADAMW),
+        10,
+        0,
+    );
+    for plateau in [
+        Plateau { window: 1, tolerance: 0.01 },
+        Plateau { window: 100, tolerance: 1.0 },
+        Plateau { window: 100, tolerance: -0.1 },
+    ] {
+        let until = Some(Until { watched: Watched::Train, plateau });
+        assert!(train_tracked(&config, grokking::task::Labels::True, Constraint::Free, 5, until).is_err());
+    }
+    let sphere = Constraint::Sphere { scale: 0.0 };
+    assert!(train_tracked(&config, grokking::task::Labels::True, sphere, 5, None).is_err());
 }

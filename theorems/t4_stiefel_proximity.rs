@@ -22,6 +22,7 @@ use grokking::optim::muon::exact_polar;
 use grokking::optim::OptimizerConfig;
 use grokking::task::Labels;
 use grokking::train::{self, first_at, Observer, Probe, TrainConfig, THRESHOLD};
+use rayon::prelude::*;
 use std::ops::ControlFlow;
 
 /// The ledger entry.
@@ -44,6 +45,13 @@ pub enum Constraint {
         /// The multiple $c$ of the initial scale.
         scale: f64,
     },
+    /// The control that separates geometry from scale: $W_i\leftarrow c\\,\rho_{0,i}\\,W_i/\\|W_i\\|\_F$ with
+    /// $\rho_{0,i}=r_{0,i}\sqrt{k_i}$ ($k_i$ the short side), the Frobenius norm of the scaled Stiefel point at
+    /// which [`Held`](Self::Held) with the same $c$ keeps $W_i$: the same radius, any spectrum.
+    Sphere {
+        /// The multiple $c$ of the initial scale.
+        scale: f64,
+    },
     /// Soft pull $W\leftarrow W-\gamma\nabla P(W)=(1-\gamma)W+\gamma\\,\bar r(W)\\,\mathrm{polar}(W)$,
     /// $\gamma$ = `rate` in $(0,1]$: it keeps the singular vectors and the mean singular value and
     /// shrinks every $\sigma_i-\bar r$ by the factor $1-\gamma$; the scale is free.
@@ -59,6 +67,7 @@ impl Constraint {
         match self {
             Constraint::Free => "free".into(),
             Constraint::Held { scale } => format!("held at {scale} r0"),
+            Constraint::Sphere { scale } => format!("sphere at {scale} r0"),
             Constraint::Pull { rate } => format!("pull {rate}"),
         }
     }
@@ -79,18 +88,122 @@ pub struct Point {
     pub fro: [f64; 2],
 }
 
+/// Which accuracy a stopping rule watches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Watched {
+    /// Training accuracy (memorization).
+    Train,
+    /// Test accuracy (grokking).
+    Test,
+}
+
+impl Watched {
+    fn of(self, q: &Point) -> f64 {
+        match self {
+            Watched::Train => q.train_acc,
+            Watched::Test => q.test_acc,
+        }
+    }
+}
+
+/// The plateau test: a watched accuracy has stopped moving at step $t\ge w$ when its mean over the
+/// evaluations in $(t-w/2,\\,t]$ differs from its mean over $(t-w,\\,t-w/2]$ by at most `tolerance`
+/// ($w$ = `window`). Means over half-windows, not the range, so that the evaluation noise of a small test
+/// set (one example of 159 is 0.6%) does not keep a flat run "moving".
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Plateau {
+    /// The window $w$, in steps.
+    pub window: u64,
+    /// The largest change of the half-window means that counts as "not moving".
+    pub tolerance: f64,
+}
+
+/// When a tracked run ends before its step budget: at the first evaluation where the watched accuracy
+/// reaches 99%, or where it has stopped moving by the [`Plateau`] test.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Until {
+    /// The accuracy watched.
+    pub watched: Watched,
+    /// The test for "stopped moving".
+    pub plateau: Plateau,
+}
+
+/// How a run watched by [`Until`] ended.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Outcome {
+    /// The watched accuracy reached 99% at this step.
+    Reached(u64),
+    /// It stopped moving at this step, at this level.
+    Plateau(u64, f64),
+    /// The step budget ran out while it was still moving (neither of the above): undecided.
+    Budget(u64, f64),
+}
+
+impl Until {
+    /// Whether `points` end on a plateau.
+    fn plateaued(&self, points: &[Point]) -> bool {
+        let (Some(last), w) = (points.last(), self.plateau.window) else {
+            return false;
+        };
+        if last.step < w {
+            return false;
+        }
+        let mean = |from: u64, to: u64| {
+            let inside: Vec<f64> = points
+                .iter()
+                .filter(|q| q.step > from && q.step <= to)
+                .map(|q| self.watched.of(q))
+                .collect();
+            (!inside.is_empty()).then(|| inside.iter().sum::<f64>() / inside.len() as f64)
+        };
+        let t = last.step;
+        match (mean(t - w, t - w / 2), mean(t - w / 2, t)) {
+            (Some(before), Some(after)) => (after - before).abs() <= self.plateau.tolerance,
+            _ => false,
+        }
+    }
+
+    /// How the run `points` ended under this rule.
+    pub fn outcome(&self, points: &[Point]) -> Outcome {
+        let watched = points.iter().map(|q| (q.step, self.watched.of(q)));
+        if let Some(t) = first_at(watched, THRESHOLD) {
+            return Outcome::Reached(t);
+        }
+        let (step, level) = points.last().map_or((0, 0.0), |q| (q.step, self.watched.of(q)));
+        if self.plateaued(points) {
+            Outcome::Plateau(step, level)
+        } else {
+            Outcome::Budget(step, level)
+        }
+    }
+}
+
+impl std::fmt::Display for Outcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Outcome::Reached(t) => write!(f, "99% at step {t}"),
+            Outcome::Plateau(t, a) => write!(f, "plateau at {a:.3} (step {t})"),
+            Outcome::Budget(t, a) => write!(f, "still moving at {a:.3} when the budget ended (step {t})"),
+        }
+    }
+}
+
 /// Trains `config` in f64, full batch, with `labels`, applying `constraint` to every weight matrix at
-/// initialisation and after every update. Records a [`Point`] every `every` steps.
+/// initialisation and after every update. Records a [`Point`] every `every` steps, and stops early where
+/// `until` says (otherwise after `config.steps`).
 pub fn train_tracked(
     config: &TrainConfig,
     labels: Labels,
     constraint: Constraint,
     every: u64,
+    until: Option<Until>,
 ) -> Result<Vec<Point>> {
     config.validate()?;
     let valid = match constraint {
         Constraint::Free => true,
-        Constraint::Held { scale } => scale.is_finite() && scale > 0.0,
+        Constraint::Held { scale } | Constraint::Sphere { scale } => {
+            scale.is_finite() && scale > 0.0
+        }
         Constraint::Pull { rate } => rate > 0.0 && rate <= 1.0,
     };
     ensure(valid, || {
@@ -100,8 +213,15 @@ pub fn train_tracked(
         eval_every: every,
         ..*config
     };
+    if let Some(u) = until {
+        let Plateau { window, tolerance } = u.plateau;
+        ensure(window >= 2 && (0.0..1.0).contains(&tolerance), || {
+            format!("plateau test {u:?}: the window must be at least 2 steps and the tolerance in [0, 1)")
+        })?;
+    }
     let mut tracker = Tracker {
         constraint,
+        until,
         scales: Vec::new(),
         points: Vec::new(),
     };
@@ -113,6 +233,7 @@ pub fn train_tracked(
 /// from the initial weights, before the hook first applies), and a [`Point`] at every evaluation.
 struct Tracker {
     constraint: Constraint,
+    until: Option<Until>,
     scales: Vec<f64>,
     points: Vec<Point>,
 }
@@ -133,6 +254,13 @@ impl Observer<f64> for Tracker {
                     *w = exact_polar(w) * (scale * r);
                 }
             }
+            Constraint::Sphere { scale } => {
+                for (w, r) in params.matrices_mut().into_iter().zip(&self.scales) {
+                    let radius = scale * r * (w.nrows().min(w.ncols()) as f64).sqrt();
+                    let norm = w.norm();
+                    *w *= radius / norm;
+                }
+            }
             Constraint::Pull { rate } => {
                 for w in params.matrices_mut() {
                     *w -= stiefel_penalty_gradient(w) * rate;
@@ -150,7 +278,14 @@ impl Observer<f64> for Tracker {
             distance: [stiefel_distance(w1), stiefel_distance(w2)],
             fro: [w1.norm(), w2.norm()],
         });
-        Ok(ControlFlow::Continue(()))
+        let done = self
+            .until
+            .is_some_and(|u| !matches!(u.outcome(&self.points), Outcome::Budget(..)));
+        Ok(if done {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        })
     }
 }
 
@@ -204,13 +339,31 @@ struct ConstrainedPair {
 }
 
 impl ConstrainedPair {
-    /// Trains both runs of `constraint` on `config` (AdamW, as the held runs of the check).
-    pub fn train(config: &TrainConfig, constraint: Constraint, every: u64) -> Result<Self> {
+    /// Trains both runs of `constraint` on `config` (AdamW, as the held runs of the check), for the whole
+    /// budget, or with `plateau` until the training accuracy on random labels and the test accuracy on the
+    /// true ones reach 99% or stop moving.
+    pub fn train(
+        config: &TrainConfig,
+        constraint: Constraint,
+        every: u64,
+        plateau: Option<Plateau>,
+    ) -> Result<Self> {
+        let until = |watched| plateau.map(|plateau| Until { watched, plateau });
         Ok(ConstrainedPair {
             constraint,
-            random: train_tracked(config, Labels::Random, constraint, every)?,
-            truth: train_tracked(config, Labels::True, constraint, every)?,
+            random: train_tracked(config, Labels::Random, constraint, every, until(Watched::Train))?,
+            truth: train_tracked(config, Labels::True, constraint, every, until(Watched::Test))?,
         })
+    }
+
+    /// How the random-label run ended under `plateau` (memorized or not), and the true-label run (grokked
+    /// or not).
+    fn outcomes(&self, plateau: Plateau) -> (Outcome, Outcome) {
+        let until = |watched| Until { watched, plateau };
+        (
+            until(Watched::Train).outcome(&self.random),
+            until(Watched::Test).outcome(&self.truth),
+        )
     }
 
     /// Whether this setting does what the claim asks of a constraint: no memorization of random labels,
@@ -276,18 +429,85 @@ pub const MUON_DISTANCE_RATIO: f64 = 0.5;
 /// ...while AdamW's stays above this one (the canonical task; the note's table).
 pub const ADAMW_DISTANCE_RATIO: f64 = 0.75;
 
-/// The runs of the check: free AdamW and Muon (on the held runs' task and on the canonical one), a free
-/// net on random labels, the net held at its initial scale, and the swept constraints.
+/// The runs of the check: free AdamW and Muon on the canonical task; over seeds, the free net, the net
+/// held on the manifold at its initial scale and the net on the Frobenius sphere of the same radius, on
+/// random and true labels, each until its plateau test decides; and the swept constraints (seed 0, fixed
+/// budget).
 struct Runs {
-    /// `(p, fraction, steps)` of the comparison on the canonical task, and of the held runs.
+    /// `(p, fraction, steps)` of the comparison on the canonical task, and of the sweep.
     designs: [(u32, f64, u64); 2],
-    free_adamw: Vec<Point>,
-    free_muon: Vec<Point>,
     cmp_adamw: Vec<Point>,
     cmp_muon: Vec<Point>,
-    random_free: Vec<Point>,
-    held: ConstrainedPair,
+    /// The seeds design and its runs, one per seed.
+    seed_design: SeedDesign,
+    seeds: Vec<SeedRuns>,
     swept: Vec<ConstrainedPair>,
+}
+
+/// The design of the runs repeated over seeds, each run until its plateau test decides (or `cap` steps).
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct SeedDesign {
+    p: u32,
+    frac: f64,
+    seeds: u64,
+    cap: u64,
+    every: u64,
+    plateau: Plateau,
+}
+
+impl SeedDesign {
+    fn of(budget: Budget) -> Self {
+        match budget {
+            Budget::Quick => SeedDesign {
+                p: 23,
+                frac: 0.7,
+                seeds: 2,
+                cap: 9000,
+                every: 50,
+                plateau: Plateau {
+                    window: 3000,
+                    tolerance: PLATEAU_TOLERANCE,
+                },
+            },
+            Budget::Full => SeedDesign {
+                p: 23,
+                frac: 0.7,
+                seeds: 5,
+                cap: 40_000,
+                every: 100,
+                plateau: Plateau {
+                    window: 10_000,
+                    tolerance: PLATEAU_TOLERANCE,
+                },
+            },
+        }
+    }
+
+    fn describe(&self) -> String {
+        format!(
+            "a+b mod {}, f = {}, seeds 0-{}, each run until 99% or a plateau (half-window means within {} over {} steps), at most {} steps",
+            self.p,
+            self.frac,
+            self.seeds - 1,
+            self.plateau.tolerance,
+            self.plateau.window,
+            self.cap
+        )
+    }
+}
+
+/// The plateau test's tolerance: a change of at most 2% between the means of two half-windows (the free
+/// nets' grokking moves the test accuracy from about 0 to 1).
+pub const PLATEAU_TOLERANCE: f64 = 0.02;
+
+/// One seed of the seeds design: the free net, the net held on the Stiefel manifold at its initial scale,
+/// and the net held on the Frobenius sphere of the same radius, each on random and true labels.
+#[derive(Clone, Debug)]
+struct SeedRuns {
+    seed: u64,
+    free: ConstrainedPair,
+    held: ConstrainedPair,
+    sphere: ConstrainedPair,
 }
 
 impl Runs {
@@ -295,48 +515,61 @@ impl Runs {
         let adamw = OptimizerConfig::AdamW(config::CANONICAL_ADAMW);
         let muon = OptimizerConfig::Muon(config::DEFAULT_MUON);
         let [(pc, fc, sc, ec), (p, frac, steps, every)] = designs(budget);
-        let free = |optimizer, labels| {
+        let canonical = |optimizer| {
             train_tracked(
-                &canonical_add(p, frac, optimizer, steps, 0),
-                labels,
+                &canonical_add(pc, fc, optimizer, sc, 0),
+                Labels::True,
                 Constraint::Free,
-                every,
+                ec,
+                None,
             )
         };
-        let free_adamw = free(adamw, Labels::True)?;
-        let free_muon = free(muon, Labels::True)?;
-        let (cmp_adamw, cmp_muon) = if (pc, sc) == (p, steps) {
-            (free_adamw.clone(), free_muon.clone())
-        } else {
-            let canonical = |optimizer| {
-                train_tracked(
-                    &canonical_add(pc, fc, optimizer, sc, 0),
-                    Labels::True,
-                    Constraint::Free,
-                    ec,
-                )
-            };
-            (canonical(adamw)?, canonical(muon)?)
-        };
+        let (cmp_adamw, cmp_muon) = (canonical(adamw)?, canonical(muon)?);
         let held_config = canonical_add(p, frac, adamw, steps, 0);
+        let seed_design = SeedDesign::of(budget);
+        let seeds = (0..seed_design.seeds)
+            .into_par_iter()
+            .map(|seed| {
+                let d = seed_design;
+                let config = canonical_add(d.p, d.frac, adamw, d.cap, seed);
+                let pair = |c| ConstrainedPair::train(&config, c, d.every, Some(d.plateau));
+                Ok(SeedRuns {
+                    seed,
+                    free: pair(Constraint::Free)?,
+                    held: pair(Constraint::Held { scale: 1.0 })?,
+                    sphere: pair(Constraint::Sphere { scale: 1.0 })?,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
         Ok(Runs {
             designs: [(pc, fc, sc), (p, frac, steps)],
-            random_free: free(adamw, Labels::Random)?,
-            held: ConstrainedPair::train(&held_config, Constraint::Held { scale: 1.0 }, every)?,
+            seed_design,
+            seeds,
             swept: swept_constraints(budget)
                 .into_iter()
-                .map(|c| ConstrainedPair::train(&held_config, c, every))
+                .map(|c| ConstrainedPair::train(&held_config, c, every, None))
                 .collect::<Result<Vec<_>>>()?,
-            free_adamw,
-            free_muon,
             cmp_adamw,
             cmp_muon,
         })
     }
 
-    /// Whether the net held at its initial scale stayed on the manifold on both labels.
+    /// Whether the nets held at their initial scale stayed on the manifold on both labels, in every seed.
     fn held_on_manifold(&self) -> bool {
-        stays_on_manifold(&[&self.held.random, &self.held.truth])
+        self.seeds
+            .iter()
+            .all(|r| stays_on_manifold(&[&r.held.random, &r.held.truth]))
+    }
+
+    /// Each seed's outcomes under `pick` (random labels, true labels), labelled by seed.
+    fn outcomes(&self, pick: fn(&SeedRuns) -> &ConstrainedPair) -> Vec<(u64, Outcome, Outcome)> {
+        self.seeds
+            .iter()
+            .map(|r| {
+                let (random, truth) = pick(r).outcomes(self.seed_design.plateau);
+                (r.seed, random, truth)
+            })
+            .collect()
     }
 }
 
@@ -347,6 +580,7 @@ fn check(budget: Budget) -> Result<Vec<Check>> {
         muon_approaches_the_manifold(&runs),
         held_refuses_random_labels(&runs),
         held_does_not_grok(&runs),
+        scale_not_geometry(&runs),
         the_manifold_keeps_the_basin(&runs),
         no_constraint_does_both(&runs),
     ])
@@ -375,45 +609,105 @@ fn muon_approaches_the_manifold(runs: &Runs) -> Check {
     }
 }
 
-/// Held at its initial scale, the net does not memorize random labels; the free net does.
+/// Whether every seed's outcome is a plateau (below 99%, decided), and there is at least one seed.
+fn all_plateau<'a>(outcomes: impl IntoIterator<Item = &'a Outcome>) -> bool {
+    let mut any = false;
+    outcomes.into_iter().all(|o| {
+        any = true;
+        matches!(o, Outcome::Plateau(..))
+    }) && any
+}
+
+/// Whether every seed's outcome reached 99%, and there is at least one seed.
+fn all_reached<'a>(outcomes: impl IntoIterator<Item = &'a Outcome>) -> bool {
+    let mut any = false;
+    outcomes.into_iter().all(|o| {
+        any = true;
+        matches!(o, Outcome::Reached(..))
+    }) && any
+}
+
+/// Held at its initial scale, the net does not memorize random labels, in every seed (its training
+/// accuracy stops moving below 99%); the free net memorizes them in every seed.
 fn held_refuses_random_labels(runs: &Runs) -> Check {
-    let [_, (p, frac, steps)] = runs.designs;
-    let random = &runs.held.random;
+    let (held, free) = (runs.outcomes(|r| &r.held), runs.outcomes(|r| &r.free));
+    let shown: Vec<String> = held
+        .iter()
+        .zip(&free)
+        .map(|((seed, h, _), (_, f, _))| format!("seed {seed}: held {h}; free {f}"))
+        .collect();
     Check {
-        claim: "a net held on the scaled Stiefel manifold (retraction to its initial scale after every AdamW step) cannot memorize random labels".into(),
+        claim: "a net held on the scaled Stiefel manifold at its initial scale (retraction after every AdamW step) does not memorize random labels".into(),
         status: Status::Empirical,
         prediction: format!(
-            "a+b mod {p}, f = {frac}: no 99% training accuracy on random labels in {steps} steps, while the free net memorizes them"
+            "{}: the held net's training accuracy on random labels stops moving below 99% in every seed, while the free net memorizes them",
+            runs.seed_design.describe()
         ),
-        measured: format!("held: {}; free: {}", describe(random), describe(&runs.random_free)),
-        tolerance: format!("constraint held to distance < {CONSTRAINED_DISTANCE:.0e}"),
+        measured: format!("training accuracy on random labels: {}", shown.join("; ")),
+        tolerance: format!("constraint held to distance < {CONSTRAINED_DISTANCE:.0e}; a run still moving at the cap fails"),
         pass: runs.held_on_manifold()
-            && memorized_at(random).is_none()
-            && memorized_at(&runs.random_free).is_some(),
+            && all_plateau(held.iter().map(|o| &o.1))
+            && all_reached(free.iter().map(|o| &o.1)),
     }
 }
 
-/// Held at its initial scale, the net does not grok either; the free nets do.
+/// Held at its initial scale, the net does not grok either (its test accuracy stops moving below 99% in
+/// every seed); the free AdamW net groks in every seed.
 fn held_does_not_grok(runs: &Runs) -> Check {
-    let [_, (_, _, steps)] = runs.designs;
-    let constrained = &runs.held.truth;
+    let (held, free) = (runs.outcomes(|r| &r.held), runs.outcomes(|r| &r.free));
+    let shown: Vec<String> = held
+        .iter()
+        .zip(&free)
+        .map(|((seed, _, h), (_, _, f))| format!("seed {seed}: held {h}; free {f}"))
+        .collect();
     Check {
-        claim: "the held net does not grok a+b either, while the free nets do".into(),
+        claim: "the net held at its initial scale does not grok a+b either, while the free net does".into(),
         status: Status::Empirical,
-        prediction: format!("held: no t_grok in {steps} steps; free AdamW and Muon: t_grok found"),
-        measured: format!(
-            "held: {}; free AdamW: {}; free Muon: {}",
-            describe(constrained),
-            describe(&runs.free_adamw),
-            describe(&runs.free_muon)
+        prediction: format!(
+            "{}: the held net's test accuracy stops moving below 99% in every seed; free AdamW groks in every seed",
+            runs.seed_design.describe()
         ),
-        tolerance: "none".into(),
+        measured: format!("test accuracy: {}", shown.join("; ")),
+        tolerance: "a run still moving at the cap fails".into(),
         pass: runs.held_on_manifold()
-            && grokked_at(constrained).is_none()
-            && grokked_at(&runs.free_adamw).is_some()
-            && grokked_at(&runs.free_muon).is_some(),
+            && all_plateau(held.iter().map(|o| &o.2))
+            && all_reached(free.iter().map(|o| &o.2)),
     }
 }
+
+/// The control that separates geometry from scale: held on the Frobenius sphere of the same radius
+/// instead (any spectrum, so off the Stiefel manifold), the net refuses random labels and does not grok
+/// either, in every seed.
+fn scale_not_geometry(runs: &Runs) -> Check {
+    let sphere = runs.outcomes(|r| &r.sphere);
+    let off = runs
+        .seeds
+        .iter()
+        .flat_map(|r| [&r.sphere.random, &r.sphere.truth])
+        .filter_map(|run| run.last().map(|q| q.distance[0].min(q.distance[1])))
+        .fold(f64::INFINITY, f64::min);
+    let shown: Vec<String> = sphere
+        .iter()
+        .map(|(seed, random, truth)| format!("seed {seed}: random labels {random}; test {truth}"))
+        .collect();
+    Check {
+        claim: "what stops the held net is its scale, not the Stiefel geometry: held on the Frobenius sphere of the same radius (any spectrum, far from the manifold) the net also refuses random labels and does not grok".into(),
+        status: Status::Empirical,
+        prediction: format!(
+            "{}: on the sphere, the training accuracy on random labels and the test accuracy on a+b both stop moving below 99% in every seed, at a distance from the manifold above {OFF_MANIFOLD}",
+            runs.seed_design.describe()
+        ),
+        measured: format!("{}; least final distance from the manifold {off:.2}", shown.join("; ")),
+        tolerance: "a run still moving at the cap fails; the claim was formulated after a first measurement (5 seeds, 20000 steps)".into(),
+        pass: all_plateau(sphere.iter().map(|o| &o.1))
+            && all_plateau(sphere.iter().map(|o| &o.2))
+            && off > OFF_MANIFOLD,
+    }
+}
+
+/// Least final distance from the manifold (relative, either layer) for the sphere-held nets to count as
+/// off it (the initial weights are at 0.215/0.151 at $p=23$).
+pub const OFF_MANIFOLD: f64 = 0.1;
 
 /// False as stated: held exactly on the manifold at a larger or a free scale, the net memorizes random labels.
 fn the_manifold_keeps_the_basin(runs: &Runs) -> Check {

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """T1-dichotomy in Lyu et al.'s own optimizer setting: full-batch gradient descent without momentum, lr 0.1, L2
 weight decay 1e-3 (eta lambda = 1e-4), on a+b mod 23, f = 0.7, at initial scales alpha = 8, 32, 128.
-Sweep (about 10 minutes on 2 cores):
+Sweep (21 minutes on 2 cores shared with other work, 2026-12-04):
   grok sweep --p 23 --train-frac 0.7 --opt sgd --momentum 0 --lr 0.1 --wd 1e-3 --alpha 8,32,128 --seeds 0..3 \
       --steps 600000 --eval-every 1000 --stop-at-grok --out runs/t1gd/sweep > runs/t1gd/sweep.jsonl
 Report: per alpha, t_mem, the first evaluated step with test accuracy >= LEVEL (0.5 unless given) and the final
