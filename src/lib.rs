@@ -11,6 +11,8 @@
 //! * [`model`] — the two-layer network $f=\kappa W_2\sigma(W_1x)$ with hand-written backward pass, the
 //!   forward loss and the L2-regularized objective.
 //! * [`loss`] — cross-entropy and MSE with their gradients.
+//! * [`noise`] — a controlled temperature: isotropic Gaussian weight noise $\sqrt{2\eta T}\\,\xi$ after every
+//!   update, a [`train::Observer`].
 //! * [`optim`] — SGD, AdamW, Muon (Newton–Schulz and exact polar, with the quintic's facts) as pure step
 //!   functions.
 //! * [`train`] — the one training loop, for every run: [`train::Observer`] hooks see the weights, the
@@ -53,6 +55,7 @@ pub mod loss;
 pub mod measure;
 pub mod memory;
 pub mod model;
+pub mod noise;
 pub mod optim;
 pub mod real;
 pub mod report;

@@ -18,6 +18,8 @@ pub enum Stream {
     Init = 2,
     /// Mini-batch sampling.
     Batches = 3,
+    /// Weight noise injected after each update ([`crate::noise`]).
+    WeightNoise = 4,
 }
 
 /// The generator for `stream` of master seed `seed`: ChaCha8 seeded with `seed`, on stream number `stream`.

@@ -11,6 +11,7 @@ mod fourier_oracle;
 mod gradcheck;
 mod hooks;
 mod ledger;
+mod noise;
 mod notes_consistency;
 mod numerics;
 mod optim;

@@ -3,10 +3,10 @@
 
 use super::{
     delayed, drift_in_eta, drift_in_lambda, drift_slope, eps_moves_the_clock,
-    f32_collapses_at_small_eps, full_batch_groks, held_out_prediction, measure, measure_batches,
+    f32_collapses_at_small_eps, full_batch_groks, held_out_prediction, injected_temperature, measure, measure_batches,
     measure_eps, measure_rates, median_t_grok, nets_rest_at_the_rest_point, no_arrhenius,
     norm_separation, plateaus,
-    resting_gradient, runs_at, Design, Run, EPS_FACTOR, PRECISION_FACTOR, REST_FACTOR,
+    resting_gradient, runs_at, Design, Run, EPS_FACTOR, NOISE_SPREAD, PRECISION_FACTOR, REST_FACTOR,
     SLOPE_TOLERANCE,
 };
 use crate::Budget;
@@ -270,4 +270,55 @@ fn t2_drift_checks_fail_when_their_claims_fail() {
     assert!(f32_collapses_at_small_eps(&design, &f32_runs, &canonical).pass);
     assert!(!f32_collapses_at_small_eps(&design, &canonical, &canonical).pass);
     assert!(!f32_collapses_at_small_eps(&design, &f32_runs, &[run(None); 3]).pass);
+}
+
+/// Five seeds at each temperature with the given t_grok (`None`: never), `T = 0` first.
+fn at_temperatures(rows: &[(f64, [Option<u64>; 5])]) -> Vec<(f64, Vec<Run>)> {
+    rows.iter()
+        .map(|(t, g)| (*t, g.iter().map(|&g| run(g)).collect()))
+        .collect()
+}
+
+/// The injected-noise check passes on the shape measured (flat, then later, then never) and goes red on an
+/// Arrhenius law (no grokking at T = 0, earlier with more noise), on noise that brings grokking earlier
+/// by more than the spread at one temperature only, and on noise too weak to act anywhere (no power).
+#[test]
+fn t2_drift_injected_temperature_fails_when_its_claim_fails() {
+    let design = Design::of(Budget::Quick);
+    let g = |t: [u64; 5]| t.map(Some);
+    let drift = at_temperatures(&[
+        (0.0, g([2500, 2600, 2400, 2700, 2550])),
+        (1e-3, g([2550, 2650, 2400, 2600, 2500])),
+        (1e-2, g([2700, 2800, 2600, 2900, 2750])),
+        (3e-2, [None, Some(4300), Some(8300), Some(6800), Some(4000)]),
+    ]);
+    assert!(injected_temperature(&design, &drift).pass);
+
+    // Arrhenius: t = 100 exp(0.05 / T), never at T = 0.
+    let arrhenius_t = |t: f64| (100.0 * (0.05 / t).exp()) as u64;
+    let mut arrhenius = drift.clone();
+    arrhenius[0].1 = vec![run(None); 5];
+    for (t, runs) in arrhenius.iter_mut().skip(1) {
+        *runs = vec![run(Some(arrhenius_t(*t))); 5];
+    }
+    assert!(!injected_temperature(&design, &arrhenius).pass);
+    // The same law with a finite T = 0 point (the delay at T = 0 larger than every noisy one).
+    arrhenius[0].1 = vec![run(Some(100_000)); 5];
+    assert!(!injected_temperature(&design, &arrhenius).pass);
+
+    // One temperature that brings grokking earlier than the spread allows.
+    let early = (1.0 - NOISE_SPREAD - 0.05) * 2550.0;
+    let mut faster = drift.clone();
+    faster[1].1 = vec![run(Some(early as u64)); 5];
+    assert!(!injected_temperature(&design, &faster).pass);
+
+    // Noise that never acts: the hottest temperature as the coldest, no power to see anything.
+    let mut weak = drift.clone();
+    weak[3].1 = drift[0].1.clone();
+    assert!(!injected_temperature(&design, &weak).pass);
+
+    // A T = 0 run that does not grok.
+    let mut cold_fails = drift;
+    cold_fails[0].1[0] = run(None);
+    assert!(!injected_temperature(&design, &cold_fails).pass);
 }
