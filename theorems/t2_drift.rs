@@ -629,15 +629,11 @@ fn injected_temperature(design: &Design, by_temperature: &[(f64, Vec<Run>)]) -> 
     let shown: Vec<String> = by_temperature
         .iter()
         .map(|(t, r)| {
-            let runs: Vec<String> = r
-                .iter()
-                .map(|r| r.t_grok.map_or("never".into(), |v| v.to_string()))
-                .collect();
             let ratio = ratios
                 .iter()
                 .find(|(u, _)| u == t)
                 .map_or(String::new(), |(_, q)| format!(" (median {q:.2} of T = 0)"));
-            format!("T {t:e}: [{}]{ratio}", runs.join(", "))
+            format!("T {t:e}: {}{ratio}", t_grok_list(r))
         })
         .collect();
     Check {
@@ -699,20 +695,25 @@ fn held_out_prediction(design: &Design, data: &[(f64, Vec<Run>)]) -> Check {
     }
 }
 
-/// `t_grok [..], last |theta| [..], last training loss [..]` of `runs`, 'never' for a run that did not grok.
-fn show_runs(runs: &[Run]) -> String {
+/// `[t1, t2, ..]`: the t_grok of `runs`, 'never' for a run that did not grok.
+fn t_grok_list(runs: &[Run]) -> String {
     let t: Vec<String> = runs
         .iter()
         .map(|r| r.t_grok.map_or("never".into(), |t| t.to_string()))
         .collect();
+    format!("[{}]", t.join(", "))
+}
+
+/// `t_grok [..], last |theta| [..], last training loss [..]` of `runs`, 'never' for a run that did not grok.
+fn show_runs(runs: &[Run]) -> String {
     let n: Vec<String> = runs.iter().map(|r| format!("{:.0}", r.last_norm)).collect();
     let l: Vec<String> = runs
         .iter()
         .map(|r| format!("{:.1e}", r.last_train_loss))
         .collect();
     format!(
-        "t_grok [{}], last |theta| [{}], last training loss [{}]",
-        t.join(", "),
+        "t_grok {}, last |theta| [{}], last training loss [{}]",
+        t_grok_list(runs),
         n.join(", "),
         l.join(", ")
     )
