@@ -394,29 +394,32 @@ fn check_streams_one_block_per_theorem() {
     );
 }
 
-/// `grok check --quick --json`: one JSON object with a row per registered theorem, all passing.
+/// `grok check --quick --json`: one JSON object with a row per selected theorem, in registry order, all
+/// passing; ids are case-insensitive. Two cheap theorems: the whole quick ledger runs in-process in
+/// tests/ledger.rs, and running it a second time here would double the suite's longest test.
 #[test]
 fn check_prints_the_ledger_as_json() {
-    // One worker thread: the in-process ledger test (tests/ledger.rs) runs beside this one, and the
-    // ledger's numbers do not depend on the thread count.
-    let out = grok(&["--threads", "1", "check", "--quick", "--json"]);
+    let out = grok(&["check", "t5-DEMOCRACY", "T1-kernel", "--quick", "--json"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let ledger: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let rows = ledger["ledger"].as_array().unwrap();
     let ids: Vec<&str> = rows.iter().map(|r| r["id"].as_str().unwrap()).collect();
-    let registered: Vec<&str> = grokking_theorems::REGISTRY.iter().map(|t| t.id).collect();
-    assert_eq!(ids, registered);
+    let registered: Vec<&str> = grokking_theorems::REGISTRY
+        .iter()
+        .map(|t| t.id)
+        .filter(|id| ["T1-kernel", "T5-democracy"].contains(id))
+        .collect();
+    assert_eq!(ids, registered, "registry order, whatever the order asked");
     for row in rows {
         assert_eq!(row["pass"], true, "{row}");
-        assert!(!row["checks"].as_array().unwrap().is_empty());
+        let checks = row["checks"].as_array().unwrap();
+        assert!(!checks.is_empty());
+        for c in checks {
+            for field in ["claim", "status", "prediction", "measured", "pass"] {
+                assert!(!c[field].is_null(), "{field} missing in {c}");
+            }
+        }
     }
-    let one = grok(&["check", "t1-KERNEL", "--quick", "--json"]);
-    let one: serde_json::Value = serde_json::from_slice(&one.stdout).unwrap();
-    assert_eq!(
-        one["ledger"].as_array().unwrap().len(),
-        1,
-        "ids are case-insensitive"
-    );
 }
 
 /// `grok plot`: a figure from its spec, and a bad spec refused with one line, nothing written.

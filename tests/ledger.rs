@@ -1,8 +1,8 @@
-//! The ledger: every registered theorem passes its quick check, in-process (the CLI test runs the same
-//! ledger through `grok check`). One test covers the whole registry, so a new theorem is checked here
-//! without an edit, and a failure names the theorem, the claim, the prediction and the measurement. The
-//! theorems run one after another (each check is parallel inside), beside the CLI's run of the ledger on
-//! the harness's other thread.
+//! The ledger: every registered theorem passes its quick check, in-process (the CLI test runs two cheap
+//! theorems through `grok check --json`, so the ledger is trained once per suite). One test covers the
+//! whole registry, so a new theorem is checked here without an edit, and a failure names the theorem,
+//! the claim, the prediction and the measurement. The theorems run one after another (each check is
+//! parallel inside).
 
 use grokking_theorems::{run, Budget, LedgerRow, REGISTRY};
 
