@@ -29,7 +29,9 @@ use grokking::rng::gaussian_matrix;
 use grokking::task::Labels;
 use grokking::task::Split;
 use grokking::train::{self, Probe, TrainConfig, Watch, THRESHOLD};
+use rayon::prelude::*;
 use nalgebra::{DMatrix, DVector, SymmetricEigen};
+use std::ops::ControlFlow;
 
 /// The ledger entry.
 pub const THEOREM: Theorem = Theorem {
@@ -272,6 +274,29 @@ fn barrier(profile: &[f64]) -> f64 {
     profile.iter().copied().fold(f64::NEG_INFINITY, f64::max) - ends
 }
 
+/// A training problem: a run's configuration, its split, and the split as batches.
+struct Problem {
+    /// The run's configuration (the relaxation keeps its task, split and model and swaps the optimizer).
+    pub config: TrainConfig,
+    /// Its split.
+    pub split: Split,
+    /// The training set as a batch.
+    pub train: Batch<f64>,
+    /// The test set as a batch.
+    pub test: Batch<f64>,
+}
+
+impl Problem {
+    fn new(config: TrainConfig, split: Split) -> Self {
+        Problem {
+            config,
+            train: Batch::new(&split.train),
+            test: Batch::new(&split.test),
+            split,
+        }
+    }
+}
+
 /// The networks of the experiment, on one split: a memorizing net (weight decay 0, the first evaluation
 /// with every training margin positive and test accuracy below 50%), the same run's weights at that
 /// step under weight decay (`at_mem`), and its grokked end point (`grokked`).
@@ -284,14 +309,8 @@ struct Nets {
     pub grokked: Model<f64>,
     /// Test accuracy of `grokked`.
     pub grokked_test_acc: f64,
-    /// The weight-decay run's configuration.
-    pub config: TrainConfig,
-    /// Its split.
-    pub split: Split,
-    /// The training set as a batch.
-    pub train: Batch<f64>,
-    /// The test set as a batch.
-    pub test: Batch<f64>,
+    /// The weight-decay run's configuration and split.
+    pub problem: Problem,
 }
 
 /// The $z^2$ network of width `width` on $a+b \bmod p$ at `frac`, AdamW with `weight_decay`, `steps` steps.
@@ -378,38 +397,65 @@ fn nets(
         at_mem: at_mem.ok_or_else(|| missing("memorizing"))?,
         grokked,
         grokked_test_acc,
-        config: decayed,
-        train: Batch::new(&split.train),
-        test: Batch::new(&split.test),
-        split,
+        problem: Problem::new(decayed, split),
     })
 }
 
-/// What gradient descent on $F_\lambda$ does from a memorizing net.
+/// A point of a relaxation: step, $F_\lambda$, $\\|\nabla F_\lambda\\|$, $\\|\theta\\|$, training and test accuracy.
 #[derive(Clone, Copy, Debug, PartialEq)]
-struct Relaxation {
-    /// Steps taken.
-    pub steps: u64,
-    /// $F_\lambda$ at the start and the end.
-    pub objective: (f64, f64),
-    /// $\\|\nabla F_\lambda\\|$ at the start and the end.
-    pub gradient_norm: (f64, f64),
-    /// Test accuracy at the start and the end.
-    pub test_acc: (f64, f64),
-    /// Smallest Hessian eigenvalue of $F_\lambda$ at the end (Lanczos).
-    pub hessian_min: f64,
+struct RelaxationPoint {
+    pub step: u64,
+    pub objective: f64,
+    pub gradient_norm: f64,
+    pub weight_norm: f64,
+    pub train_acc: f64,
+    pub test_acc: f64,
 }
 
-/// Full-batch gradient descent (learning rate `lr`, heavy-ball momentum 0.9) on $F_\lambda$ from `start`.
+/// What gradient descent on $F_\lambda$ does from a start: its points every [`RELAX_EVERY`] steps, from the
+/// start to the end, and the smallest Hessian eigenvalue of $F_\lambda$ at the start and the end (Lanczos).
+#[derive(Clone, Debug, PartialEq)]
+struct Relaxation {
+    /// The points, the first at the start and the last at the end.
+    pub trace: Vec<RelaxationPoint>,
+    /// The rest threshold: the descent stops at the first point with $\\|\nabla F_\lambda\\|$ below it.
+    pub rest: f64,
+    /// Smallest Hessian eigenvalue at the start and at the end.
+    pub hessian_min: (f64, f64),
+    /// Normalized margin $\bar\gamma$ on the training set at the end.
+    pub normalized_margin: f64,
+}
+
+impl Relaxation {
+    fn start(&self) -> &RelaxationPoint {
+        &self.trace[0]
+    }
+    fn end(&self) -> &RelaxationPoint {
+        self.trace.last().expect("a relaxation has its start")
+    }
+    /// Whether it came to rest ($\\|\nabla F_\lambda\\|$ below the threshold at the end, not stopped by the cap).
+    fn at_rest(&self) -> bool {
+        self.end().gradient_norm < self.rest
+    }
+}
+
+/// Steps between two points of a relaxation.
+pub const RELAX_EVERY: u64 = 500;
+/// Lanczos iterations for the smallest Hessian eigenvalue of a relaxation.
+pub const LANCZOS_STEPS: usize = 60;
+
+/// Full-batch gradient descent (learning rate `lr`, heavy-ball momentum 0.9) on $F_\lambda$ from `start`,
+/// until $\\|\nabla F_\lambda\\|<$ `rest` (checked every [`RELAX_EVERY`] steps) or `max_steps` steps.
 fn relax(
     start: &Model<f64>,
-    nets: &Nets,
+    problem: &Problem,
     lambda: f64,
     lr: f64,
-    steps: u64,
+    rest: f64,
+    max_steps: u64,
 ) -> Result<Relaxation> {
-    ensure(lambda > 0.0 && lr > 0.0, || {
-        format!("relaxation needs lambda > 0 and lr > 0, got {lambda}, {lr}")
+    ensure(lambda > 0.0 && lr > 0.0 && rest > 0.0, || {
+        format!("relaxation needs lambda, lr and the rest threshold > 0, got {lambda}, {lr}, {rest}")
     })?;
     let gd = OptimizerConfig::Sgd(SgdConfig {
         lr,
@@ -419,31 +465,128 @@ fn relax(
     });
     let config = TrainConfig {
         optimizer: gd,
-        steps,
-        ..nets.config
+        steps: max_steps,
+        eval_every: RELAX_EVERY,
+        ..problem.config
     };
     let mut ws = Workspace::default();
-    let test_acc = |m: &Model<f64>, ws: &mut Workspace<f64>| {
-        forward_loss(m, &nets.test, ws, LossKind::CrossEntropy, false).accuracy
-    };
-    let begin = objective_and_gradient(start, &nets.train, lambda);
-    let acc0 = test_acc(start, &mut ws);
+    let mut trace = Vec::new();
+    let mut steer = train::Steer(|probe: &Probe<'_, f64>| {
+        let (objective, gradient) = objective_and_gradient(probe.model, &problem.train, lambda);
+        let gradient_norm = gradient.norm();
+        let test = forward_loss(probe.model, &problem.test, &mut ws, LossKind::CrossEntropy, false);
+        trace.push(RelaxationPoint {
+            step: probe.step,
+            objective,
+            gradient_norm,
+            weight_norm: probe.model.params.norms().2,
+            train_acc: probe.train.accuracy,
+            test_acc: test.accuracy,
+        });
+        Ok(if gradient_norm < rest {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        })
+    });
     let end = train::train_on(
         &config,
-        &nets.split,
+        &problem.split,
         start.clone(),
         Measures::Training,
-        &mut train::Silent,
+        &mut steer,
     )?
     .model;
-    let finish = objective_and_gradient(&end, &nets.train, lambda);
     Ok(Relaxation {
-        steps,
-        objective: (begin.0, finish.0),
-        gradient_norm: (begin.1.norm(), finish.1.norm()),
-        test_acc: (acc0, test_acc(&end, &mut ws)),
-        hessian_min: hessian_min_eigenvalue(&end, &nets.train, lambda, 60),
+        trace,
+        rest,
+        hessian_min: (
+            hessian_min_eigenvalue(start, &problem.train, lambda, LANCZOS_STEPS),
+            hessian_min_eigenvalue(&end, &problem.train, lambda, LANCZOS_STEPS),
+        ),
+        normalized_margin: Ray::new(&end, &problem.train, 3).normalized_margin(),
     })
+}
+
+/// The memorizing net of seed `seed` (weight decay 0, [`Snapshots::first`]) at width `width`, with its
+/// problem.
+fn memorizing(d: &Design, width: usize, seed: u64) -> Result<(Model<f64>, Problem)> {
+    let config = z2_config(d.p, d.frac, width, 0.0, d.steps, seed);
+    let Snapshots { first, split, .. } = snapshots(&config)?;
+    let model = first.ok_or_else(|| {
+        grokking::error::Error::InvalidConfig(format!("seed {seed} never memorized"))
+    })?;
+    Ok((model, Problem::new(config, split)))
+}
+
+/// The all-frequency Fourier circuit ([`analytic::fourier_solution`], width $6\lfloor p/2\rfloor$) padded with
+/// zero neurons to `width` (a zero neuron of the $z^2$ net contributes nothing and has zero gradient), with
+/// `problem` re-shaped to it (its model configuration is the circuit's at `width`).
+fn padded_circuit(p: u32, width: usize, problem: &Problem) -> Result<(Model<f64>, Problem)> {
+    let fourier: Vec<usize> = (1..=(p as usize - 1) / 2).collect();
+    let circuit = analytic::fourier_solution(p, &fourier)?;
+    let n = circuit.config.width;
+    ensure(width >= n, || {
+        format!("width {width} is below the circuit's {n}")
+    })?;
+    let (w1, w2) = (&circuit.params.w1, &circuit.params.w2);
+    let params = grokking::model::Params {
+        w1: DMatrix::from_fn(width, w1.ncols(), |i, j| if i < n { w1[(i, j)] } else { 0.0 }),
+        w2: DMatrix::from_fn(w2.nrows(), width, |i, j| if j < n { w2[(i, j)] } else { 0.0 }),
+    };
+    let model_config = grokking::model::ModelConfig {
+        width,
+        ..circuit.config
+    };
+    let model = Model::from_params(&analytic::task(p), model_config, params)?;
+    let mut config = problem.config;
+    config.model = model_config;
+    Ok((model, Problem::new(config, problem.split.clone())))
+}
+
+/// One seed of the metastability experiment at $\lambda=$ `RELAX.0`: the relaxation from its memorizing net,
+/// the Fourier circuit's ray minimum $F^\star_{circuit}(\lambda)$ on its training set, and (if asked) the
+/// relaxation from the circuit scaled to that minimum.
+#[derive(Clone, Debug, PartialEq)]
+struct SeedRelaxation {
+    /// The descent from the seed's memorizing net.
+    pub memorizing: Relaxation,
+    /// $F^\star_{circuit}(\lambda)$, the circuit's ray minimum on the seed's training set.
+    pub circuit_ray_minimum: f64,
+    /// The circuit's normalized margin $\bar\gamma$ on that training set.
+    pub circuit_normalized_margin: f64,
+    /// The descent from the circuit scaled to its ray minimum, where asked for.
+    pub circuit: Option<Relaxation>,
+}
+
+/// The [`SeedRelaxation`]s of seeds `0..d.metastable_seeds` at width `d.metastable_width`, in parallel, in
+/// seed order; the circuit is relaxed on the first `d.circuit_relaxations` seeds.
+fn relaxations(d: &Design) -> Result<Vec<SeedRelaxation>> {
+    let (lambda, lr) = RELAX;
+    (0..d.metastable_seeds)
+        .into_par_iter()
+        .map(|seed| {
+            let (start, problem) = memorizing(d, d.metastable_width, seed)?;
+            let memorizing = relax(&start, &problem, lambda, lr, d.rest_gradient, d.relax_steps)?;
+            let (circuit, circuit_problem) = padded_circuit(d.p, d.metastable_width, &problem)?;
+            let ray = Ray::new(&circuit, &problem.train, 3);
+            let (scale, circuit_ray_minimum) = ray.minimum(lambda);
+            let circuit = if seed < d.circuit_relaxations {
+                let mut at_minimum = circuit;
+                at_minimum.params.w1 *= scale;
+                at_minimum.params.w2 *= scale;
+                Some(relax(&at_minimum, &circuit_problem, lambda, lr, d.rest_gradient, d.relax_steps)?)
+            } else {
+                None
+            };
+            Ok(SeedRelaxation {
+                memorizing,
+                circuit_ray_minimum,
+                circuit_normalized_margin: ray.normalized_margin(),
+                circuit,
+            })
+        })
+        .collect()
 }
 
 /// Log-spaced $\lambda$ from $10^{-8}$ to $10^{2}$, 8 per decade.
@@ -475,6 +618,10 @@ struct Design {
     width: usize,
     steps: u64,
     relax_steps: u64,
+    rest_gradient: f64,
+    metastable_seeds: u64,
+    metastable_width: usize,
+    circuit_relaxations: u64,
     morwani_primes: &'static [u32],
 }
 
@@ -486,7 +633,11 @@ impl Design {
                 frac: 0.6,
                 width: 64,
                 steps: 3000,
-                relax_steps: 40_000,
+                relax_steps: 300_000,
+                rest_gradient: 1e-4,
+                metastable_seeds: 5,
+                metastable_width: 96,
+                circuit_relaxations: 1,
                 morwani_primes: &[5, 7, 11, 13, 17, 23],
             },
             Budget::Full => Design {
@@ -494,7 +645,11 @@ impl Design {
                 frac: 0.5,
                 width: 64,
                 steps: 6000,
-                relax_steps: 100_000,
+                relax_steps: 2_000_000,
+                rest_gradient: 1e-5,
+                metastable_seeds: 5,
+                metastable_width: 128,
+                circuit_relaxations: 5,
                 morwani_primes: &[5, 7, 11, 13, 17, 23, 31, 47, 97],
             },
         }
@@ -506,7 +661,7 @@ pub const WEIGHT_DECAY: f64 = 1.0;
 /// Rounds of the string method for the relaxed path.
 pub const STRING_ROUNDS: usize = 200;
 /// $\lambda$ and learning rate of the relaxation from the memorizing net.
-pub const RELAX: (f64, f64) = (1e-3, 0.01);
+pub const RELAX: (f64, f64) = (1e-3, 0.05);
 
 /// Absolute agreement of the ray loss $\mathcal L(s\theta)$ computed from the margins with the forward pass of
 /// the scaled net: both are f64 sums of $n\le400$ log-sum-exp terms of size $O(1)$, so round-off is far below.
@@ -548,7 +703,7 @@ impl Setting {
         setting.rays = setting
             .named()
             .iter()
-            .map(|(_, m)| Ray::new(m, &setting.nets.train, 3))
+            .map(|(_, m)| Ray::new(m, &setting.nets.problem.train, 3))
             .collect();
         Ok(setting)
     }
@@ -686,12 +841,14 @@ fn euclidean_max_is_not_all_frequencies(
 fn check(budget: Budget) -> Result<Vec<Check>> {
     let d = Design::of(budget);
     let s = Setting::new(&d)?;
+    let seeds = relaxations(&d)?;
     Ok(vec![
         homogeneity(&s),
         small_lambda_ordering(&s, |grokked, memorizing| grokked > memorizing),
         no_critical_lambda(&s),
         zero_is_a_strict_minimum(&s, 1.0),
-        not_metastable(&s, &s.nets.memorizing, d.relax_steps)?,
+        not_metastable(&seeds.iter().map(|s| &s.memorizing).collect::<Vec<_>>()),
+        rest_is_below_the_circuit(&seeds, |rest, circuit| rest < circuit),
         no_barrier(&s, &s.nets.at_mem, &s.nets.grokked),
         circuit_is_max_margin(d.morwani_primes, morwani_max_margin)?,
         euclidean_max_is_not_all_frequencies(d.p, |p| frequency_sets(p, SEARCHED_SET_SIZE))?,
@@ -707,7 +864,7 @@ fn homogeneity(s: &Setting) -> Check {
             let mut scaled = (*model).clone();
             scaled.params.w1 *= scale;
             scaled.params.w2 *= scale;
-            let direct = objective_and_gradient(&scaled, &s.nets.train, 0.0).0;
+            let direct = objective_and_gradient(&scaled, &s.nets.problem.train, 0.0).0;
             worst_scaling = worst_scaling.max((ray.loss(scale) - direct).abs());
             let (lo, hi) = ray.loss_envelope(scale);
             outside += usize::from(direct < lo - ROUND_OFF || direct > hi + ROUND_OFF);
@@ -812,8 +969,8 @@ fn zero_is_a_strict_minimum(s: &Setting, factor: f64) -> Check {
     zero.params.w1.fill(0.0);
     zero.params.w2.fill(0.0);
     let lambda0 = RELAX.0;
-    let grad0 = objective_and_gradient(&zero, &s.nets.train, lambda0).1.norm();
-    let hmin0 = hessian_min_eigenvalue(&zero, &s.nets.train, lambda0, 30);
+    let grad0 = objective_and_gradient(&zero, &s.nets.problem.train, lambda0).1.norm();
+    let hmin0 = hessian_min_eigenvalue(&zero, &s.nets.problem.train, lambda0, 30);
     Check {
         claim: "theta = 0 is a strict local minimum of F_lambda for every lambda > 0 (degree-3 logits: L - L(0) = O(|theta|^3), Hessian = lambda I)".into(),
         status: Status::Proved,
@@ -824,21 +981,98 @@ fn zero_is_a_strict_minimum(s: &Setting, factor: f64) -> Check {
     }
 }
 
-/// E. The memorizing point is not metastable: gradient descent on $F$ from `start` (the memorizing net in
-/// the ledger) drifts toward generalization.
-fn not_metastable(s: &Setting, start: &Model<f64>, steps: u64) -> Result<Check> {
-    let r = relax(start, &s.nets, RELAX.0, RELAX.1, steps)?;
-    Ok(Check {
-        claim: "the memorizing net is not a metastable minimum of F_lambda: gradient descent on F (no noise) from it raises test accuracy".into(),
+/// One relaxation in words: steps, whether at rest, $F$, $\\|\nabla F\\|$, $\\|\theta\\|$, accuracies, Hessian, margin.
+fn describe(r: &Relaxation) -> String {
+    let (a, b) = (r.start(), r.end());
+    format!(
+        "{} steps{}: F {:.3} -> {:.4}, |grad F| {:.1e} -> {:.1e}, |theta| {:.1} -> {:.1}, train acc {:.2} -> {:.2}, test acc {:.3} -> {:.3}, smallest Hessian eigenvalue {:.1e} -> {:.1e}, normalized margin at the end {:.2e}",
+        b.step,
+        if r.at_rest() { "" } else { " (not at rest)" },
+        a.objective, b.objective, a.gradient_norm, b.gradient_norm, a.weight_norm, b.weight_norm,
+        a.train_acc, b.train_acc, a.test_acc, b.test_acc, r.hessian_min.0, r.hessian_min.1,
+        r.normalized_margin
+    )
+}
+
+/// The rest thresholds of `relaxations`, e.g. `1e-4` (or `1e-4 or 1e-5` where they differ).
+fn thresholds(relaxations: &[&Relaxation]) -> String {
+    let mut rests: Vec<f64> = relaxations.iter().map(|r| r.rest).collect();
+    rests.sort_by(f64::total_cmp);
+    rests.dedup();
+    rests.iter().map(|r| format!("{r:e}")).collect::<Vec<_>>().join(" or ")
+}
+
+/// E. The memorizing point is not metastable: gradient descent on $F$ from each seed's memorizing net comes to
+/// rest ($\\|\nabla F\\|$ below its threshold) at a point whose test accuracy is at least [`RELAXATION_GAIN`] above the
+/// start's.
+fn not_metastable(relaxations: &[&Relaxation]) -> Check {
+    let shown: Vec<String> = relaxations.iter().map(|r| describe(r)).collect();
+    Check {
+        claim: "the memorizing net is not a metastable minimum of F_lambda: gradient descent on F (no noise) from it comes to rest only at a point of higher test accuracy".into(),
         status: Status::Empirical,
-        prediction: format!("test accuracy rises by at least {RELAXATION_GAIN} over the relaxation"),
-        measured: format!(
-            "lambda {:e}, lr {}, momentum 0.9, {} steps: F {:.3} -> {:.3}, |grad F| {:.2e} -> {:.2e}, test acc {:.3} -> {:.3}, smallest Hessian eigenvalue at the end {:.2e}",
-            RELAX.0, RELAX.1, r.steps, r.objective.0, r.objective.1, r.gradient_norm.0, r.gradient_norm.1, r.test_acc.0, r.test_acc.1, r.hessian_min
+        prediction: format!(
+            "every relaxation reaches |grad F| < {} with test accuracy at least {RELAXATION_GAIN} above its start",
+            thresholds(relaxations)
         ),
-        tolerance: format!("{RELAXATION_GAIN} absolute"),
-        pass: r.test_acc.1 >= r.test_acc.0 + RELAXATION_GAIN,
-    })
+        measured: format!(
+            "lambda {:e}, lr {}, momentum 0.9, {} seeds: {}",
+            RELAX.0,
+            RELAX.1,
+            relaxations.len(),
+            shown.join("; ")
+        ),
+        tolerance: format!("{RELAXATION_GAIN} absolute on the test accuracy"),
+        pass: !relaxations.is_empty()
+            && relaxations
+                .iter()
+                .all(|r| r.at_rest() && r.end().test_acc >= r.start().test_acc + RELAXATION_GAIN),
+    }
+}
+
+/// E'. At $\lambda=$ `RELAX.0` the rest points are not generalizing and lie below the generalizing circuit: for
+/// every seed, `below(F_rest, F*_circuit)` (the finding: $F_{rest}<F^\star_{circuit}(\lambda)$, the circuit's best value
+/// along its ray) with test accuracy below [`THRESHOLD`] at rest; and descent from the circuit at its ray minimum
+/// ends below that minimum with test accuracy below [`THRESHOLD`].
+fn rest_is_below_the_circuit(seeds: &[SeedRelaxation], below: fn(f64, f64) -> bool) -> Check {
+    let shown: Vec<String> = seeds
+        .iter()
+        .map(|s| {
+            let from_circuit = s
+                .circuit
+                .as_ref()
+                .map_or(String::new(), |c| format!("; from the circuit: {}", describe(c)));
+            format!(
+                "F* circuit {:.4} (normalized margin {:.2e}), F at rest from memorizing {:.4} (test acc {:.3}, normalized margin {:.2e}){from_circuit}",
+                s.circuit_ray_minimum,
+                s.circuit_normalized_margin,
+                s.memorizing.end().objective,
+                s.memorizing.end().test_acc,
+                s.memorizing.normalized_margin
+            )
+        })
+        .collect();
+    let relaxed = seeds.iter().filter(|s| s.circuit.is_some()).count();
+    Check {
+        claim: format!(
+            "at lambda {:e} the generalizing circuit is not the lowest state gradient descent finds: the rest points from memorizing nets lie below the circuit's ray minimum and do not generalize, and descent from the circuit itself loses generalization",
+            RELAX.0
+        ),
+        status: Status::Empirical,
+        prediction: format!(
+            "for every seed F_rest < F*_circuit(lambda) and test accuracy at rest < {THRESHOLD}; from the circuit ({relaxed} seeds) F ends below F*_circuit with test accuracy < {THRESHOLD}"
+        ),
+        measured: shown.join("; "),
+        tolerance: "exact comparisons (F to f64 round-off)".into(),
+        pass: relaxed > 0
+            && seeds.iter().all(|s| {
+                let circuit_falls = s.circuit.as_ref().is_none_or(|c| {
+                    below(c.end().objective, s.circuit_ray_minimum) && c.end().test_acc < THRESHOLD
+                });
+                below(s.memorizing.end().objective, s.circuit_ray_minimum)
+                    && s.memorizing.end().test_acc < THRESHOLD
+                    && circuit_falls
+            }),
+    }
 }
 
 /// F. The straight and the relaxed path from `from` to `to` ($\theta(t_{mem})$ and the grokked weights of the same
@@ -849,11 +1083,11 @@ fn no_barrier(s: &Setting, from: &Model<f64>, to: &Model<f64>) -> Check {
     let profiles: Vec<(f64, f64, f64, f64, f64)> = [1e-3, 1e-2]
         .iter()
         .map(|&l| {
-            let straight = path_profile(from, to, &nets.train, l, 41);
+            let straight = path_profile(from, to, &nets.problem.train, l, 41);
             let relaxed = string_profile(
                 from,
                 to,
-                &nets.train,
+                &nets.problem.train,
                 l,
                 11,
                 STRING_ROUNDS,
@@ -866,7 +1100,7 @@ fn no_barrier(s: &Setting, from: &Model<f64>, to: &Model<f64>) -> Check {
                 mean(&path_profile(
                     from,
                     to,
-                    &nets.train,
+                    &nets.problem.train,
                     l,
                     11,
                 )),
