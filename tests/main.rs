@@ -7,6 +7,7 @@ mod cli;
 mod cli_fuzz;
 mod common;
 mod doc_math;
+mod figure;
 mod fourier_oracle;
 mod gradcheck;
 mod hooks;

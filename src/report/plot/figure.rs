@@ -1,7 +1,8 @@
 //! A figure described by data (`grok plot SPEC.json --out FIG.svg`): panels side by side, each with
 //! its axes (linear or logarithmic) and its series of points, drawn as markers, crosses, lines, dashed
 //! lines or lines with markers. The notes' scripts write such a spec from their sweep data, so every
-//! figure of the notes is drawn by the crate and no plotting stack is needed.
+//! figure of the notes is drawn by the crate and no plotting stack is needed. Each panel's legend goes to
+//! the corner of its plotting area that covers the fewest points.
 //!
 //! ```json
 //! {"title": "t_grok against lambda", "panels": [{"title": "", "x": {"label": "lambda", "log": true},
@@ -192,11 +193,12 @@ impl Figure {
                 let (y0, y1) = range(ys, panel.y.log);
                 let log =
                     |lo: f64, hi: f64| (lo..hi).log_scale().with_key_points(log_ticks(lo, hi));
+                let corner = legend_corner(panel, (x0, x1), (y0, y1), area.dim_in_pixel());
                 match (panel.x.log, panel.y.log) {
-                    (false, false) => draw_panel(area, panel, x0..x1, y0..y1)?,
-                    (true, false) => draw_panel(area, panel, log(x0, x1), y0..y1)?,
-                    (false, true) => draw_panel(area, panel, x0..x1, log(y0, y1))?,
-                    (true, true) => draw_panel(area, panel, log(x0, x1), log(y0, y1))?,
+                    (false, false) => draw_panel(area, panel, x0..x1, y0..y1, corner)?,
+                    (true, false) => draw_panel(area, panel, log(x0, x1), y0..y1, corner)?,
+                    (false, true) => draw_panel(area, panel, x0..x1, log(y0, y1), corner)?,
+                    (true, true) => draw_panel(area, panel, log(x0, x1), log(y0, y1), corner)?,
                 }
             }
             Ok(())
@@ -207,6 +209,78 @@ impl Figure {
     pub fn write(&self, path: &Path) -> Result<()> {
         crate::report::write_atomic(path, self.svg()?.as_bytes())
     }
+}
+
+/// The corners a legend may take, in the order of preference on a tie.
+const CORNERS: [SeriesLabelPosition; 4] = [
+    SeriesLabelPosition::UpperLeft,
+    SeriesLabelPosition::UpperRight,
+    SeriesLabelPosition::LowerLeft,
+    SeriesLabelPosition::LowerRight,
+];
+
+/// The corner of the plotting area where the legend of `panel` covers the fewest of its points (the
+/// upper left on a tie), for axis ranges `x` and `y` on a panel of `pixels`. The legend's box is estimated
+/// from its entries: 6.5 pixels a character of the longest label plus 40 for the marker, 15 pixels a
+/// line, against the plotting area left by the axis labels and margins (84 by 100 pixels); a point counts
+/// when its position as a fraction of each axis (of the logarithm on a log axis) falls inside the box.
+fn legend_corner(
+    panel: &Panel,
+    x: (f64, f64),
+    y: (f64, f64),
+    pixels: (u32, u32),
+) -> SeriesLabelPosition {
+    let labelled: Vec<&Series> = panel
+        .series
+        .iter()
+        .filter(|s| !s.label.is_empty())
+        .collect();
+    let longest = labelled
+        .iter()
+        .map(|s| s.label.chars().count())
+        .max()
+        .unwrap_or(0);
+    let plot = |total: u32, taken: f64| (f64::from(total) - taken).max(1.0);
+    let width = ((40.0 + 6.5 * longest as f64) / plot(pixels.0, 84.0)).min(1.0);
+    let height = ((10.0 + 15.0 * labelled.len() as f64) / plot(pixels.1, 100.0)).min(1.0);
+    let fraction = |v: f64, (lo, hi): (f64, f64), log: bool| {
+        if log {
+            (v / lo).ln() / (hi / lo).ln()
+        } else {
+            (v - lo) / (hi - lo)
+        }
+    };
+    let points: Vec<(f64, f64)> = panel
+        .series
+        .iter()
+        .flat_map(|s| s.points.iter())
+        .map(|&(px, py)| (fraction(px, x, panel.x.log), fraction(py, y, panel.y.log)))
+        .collect();
+    let covered = |corner: &SeriesLabelPosition| {
+        let (left, upper) = match corner {
+            SeriesLabelPosition::UpperLeft => (true, true),
+            SeriesLabelPosition::UpperRight => (false, true),
+            SeriesLabelPosition::LowerLeft => (true, false),
+            _ => (false, false),
+        };
+        points
+            .iter()
+            .filter(|&&(fx, fy)| {
+                let inside_x = if left { fx <= width } else { fx >= 1.0 - width };
+                let inside_y = if upper {
+                    fy >= 1.0 - height
+                } else {
+                    fy <= height
+                };
+                inside_x && inside_y
+            })
+            .count()
+    };
+    CORNERS
+        .iter()
+        .min_by_key(|c| covered(c))
+        .cloned()
+        .unwrap_or(SeriesLabelPosition::UpperLeft)
 }
 
 /// The ticks of a log axis on `[lo, hi]`: the powers of ten, with 2 and 5 times them over fewer than
@@ -244,6 +318,7 @@ fn draw_panel<X, Y>(
     panel: &Panel,
     x: X,
     y: Y,
+    legend_at: SeriesLabelPosition,
 ) -> DrawResult
 where
     X: AsRangedCoord<Value = f64>,
@@ -303,7 +378,7 @@ where
     if legend {
         chart
             .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
+            .position(legend_at)
             .label_font(("sans-serif", 12))
             .border_style(BLACK)
             .background_style(WHITE.mix(0.9))
