@@ -156,7 +156,7 @@ fn t8_checks_fail_with_wrong_predictions() {
     let degree_two: Vec<Ray> = s
         .named()
         .iter()
-        .map(|(_, m)| Ray::new(m, &s.nets.problem.train, 2))
+        .map(|(_, m)| Ray::new(m, &s.nets.train, 2))
         .collect();
     let rays = std::mem::replace(&mut s.rays, degree_two);
     assert!(!homogeneity(&s).pass, "degree 2 accepted");

@@ -309,8 +309,8 @@ struct Nets {
     pub grokked: Model<f64>,
     /// Test accuracy of `grokked`.
     pub grokked_test_acc: f64,
-    /// The weight-decay run's configuration and split.
-    pub problem: Problem,
+    /// The weight-decay run's training set as a batch.
+    pub train: Batch<f64>,
 }
 
 /// The $z^2$ network of width `width` on $a+b \bmod p$ at `frac`, AdamW with `weight_decay`, `steps` steps.
@@ -397,7 +397,7 @@ fn nets(
         at_mem: at_mem.ok_or_else(|| missing("memorizing"))?,
         grokked,
         grokked_test_acc,
-        problem: Problem::new(decayed, split),
+        train: Batch::new(&split.train),
     })
 }
 
@@ -519,12 +519,16 @@ fn memorizing(d: &Design, width: usize, seed: u64) -> Result<(Model<f64>, Proble
     Ok((model, Problem::new(config, split)))
 }
 
+/// Every frequency of $\mathbb Z_p$ up to sign, $1,\dots,(p-1)/2$: the set of the all-frequency circuit.
+fn all_frequencies(p: u32) -> Vec<usize> {
+    (1..=(p as usize - 1) / 2).collect()
+}
+
 /// The all-frequency Fourier circuit ([`analytic::fourier_solution`], width $6\lfloor p/2\rfloor$) padded with
 /// zero neurons to `width` (a zero neuron of the $z^2$ net contributes nothing and has zero gradient), with
 /// `problem` re-shaped to it (its model configuration is the circuit's at `width`).
 fn padded_circuit(p: u32, width: usize, problem: &Problem) -> Result<(Model<f64>, Problem)> {
-    let fourier: Vec<usize> = (1..=(p as usize - 1) / 2).collect();
-    let circuit = analytic::fourier_solution(p, &fourier)?;
+    let circuit = analytic::fourier_solution(p, &all_frequencies(p))?;
     let n = circuit.config.width;
     ensure(width >= n, || {
         format!("width {width} is below the circuit's {n}")
@@ -692,8 +696,7 @@ struct Setting {
 impl Setting {
     fn new(d: &Design) -> Result<Self> {
         let nets = nets(d.p, d.frac, d.width, WEIGHT_DECAY, d.steps, 0)?;
-        let fourier: Vec<usize> = (1..=(d.p as usize - 1) / 2).collect();
-        let circuit = analytic::fourier_solution(d.p, &fourier)?;
+        let circuit = analytic::fourier_solution(d.p, &all_frequencies(d.p))?;
         let mut setting = Setting {
             nets,
             circuit,
@@ -703,7 +706,7 @@ impl Setting {
         setting.rays = setting
             .named()
             .iter()
-            .map(|(_, m)| Ray::new(m, &setting.nets.problem.train, 3))
+            .map(|(_, m)| Ray::new(m, &setting.nets.train, 3))
             .collect();
         Ok(setting)
     }
@@ -760,7 +763,7 @@ fn circuit_is_max_margin(primes: &[u32], predicted: fn(u32) -> f64) -> Result<Ch
     let mut worst = 0.0f64;
     let mut shown = Vec::new();
     for &p in primes {
-        let all: Vec<usize> = (1..=(p as usize - 1) / 2).collect();
+        let all = all_frequencies(p);
         let (l23, _) =
             full_grid_normalized_margins(&analytic::fourier_solution(p, &all)?, &all_pairs(p)?);
         worst = worst.max((l23 / predicted(p) - 1.0).abs());
@@ -804,7 +807,7 @@ fn euclidean_max_is_not_all_frequencies(
     p: u32,
     candidates: fn(u32) -> Vec<Vec<usize>>,
 ) -> Result<Check> {
-    let all: Vec<usize> = (1..=(p as usize - 1) / 2).collect();
+    let all = all_frequencies(p);
     let batch = all_pairs(p)?;
     let (_, all_euclidean) =
         full_grid_normalized_margins(&analytic::fourier_solution(p, &all)?, &batch);
@@ -864,7 +867,7 @@ fn homogeneity(s: &Setting) -> Check {
             let mut scaled = (*model).clone();
             scaled.params.w1 *= scale;
             scaled.params.w2 *= scale;
-            let direct = objective_and_gradient(&scaled, &s.nets.problem.train, 0.0).0;
+            let direct = objective_and_gradient(&scaled, &s.nets.train, 0.0).0;
             worst_scaling = worst_scaling.max((ray.loss(scale) - direct).abs());
             let (lo, hi) = ray.loss_envelope(scale);
             outside += usize::from(direct < lo - ROUND_OFF || direct > hi + ROUND_OFF);
@@ -969,8 +972,8 @@ fn zero_is_a_strict_minimum(s: &Setting, factor: f64) -> Check {
     zero.params.w1.fill(0.0);
     zero.params.w2.fill(0.0);
     let lambda0 = RELAX.0;
-    let grad0 = objective_and_gradient(&zero, &s.nets.problem.train, lambda0).1.norm();
-    let hmin0 = hessian_min_eigenvalue(&zero, &s.nets.problem.train, lambda0, 30);
+    let grad0 = objective_and_gradient(&zero, &s.nets.train, lambda0).1.norm();
+    let hmin0 = hessian_min_eigenvalue(&zero, &s.nets.train, lambda0, 30);
     Check {
         claim: "theta = 0 is a strict local minimum of F_lambda for every lambda > 0 (degree-3 logits: L - L(0) = O(|theta|^3), Hessian = lambda I)".into(),
         status: Status::Proved,
@@ -1083,11 +1086,11 @@ fn no_barrier(s: &Setting, from: &Model<f64>, to: &Model<f64>) -> Check {
     let profiles: Vec<(f64, f64, f64, f64, f64)> = [1e-3, 1e-2]
         .iter()
         .map(|&l| {
-            let straight = path_profile(from, to, &nets.problem.train, l, 41);
+            let straight = path_profile(from, to, &nets.train, l, 41);
             let relaxed = string_profile(
                 from,
                 to,
-                &nets.problem.train,
+                &nets.train,
                 l,
                 11,
                 STRING_ROUNDS,
@@ -1100,7 +1103,7 @@ fn no_barrier(s: &Setting, from: &Model<f64>, to: &Model<f64>) -> Check {
                 mean(&path_profile(
                     from,
                     to,
-                    &nets.problem.train,
+                    &nets.train,
                     l,
                     11,
                 )),
