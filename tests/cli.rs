@@ -489,3 +489,101 @@ fn plot_draws_a_spec_and_refuses_a_bad_one() {
         assert!(!out.exists(), "case {k} wrote a figure");
     }
 }
+
+/// `grok phase`: a 2 × 2 grid trained shard by shard draws nothing until every run is there, then writes
+/// the CSV (one row per run) and the SVG; `--json` prints one object; bad axes and thresholds are errors
+/// before anything is written.
+#[test]
+fn phase_draws_the_diagram_once_every_shard_is_done_and_rejects_bad_grids() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_dir = dir.path().join("phase");
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "phase",
+            "--x",
+            "lr",
+            "--y",
+            "wd",
+            "--lr",
+            "3e-3,1e-2",
+            "--wd",
+            "0.5,1",
+            "--out",
+            out_dir.to_str().unwrap(),
+        ];
+        args.extend_from_slice(SMALL);
+        args.extend_from_slice(extra);
+        grok(&args)
+    };
+    let first = run(&["--shard", "0/2"]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    assert!(stderr(&first).contains("not in"), "{}", stderr(&first));
+    assert!(
+        !out_dir.join("phase_diagram.csv").exists(),
+        "half a grid draws nothing"
+    );
+    let second = run(&["--shard", "1/2", "--json"]);
+    assert!(second.status.success(), "{}", stderr(&second));
+    let text = String::from_utf8(second.stdout).unwrap();
+    let json: serde_json::Value = serde_json::from_str(text.trim()).expect("one JSON object");
+    assert_eq!(json["diagram"]["cells"].as_array().unwrap().len(), 4);
+    let csv = std::fs::read_to_string(out_dir.join("phase_diagram.csv")).unwrap();
+    assert!(
+        csv.starts_with("lr,wd,seed,regime,t_fit,t_gen,ratio\n"),
+        "{csv}"
+    );
+    assert_eq!(csv.lines().count(), 5);
+    let svg = std::fs::read_to_string(out_dir.join("phase_diagram.svg")).unwrap();
+    assert!(svg.starts_with("<svg") && svg.contains("t_gen / t_fit"));
+
+    let bad = dir.path().join("bad");
+    for (args, message) in [
+        (
+            vec!["--x", "lr", "--y", "wd", "--lr", "3e-3", "--wd", "0.5,1"],
+            "at least two",
+        ),
+        (
+            vec!["--x", "lr", "--y", "wd", "--lr", "3e-3,1e-2", "--wd", "0,1"],
+            "positive",
+        ),
+        (vec!["--x", "lr", "--y", "lr", "--lr", "3e-3,1e-2"], "same"),
+        (
+            vec![
+                "--x",
+                "lr",
+                "--y",
+                "wd",
+                "--lr",
+                "3e-3,1e-2",
+                "--wd",
+                "0.5,1",
+                "--threshold",
+                "1.5",
+            ],
+            "(0, 1)",
+        ),
+        (
+            vec![
+                "--x",
+                "lr",
+                "--y",
+                "wd",
+                "--lr",
+                "3e-3,1e-2",
+                "--wd",
+                "0.5,1",
+                "--alpha",
+                "1,2",
+            ],
+            "--alpha has 2 values",
+        ),
+    ] {
+        let mut all = vec!["phase", "--out", bad.to_str().unwrap()];
+        all.extend_from_slice(SMALL);
+        all.extend_from_slice(&args);
+        let out = grok(&all);
+        assert!(!out.status.success(), "{args:?} must fail");
+        assert!(stderr(&out).contains(message), "{args:?}: {}", stderr(&out));
+        assert!(!bad.exists(), "{args:?}: nothing written");
+    }
+}

@@ -16,6 +16,7 @@ mod noise;
 mod notes_consistency;
 mod numerics;
 mod optim;
+mod phase_diagram;
 mod phases;
 mod structure;
 mod tasks;

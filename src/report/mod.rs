@@ -4,6 +4,7 @@
 //! `metrics.csv` are written to a temporary file and renamed, so that a reader never sees half a file.
 
 pub mod checkpoint;
+pub mod phase_diagram;
 pub mod plot;
 pub mod weights;
 

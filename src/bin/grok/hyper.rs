@@ -269,7 +269,7 @@ impl Hyper {
     }
 
     /// The list options and their numbers of values.
-    fn axes(&self) -> [(&'static str, usize); 7] {
+    pub fn axes(&self) -> [(&'static str, usize); 7] {
         [
             ("task", self.task.len()),
             ("p", self.p.len()),

@@ -8,6 +8,7 @@
 
 mod collect;
 mod hyper;
+mod phase;
 mod sweep;
 
 use anyhow::{bail, Context, Result};
@@ -54,6 +55,11 @@ enum Command {
     /// already complete in --out are skipped and runs with checkpoints continue from them, so the same
     /// command resumes a killed sweep.
     Sweep(sweep::SweepArgs),
+    /// A phase diagram: sweep two hyperparameters on log grids (--x, --y: lr, wd, train-frac, alpha,
+    /// width or p, each given at least two positive values), classify each run into Liu et al.'s
+    /// comprehension, grokking, memorization or confusion, and write OUT/phase_diagram.csv and
+    /// OUT/phase_diagram.svg (colour: t_gen / t_fit). Resumable and shardable like sweep.
+    Phase(phase::PhaseArgs),
     /// Merge the summaries of sweeps (all shards) into one CSV table: one row per run, the
     /// configuration flattened into columns; duplicate runs, missing runs and missing shards reported.
     Collect(collect::CollectArgs),
@@ -228,6 +234,7 @@ fn run_cli() -> Result<()> {
             train(a, &given)
         }
         Command::Sweep(a) => sweep::sweep(a),
+        Command::Phase(a) => phase::phase(a),
         Command::Collect(a) => collect::collect(a),
         Command::Fourier(a) => fourier(a),
         Command::Check(a) => check(a),

@@ -162,6 +162,12 @@ fn inspect(dir: &Path, config: &TrainConfig) -> Result<Found> {
 }
 
 pub fn sweep(a: SweepArgs) -> Result<()> {
+    train_grid(&a, true)
+}
+
+/// Trains this shard's runs of the grid of `a` (skipping complete runs, resuming interrupted ones);
+/// with `lines`, prints each run's summary as one JSON line on stdout.
+pub fn train_grid(a: &SweepArgs, lines: bool) -> Result<()> {
     let schedule = a.save.schedule()?;
     let size = a
         .hyper
@@ -222,7 +228,7 @@ pub fn sweep(a: SweepArgs) -> Result<()> {
 
     let stdout = Mutex::new(std::io::stdout());
     for f in &found {
-        if let Found::Complete(s) = f {
+        if let (Found::Complete(s), true) = (f, lines) {
             print_line(s, &stdout)?;
         }
     }
@@ -252,7 +258,10 @@ pub fn sweep(a: SweepArgs) -> Result<()> {
                     if let Some(w) = s.collapse_warning() {
                         bar.suspend(|| eprintln!("{}: {w}", dir.display()));
                     }
-                    print_line(&s, &stdout)
+                    if lines {
+                        print_line(&s, &stdout)?;
+                    }
+                    Ok(())
                 });
                 bar.inc(1);
                 result
@@ -282,7 +291,7 @@ fn print_line(summary: &Summary, stdout: &Mutex<std::io::Stdout>) -> Result<()> 
 }
 
 /// Directory name of a run, unique within a grid: task, fraction, width, optimizer, lr, wd, alpha, seed.
-fn run_name(c: &TrainConfig) -> String {
+pub fn run_name(c: &TrainConfig) -> String {
     format!(
         "{}_f{}_N{}_{}_lr{}_wd{}_a{}_s{}",
         c.task.slug(),
