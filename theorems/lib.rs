@@ -144,6 +144,8 @@ registry![
     t6_algebraic_structure,
     t7_norm_discrepancy,
     t8_l2_supercooling,
+    t9_liu_phases,
+    t10_power_fraction,
 ];
 
 /// A theorem's line of the ledger.
