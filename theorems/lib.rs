@@ -146,6 +146,7 @@ registry![
     t8_l2_supercooling,
     t9_liu_phases,
     t10_power_fraction,
+    t11_varma_efficiency,
 ];
 
 /// A theorem's line of the ledger.

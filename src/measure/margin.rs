@@ -40,3 +40,20 @@ pub fn norm_per_margin<T: Real>(model: &Model<T>, batch: &Batch<T>, degree: u32)
     let gamma = min_margin(model, batch);
     (gamma > 0.0).then(|| model.params.norms().2 / gamma.powf(1.0 / degree as f64))
 }
+
+/// The norm needed for a *mean* margin of 1, $\\|\theta\\|\_2/\bar\gamma^{1/d}$ with $\bar\gamma$ the mean margin of
+/// `model` on `batch`: the typical logit gap per unit of norm (Varma et al.'s "larger logits with the same
+/// parameter norm"), less sensitive than [`norm_per_margin`] to the single worst example; `None` unless
+/// every example has a positive margin.
+pub fn norm_per_mean_margin<T: Real>(
+    model: &Model<T>,
+    batch: &Batch<T>,
+    degree: u32,
+) -> Option<f64> {
+    let mut ws = Workspace::default();
+    model.forward(batch, &mut ws);
+    let gammas = margins(&ws.logits, &batch.labels);
+    let mean = gammas.iter().sum::<f64>() / gammas.len().max(1) as f64;
+    (gammas.iter().all(|&g| g > 0.0) && !gammas.is_empty())
+        .then(|| model.params.norms().2 / mean.powf(1.0 / degree as f64))
+}
