@@ -62,3 +62,23 @@ fn t10_the_median_counts_failures_as_latest() {
     assert_eq!(point(0.5, &[Some(10), None, None]).median(), None);
     assert_eq!(point(0.5, &[Some(10), None]).median(), None, "median of 10 and never");
 }
+
+#[test]
+fn t10_intervention_check_fails_when_another_intervention_does_as_well() {
+    let decay = on_law(Law::PowerLaw, 100.0, 2.5); // groks from 0.3
+    let never = |i| (i, point(0.8, &[None, None]));
+    let others = [never(Intervention::Nothing), never(Intervention::MiniBatch(32))];
+    assert!(intervention_check(&decay, &others, 1_000_000).pass);
+    let rival = [
+        never(Intervention::Nothing),
+        (Intervention::MiniBatch(32), point(0.3, &[Some(900), Some(800)])),
+    ];
+    assert!(!intervention_check(&decay, &rival, 1_000_000).pass, "a rival groking at the same fraction");
+    let late = [(Intervention::WeightNoise(1e-3), point(0.8, &[Some(900), Some(800)]))];
+    assert!(intervention_check(&decay, &late, 1_000_000).pass, "a rival groking only at a larger fraction");
+    let no_decay: Vec<FractionPoint> = decay.iter().map(|q| point(q.frac, &[None])).collect();
+    assert!(!intervention_check(&no_decay, &others, 1_000_000).pass, "weight decay never groks");
+    assert!(!intervention_check(&decay, &[], 1_000_000).pass, "nothing to compare");
+    // Within a budget shorter than weight decay's steps it groks nowhere, and a rival's late grok is no win.
+    assert!(!intervention_check(&decay, &others, 10).pass, "weight decay too slow for the budget");
+}

@@ -63,6 +63,7 @@ pub const FIGURES: &[Asset] = figures![
     "singular_adamw_p97_s0.svg",
     "singular_muon_p97_s0.svg",
     "sub_p97_s0.svg",
+    "t10_fraction.svg",
     "t1_dichotomy.svg",
     "t6_learnability.svg",
     "t7_kernel_norm.svg",
