@@ -33,6 +33,7 @@ TARGETS=(
   "t6_parity|tables/t6_parity.md"
   "t7_kernel_norm|figures/t7_kernel_norm.svg tables/t7_kernel_norm.md"
   "t8_sweep|figures/t8_t_grok_lambda.svg tables/t8_sweep.md"
+  "phase_diagrams|figures/phase_lr_wd.svg tables/phase_diagrams.md"
   "power_fraction|figures/t10_fraction.svg tables/power_fraction.md"
   "blueprint|figures/blueprint.png tables/blueprint.md"
 )
@@ -135,6 +136,13 @@ target_t8_sweep() {
   notes/scripts/t8_sweep.sh
   python3 notes/scripts/t2_heldout.py "$RUNS"/t2/{wd,lr,p}.jsonl "$RUNS"/t8/{small,large}.jsonl --calibrate-p "$(pick 97 23)"
   python3 notes/scripts/t678_figures.py t8
+}
+target_phase_diagrams() {
+  notes/scripts/phase_diagrams.sh
+  cp "$RUNS/phase_lr_wd/phase_diagram.svg" "$FIGURES/phase_lr_wd.svg"
+  printf '```\n'
+  cat "$RUNS/phase_lr_wd.txt"
+  printf '```\n'
 }
 target_power_fraction() { notes/scripts/power_fraction.sh; }
 target_blueprint() {
