@@ -2,20 +2,20 @@
 //! datasets"): "smaller datasets require increasing amounts of optimization for generalization".
 //!
 //! * **The rise (empirical).** The median number of steps to 99% test accuracy grows as the training
-//!   fraction shrinks ([`rise_check`]).
+//!   fraction shrinks (`rise_check`).
 //! * **Its form.** An exponential $t=Ae^{-cf}$ and a power law $t=Af^{-k}$, each a least-squares line in
 //!   $\ln t$ (against $f$, against $\ln f$), two parameters each: the one with the smaller residual sum of
-//!   squares is what the data support ([`law_check`]).
+//!   squares is what the data support (`law_check`).
 //! * **Where grokking stops.** The smallest fraction of the grid at which the median seed groks within the
 //!   budget, every smaller one failing; compared with the effective theory's critical fraction
 //!   ([`grokking::measure::parallelogram::critical_fraction`], T9-liu), which must lie below it
-//!   ([`stop_check`]).
+//!   (`stop_check`).
 //!
 //! * **Weight decay, the most effective intervention.** Power et al. found weight decay the most effective
 //!   of the interventions they tried for data efficiency. From the same AdamW without weight decay, each
 //!   intervention alone (weight decay 1; mini-batches of 32; injected weight noise of temperature
 //!   $10^{-3}$, [`grokking::noise`]) at the largest fraction of the grid, against weight decay's edge: weight
-//!   decay must grok at a smaller fraction than every other intervention ([`intervention_check`]).
+//!   decay must grok at a smaller fraction than every other intervention (`intervention_check`).
 //!
 //! Note: notes/t10_power_fraction.md
 

@@ -9,11 +9,11 @@
 //!   is scale-free: Varma et al.'s "larger logits with the same parameter norm". Memorization: nets fitted
 //!   to random labels on $n$ pairs, $E_{mem}(n)$, fitted as $E_{mem}=An^{b}$. Generalization: grokked nets,
 //!   $E_{gen}$ on the training set they grokked on. The predicted critical size is where they cross,
-//!   $n^\*=(E_{gen}/A)^{1/b}$ ([`efficiency_check`]).
+//!   $n^\*=(E_{gen}/A)^{1/b}$ (`efficiency_check`).
 //! * **Ungrokking (empirical).** A net grokked on a large training set, trained further (the same AdamW,
 //!   fresh moments) on a random subset of it at fraction $f'$ of the table, loses its test accuracy (on
 //!   every pair outside the subset) below a fraction $f_u$ and keeps it above; $f_u$ lies within a factor
-//!   [`UNGROK_FACTOR`] of $f^\*=n^\*/p^2$ ([`ungrokking_check`]).
+//!   [`UNGROK_FACTOR`] of $f^\*=n^\*/p^2$ (`ungrokking_check`).
 //!
 //! Note: notes/t11_varma_efficiency.md
 

@@ -4,17 +4,17 @@
 //! * **The phase diagram.** "Grokking is sandwiched between comprehension and memorization": in the plane
 //!   of learning rate and weight decay, runs fall into four regimes ([`grokking::measure::regime`], Liu et
 //!   al.'s own rule), and grokking separates comprehension from memorization: on the grid no comprehension
-//!   cell borders a memorization cell, and grokking borders both ([`band_check`]).
+//!   cell borders a memorization cell, and grokking borders both (`band_check`).
 //! * **Representation quality.** The representation quality index (RQI, the share of the table's
 //!   parallelograms the embedding realises; [`grokking::measure::parallelogram::rqi`]) rises as the network
 //!   generalizes. On $\mathbb{Z}\_p$ an embedding that realises every modular parallelogram is constant
 //!   (proved in the note), so a normalized embedding never reaches RQI 1; measured on trained nets
-//!   ([`rqi_check`]), with the strongest true version, the Fourier circle forming ([`circle_check`]).
+//!   (`rqi_check`), with the strongest true version, the Fourier circle forming (`circle_check`).
 //! * **The critical training-set size.** Below the fraction $f_c$ at which a random training set's
 //!   parallelogram equations pin the representation down to the table's solutions
 //!   ([`grokking::measure::parallelogram::nullity`]), the effective theory predicts no generalization.
 //!   $f_c$ computed exactly for both readings of the sums; checked against trained runs below and above it
-//!   ([`critical_check`]).
+//!   (`critical_check`).
 //!
 //! Note: notes/t9_liu_phases.md
 

@@ -1,8 +1,8 @@
 //! Liu et al.'s parallelograms (2022, "Towards understanding grokking: an effective theory of
 //! representation learning", §3) for the two-layer network on $\mathbb{Z}\_p$.
 //!
-//! The network's first layer sees the pair $(a,b)$ as $z(a,b)=U_a+V_b$, with $U_a=W_1[:,a]$ and
-//! $V_b=W_1[:,p+b]$ (the two input slots have their own embeddings; Liu et al.'s toy model shares one).
+//! The network's first layer sees the pair $(a,b)$ as $z(a,b)=U_a+V_b$, with $U_a=W_1\[:,a\]$ and
+//! $V_b=W_1\[:,p+b\]$ (the two input slots have their own embeddings; Liu et al.'s toy model shares one).
 //! A quadruple of pairs $(i,j),(m,n)$ with $i+j=m+n$ is a *parallelogram* of the representation when
 //! $z(i,j)=z(m,n)$. Two readings of "$+$":
 //!
