@@ -349,7 +349,7 @@ fn bad_arguments_fail_with_a_clear_message_and_no_panic() {
         ),
         (&["--threads", "0"], "threads"),
         (&["fourier", "--run", &missing], "summary.json"),
-        (&["check", "T9"], "unknown theorem"),
+        (&["check", "T99"], "unknown theorem"),
     ];
     for (args, needle) in cases {
         let out = grok(args);
