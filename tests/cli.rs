@@ -537,44 +537,19 @@ fn phase_draws_the_diagram_once_every_shard_is_done_and_rejects_bad_grids() {
     assert!(svg.starts_with("<svg") && svg.contains("t_gen / t_fit"));
 
     let bad = dir.path().join("bad");
+    // The pieces of the grid of the run above; each case changes one of them or adds a flag.
+    let (axes, lr, wd): (&[&str], &[&str], &[&str]) = (
+        &["--x", "lr", "--y", "wd"],
+        &["--lr", "3e-3,1e-2"],
+        &["--wd", "0.5,1"],
+    );
     for (args, message) in [
+        ([axes, &["--lr", "3e-3"], wd].concat(), "at least two"),
+        ([axes, lr, &["--wd", "0,1"]].concat(), "positive"),
+        ([&["--x", "lr", "--y", "lr"], lr].concat(), "same"),
+        ([axes, lr, wd, &["--threshold", "1.5"]].concat(), "(0, 1)"),
         (
-            vec!["--x", "lr", "--y", "wd", "--lr", "3e-3", "--wd", "0.5,1"],
-            "at least two",
-        ),
-        (
-            vec!["--x", "lr", "--y", "wd", "--lr", "3e-3,1e-2", "--wd", "0,1"],
-            "positive",
-        ),
-        (vec!["--x", "lr", "--y", "lr", "--lr", "3e-3,1e-2"], "same"),
-        (
-            vec![
-                "--x",
-                "lr",
-                "--y",
-                "wd",
-                "--lr",
-                "3e-3,1e-2",
-                "--wd",
-                "0.5,1",
-                "--threshold",
-                "1.5",
-            ],
-            "(0, 1)",
-        ),
-        (
-            vec![
-                "--x",
-                "lr",
-                "--y",
-                "wd",
-                "--lr",
-                "3e-3,1e-2",
-                "--wd",
-                "0.5,1",
-                "--alpha",
-                "1,2",
-            ],
+            [axes, lr, wd, &["--alpha", "1,2"]].concat(),
             "--alpha has 2 values",
         ),
     ] {

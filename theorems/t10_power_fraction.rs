@@ -28,7 +28,7 @@ use grokking::noise::WeightNoise;
 use grokking::optim::{AdamWConfig, OptimizerConfig};
 use grokking::stats::{fit_line, median, LineFit};
 use grokking::task::Labels;
-use grokking::train::{self, TrainConfig};
+use grokking::train::{self, Observer, TrainConfig};
 use rayon::prelude::*;
 
 /// The ledger entry.
@@ -335,13 +335,18 @@ fn intervened(design: &Design, intervention: Intervention, frac: f64, seed: u64)
     if let Intervention::MiniBatch(b) = intervention {
         config.batch_size = Some(b);
     }
-    let run = match intervention {
+    let (mut silent, mut noise);
+    let observer: &mut dyn Observer<f32> = match intervention {
         Intervention::WeightNoise(t) => {
-            let mut noise = WeightNoise::new(t, CANONICAL_ADAMW.lr, seed)?;
-            train::train_with::<f32>(&config, Labels::True, Measures::Accuracy, &mut noise)?
+            noise = WeightNoise::new(t, CANONICAL_ADAMW.lr, seed)?;
+            &mut noise
         }
-        _ => train::train_with::<f32>(&config, Labels::True, Measures::Accuracy, &mut train::Silent)?,
+        _ => {
+            silent = train::Silent;
+            &mut silent
+        }
     };
+    let run = train::train_with::<f32>(&config, Labels::True, Measures::Accuracy, observer)?;
     Ok(run.history.t_grok)
 }
 

@@ -86,6 +86,19 @@ pub struct Cell {
     pub ratio: Option<f64>,
 }
 
+impl Cell {
+    /// Its label: the regime's letter, followed by the median $t_{gen}/t_{fit}$ for comprehension and
+    /// grokking (e.g. `G 12.0`).
+    pub fn label(&self) -> String {
+        match self.ratio {
+            Some(q) if matches!(self.regime, Regime::Comprehension | Regime::Grokking) => {
+                format!("{} {q:.1}", self.regime.letter())
+            }
+            _ => self.regime.letter().to_string(),
+        }
+    }
+}
+
 /// The diagram: two axes, the runs and their cells.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct PhaseDiagram {
@@ -258,13 +271,7 @@ impl PhaseDiagram {
                 [(x0, y0), (x0 + 1.0, y0 + 1.0)],
                 fill.filled(),
             )))?;
-            let initial = c.regime.letter();
-            let text = match c.ratio {
-                Some(q) if matches!(c.regime, Regime::Comprehension | Regime::Grokking) => {
-                    format!("{initial} {q:.1}")
-                }
-                _ => initial.to_string(),
-            };
+            let text = c.label();
             let light = matches!(c.regime, Regime::Confusion)
                 || c.ratio.is_some_and(|q| (q.log10() - lo) / (hi - lo) < 0.5);
             let colour = if light { WHITE } else { BLACK };

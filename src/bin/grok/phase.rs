@@ -6,12 +6,12 @@
 //! once all shards are done skips every run and draws the diagram.
 
 use crate::hyper::{Hyper, TaskName};
-use crate::sweep::{self, SweepArgs};
+use crate::sweep::{self, Found, SweepArgs};
 use anyhow::{bail, Context, Result};
 use clap::{Args, ValueEnum};
 use grokking::measure::regime::{Lag, Regime, RegimeRule, LIU_THRESHOLD};
-use grokking::report::phase_diagram::{GridAxis, PhaseDiagram, PhaseRun};
-use grokking::report::{self, Summary};
+use grokking::report;
+use grokking::report::phase_diagram::{Cell, GridAxis, PhaseDiagram, PhaseRun};
 use grokking::task::Task;
 use grokking::train::TrainConfig;
 use serde::Serialize;
@@ -137,14 +137,10 @@ pub fn phase(a: PhaseArgs) -> Result<()> {
     for point in h.grid(seeds) {
         let config = h.config(&point)?;
         let dir = a.sweep.out.join(sweep::run_name(&config));
-        let summary_path = dir.join(report::SUMMARY_FILE);
-        if !summary_path.exists() {
+        // A complete run of this configuration, or missing (another shard's, or unfinished).
+        if !matches!(sweep::inspect(&dir, &config)?, Found::Complete(_)) {
             missing += 1;
             continue;
-        }
-        let summary = Summary::read(&summary_path)?;
-        if summary.config != config {
-            bail!("{} holds a run of another configuration", dir.display());
         }
         let records = report::read_metrics(&dir.join(report::METRICS_FILE))
             .with_context(|| format!("reading the metrics of {}", dir.display()))?;
@@ -204,12 +200,7 @@ fn print_table(d: &PhaseDiagram) {
     for j in (0..d.y.values.len()).rev() {
         print!("{:>12} |", d.y.values[j]);
         for i in 0..d.x.values.len() {
-            let text = d.cell(i, j).map_or(String::from("?"), |c| match c.ratio {
-                Some(q) if matches!(c.regime, Regime::Comprehension | Regime::Grokking) => {
-                    format!("{} {q:.1}", c.regime.letter())
-                }
-                _ => c.regime.letter().to_string(),
-            });
+            let text = d.cell(i, j).map_or(String::from("?"), Cell::label);
             print!(" {text:>10}");
         }
         println!();

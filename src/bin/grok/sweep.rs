@@ -124,7 +124,7 @@ impl Manifest {
 }
 
 /// What is in a run's directory before the sweep trains it.
-enum Found {
+pub enum Found {
     /// Nothing of this run (or an interrupted run without checkpoints): train it.
     Fresh,
     /// Checkpoints of this configuration and no summary: continue from the last one.
@@ -134,7 +134,7 @@ enum Found {
 }
 
 /// Looks at `dir`, the directory of a run of `config`; an error if it holds another configuration.
-fn inspect(dir: &Path, config: &TrainConfig) -> Result<Found> {
+pub fn inspect(dir: &Path, config: &TrainConfig) -> Result<Found> {
     let summary = dir.join(report::SUMMARY_FILE);
     if summary.exists() {
         let s = Summary::read(&summary)?;
