@@ -1,6 +1,7 @@
 //! T11-varma: each ledger check fed fits and runs in which its claim holds or fails.
 
 use super::*;
+use grokking::evaluation::EvalRecord;
 
 fn fit(n: usize, e: f64) -> MemoryFit {
     MemoryFit {
@@ -48,4 +49,70 @@ fn t11_checks_fail_when_their_claims_fail() {
     let mixed = [(0.1, 0.05), (0.2, 0.95), (0.4, 0.3), (0.8, 1.0)];
     assert!(!ungrokking_check(&[net(20.0, &mixed)], Some(0.2), UNGROK_FACTOR).pass, "lost above kept");
     assert!(!ungrokking_check(&two, None, UNGROK_FACTOR).pass, "no prediction");
+}
+
+/// Evaluations every 100 steps to `end`: training accuracy 1 from step 100, test accuracy `test(step)`.
+fn run(end: u64, test: impl Fn(u64) -> f64) -> Vec<EvalRecord> {
+    (0..=end / 100)
+        .map(|k| {
+            let step = 100 * k;
+            EvalRecord {
+                step,
+                train_loss: 0.0,
+                train_acc: if step >= 100 { 1.0 } else { 0.0 },
+                test_loss: 0.0,
+                test_acc: test(step),
+                w1_norm: 0.0,
+                w2_norm: 0.0,
+                weight_norm: 0.0,
+                fourier_concentration: None,
+                fourier_ipr: None,
+                restricted_loss: None,
+                restricted_test_loss: None,
+                excluded_loss: None,
+            }
+        })
+        .collect()
+}
+
+/// A saturating rise to `level` with time constant `tau` steps.
+fn rise(level: f64, tau: f64) -> impl Fn(u64) -> f64 {
+    move |t| level * (1.0 - (-(t as f64) / tau).exp())
+}
+
+#[test]
+fn t11_outcome_tells_semi_grokking_from_its_lookalikes() {
+    assert_eq!(outcome(&run(20_000, rise(0.85, 3000.0))), Outcome::Semi);
+    assert_eq!(outcome(&run(20_000, rise(1.0, 1000.0))), Outcome::Full);
+    assert_eq!(outcome(&run(20_000, |_| 0.01)), Outcome::Chance);
+    // Still rising: 0.6 at the end, 0.45 two thirds of the way.
+    assert_eq!(outcome(&run(20_000, rise(0.85, 15_000.0))), Outcome::Unsettled);
+    // Partial from the start: half the final accuracy at step 100, as soon as it fits.
+    assert_eq!(outcome(&run(20_000, |t| if t >= 100 { 0.6 } else { 0.0 })), Outcome::Unsettled);
+    assert_eq!(outcome(&[]), Outcome::Chance);
+    assert_eq!(majority(&[Outcome::Semi, Outcome::Semi, Outcome::Full]), Outcome::Semi);
+    assert_eq!(majority(&[Outcome::Semi, Outcome::Full]), Outcome::Unsettled);
+}
+
+fn scan(frac: f64, o: Outcome) -> Scratch {
+    Scratch {
+        frac,
+        outcomes: vec![o, o],
+        finals: vec![0.5, 0.5],
+    }
+}
+
+#[test]
+fn t11_semi_grokking_check_fails_when_its_claim_fails() {
+    use Outcome::*;
+    let seen = [scan(0.4, Chance), scan(0.55, Semi), scan(0.7, Full)];
+    assert!(semi_grokking_check(&seen, Some(0.48), UNGROK_FACTOR).pass);
+    assert!(!semi_grokking_check(&seen, Some(0.3), UNGROK_FACTOR).pass, "semi far above f*");
+    assert!(!semi_grokking_check(&seen, None, UNGROK_FACTOR).pass, "no prediction");
+    let none = [scan(0.4, Chance), scan(0.55, Full), scan(0.7, Full)];
+    assert!(!semi_grokking_check(&none, Some(0.48), UNGROK_FACTOR).pass, "no semi-grokking");
+    let rising = [scan(0.4, Chance), scan(0.55, Unsettled), scan(0.7, Full)];
+    assert!(!semi_grokking_check(&rising, Some(0.48), UNGROK_FACTOR).pass, "still rising");
+    let back = [scan(0.4, Semi), scan(0.55, Full), scan(0.7, Chance)];
+    assert!(!semi_grokking_check(&back, Some(0.48), UNGROK_FACTOR).pass, "chance above full");
 }

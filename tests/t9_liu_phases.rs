@@ -60,6 +60,7 @@ fn rqi_run(end: f64, test_acc: f64) -> RqiRun {
         seed: 0,
         modular: [0.0, 0.0, end],
         integer: [0.0, 0.0, 0.0],
+        peak: [end, 0.0],
         concentration: [0.1, 0.1, if end > 0.5 { 0.1 } else { 0.5 }],
         test_acc,
     }

@@ -147,6 +147,7 @@ registry![
     t9_liu_phases,
     t10_power_fraction,
     t11_varma_efficiency,
+    t12_spectral_dynamics,
 ];
 
 /// A theorem's line of the ledger.

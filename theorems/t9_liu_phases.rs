@@ -249,6 +249,8 @@ pub struct RqiRun {
     pub modular: [f64; 3],
     /// The same for integer sums.
     pub integer: [f64; 3],
+    /// The largest RQI over every evaluation of the run, modular and integer sums.
+    pub peak: [f64; 2],
     /// The median per-neuron Fourier concentration of $W_1$ at the same three points.
     pub concentration: [f64; 3],
     /// Final test accuracy.
@@ -271,12 +273,17 @@ fn rqi_runs(design: &Design) -> Result<Vec<RqiRun>> {
                 ])
             };
             let mut at: Vec<[f64; 3]> = Vec::new();
+            let mut peak = [0.0f64; 2];
             let mut fitted = false;
             let mut watch = Watch::new(|probe: &train::Probe<'_, f32>| {
+                let w1 = probe.model.params.w1.map(|x| x as f64);
                 let fit = !fitted && probe.train.accuracy >= LIU_THRESHOLD;
                 if probe.step == 0 || fit {
                     fitted |= fit;
-                    at.push(measure(&probe.model.params.w1.map(|x| x as f64))?);
+                    at.push(measure(&w1)?);
+                }
+                for (top, sum) in peak.iter_mut().zip([Sum::Modular, Sum::Integer]) {
+                    *top = top.max(rqi(&w1, p, sum, LIU_DELTA)?);
                 }
                 Ok(())
             });
@@ -289,6 +296,7 @@ fn rqi_runs(design: &Design) -> Result<Vec<RqiRun>> {
                 seed,
                 modular: [start[0], fit[0], end[0]],
                 integer: [start[1], fit[1], end[1]],
+                peak: [peak[0].max(end[0]), peak[1].max(end[1])],
                 concentration: [start[2], fit[2], end[2]],
                 test_acc: run.history.last().map_or(0.0, |r| r.test_acc),
             })
@@ -301,11 +309,11 @@ fn rqi_runs(design: &Design) -> Result<Vec<RqiRun>> {
 /// claim (*false as stated* passes when every generalized net stays below `structured` in both readings).
 fn rqi_check(runs: &[RqiRun], structured: f64, status: Status) -> Check {
     let generalized: Vec<&RqiRun> = runs.iter().filter(|r| r.test_acc >= LIU_THRESHOLD).collect();
-    let best = |r: &&RqiRun| r.modular[2].max(r.integer[2]);
+    let best = |r: &&RqiRun| r.peak[0].max(r.peak[1]);
     let reached = generalized.iter().filter(|r| best(r) >= structured).count();
     let show = |r: &&RqiRun| {
         format!(
-            "seed {}: modular {:.4} -> {:.4} -> {:.4}, integer {:.4} -> {:.4} -> {:.4}, test {:.3}",
+            "seed {}: modular {:.4} -> {:.4} -> {:.4}, integer {:.4} -> {:.4} -> {:.4} (largest at any evaluation {:.4}, {:.4}), test {:.3}",
             r.seed,
             r.modular[0],
             r.modular[1],
@@ -313,6 +321,8 @@ fn rqi_check(runs: &[RqiRun], structured: f64, status: Status) -> Check {
             r.integer[0],
             r.integer[1],
             r.integer[2],
+            r.peak[0],
+            r.peak[1],
             r.test_acc
         )
     };
@@ -320,7 +330,7 @@ fn rqi_check(runs: &[RqiRun], structured: f64, status: Status) -> Check {
         claim: "Liu et al.: the representation quality index rises to a structured representation (RQI > 0.95) as the network generalizes".into(),
         status,
         prediction: format!(
-            "every generalized net (test accuracy >= 90%) ends with RQI >= {structured} in the modular or the integer reading (delta = {LIU_DELTA}); on Z_p RQI 1 is impossible for a normalized embedding (proved)"
+            "every generalized net (test accuracy >= 90%) reaches RQI >= {structured} (at some evaluation) in the modular or the integer reading (delta = {LIU_DELTA}); on Z_p RQI 1 is impossible for a normalized embedding (proved)"
         ),
         measured: format!(
             "{reached} of {} generalized nets reach it; RQI at init -> t_fit -> end: {}",

@@ -33,7 +33,7 @@ TARGETS=(
   "t6_parity|tables/t6_parity.md"
   "t7_kernel_norm|figures/t7_kernel_norm.svg tables/t7_kernel_norm.md"
   "t8_sweep|figures/t8_t_grok_lambda.svg tables/t8_sweep.md"
-  "phase_diagrams|figures/phase_lr_wd.svg tables/phase_diagrams.md"
+  "phase_diagrams|figures/phase_lr_wd.svg figures/phase_frac_wd.svg tables/phase_diagrams.md"
   "power_fraction|figures/t10_fraction.svg tables/power_fraction.md"
   "blueprint|figures/blueprint.png tables/blueprint.md"
 )
@@ -139,10 +139,13 @@ target_t8_sweep() {
 }
 target_phase_diagrams() {
   notes/scripts/phase_diagrams.sh
-  cp "$RUNS/phase_lr_wd/phase_diagram.svg" "$FIGURES/phase_lr_wd.svg"
-  printf '```\n'
-  cat "$RUNS/phase_lr_wd.txt"
-  printf '```\n'
+  local grid
+  for grid in lr_wd frac_wd; do
+    cp "$RUNS/phase_$grid/phase_diagram.svg" "$FIGURES/phase_$grid.svg"
+    printf '```\n'
+    cat "$RUNS/phase_$grid.txt"
+    printf '```\n'
+  done
 }
 target_power_fraction() { notes/scripts/power_fraction.sh; }
 target_blueprint() {
