@@ -58,6 +58,7 @@ pub const FIGURES: &[Asset] = figures![
     "blueprint.png",
     "canonical_s0.svg",
     "fourier_add_p97_s0.svg",
+    "phase_frac_wd.svg",
     "phase_lr_wd.svg",
     "progress_add_p97_s0.svg",
     "progress_never_wd0_f0.3_s0.svg",
