@@ -99,6 +99,14 @@ impl Design {
         }
     }
 
+    /// Every (fraction, seed) pair, fractions outermost.
+    fn jobs(&self, fracs: &[f64]) -> Vec<(f64, u64)> {
+        fracs
+            .iter()
+            .flat_map(|&f| self.seeds.iter().map(move |&s| (f, s)))
+            .collect()
+    }
+
     fn config(&self, frac: f64, wd: f64, steps: u64, seed: u64) -> TrainConfig {
         let optimizer = OptimizerConfig::AdamW(AdamWConfig {
             weight_decay: wd,
@@ -121,12 +129,9 @@ pub struct MemoryFit {
 
 /// Nets fitted to random labels at each fraction and seed.
 fn memory_fits(design: &Design) -> Result<Vec<MemoryFit>> {
-    let jobs: Vec<(f64, u64)> = design
-        .random_fracs
-        .iter()
-        .flat_map(|&f| design.seeds.iter().map(move |&s| (f, s)))
-        .collect();
-    jobs.par_iter()
+    design
+        .jobs(&design.random_fracs)
+        .par_iter()
         .map(|&(frac, seed)| {
             let config = design.config(frac, design.random_wd, design.random_steps, seed);
             let (split, model) = train::seeded::<f64>(&config, Labels::Random)?;
@@ -436,12 +441,8 @@ pub struct Scratch {
 
 /// Nets trained from scratch (true labels, weight decay 1) at each semi-grokking fraction and seed.
 fn from_scratch(design: &Design) -> Result<Vec<Scratch>> {
-    let jobs: Vec<(f64, u64)> = design
-        .semi_fracs
-        .iter()
-        .flat_map(|&f| design.seeds.iter().map(move |&s| (f, s)))
-        .collect();
-    let runs = jobs
+    let runs = design
+        .jobs(&design.semi_fracs)
         .par_iter()
         .map(|&(frac, seed)| {
             let mut config = design.config(frac, 1.0, design.semi_steps, seed);
