@@ -214,7 +214,7 @@ pub fn ns_fixed_points(y: &[f64], s: f64, wd: f64, k: usize) -> Option<Vec<f64>>
     None
 }
 
-/// The largest $|\sigma_t-\sigma^{pred}_t|$ a Newton–Schulz run on one mode can show from the
+/// The largest $|\sigma_t-\sigma^{pred}\_t|$ a Newton–Schulz run on one mode can show from the
 /// normalization's $\epsilon$: $x=|U|/(|U|+\epsilon)\ge1-\epsilon/u_{min}$, so each step errs by at most
 /// $\eta s L\epsilon/u_{min}$ with $L$ the largest $|(\phi^{\circ k})'|$ on $[1-\epsilon/u_{min},1]$, and the
 /// errors decay by $1-\eta\lambda$: in all at most $sL\epsilon/(\lambda u_{min})$. Here $L$ is bounded by
@@ -339,7 +339,7 @@ impl Design {
     }
 }
 
-/// The largest relative deviation $|\sigma_t-\sigma^{pred}_t|/\max(1,|\sigma^{pred}_t|)$ over the steps and
+/// The largest relative deviation $|\sigma_t-\sigma^{pred}\_t|/\max(1,|\sigma^{pred}\_t|)$ over the steps and
 /// modes where `predict(i, t)` gives a prediction.
 fn deviation(traj: &Trajectory, predict: impl Fn(usize, usize) -> Option<f64>) -> f64 {
     let mut worst: f64 = 0.0;
