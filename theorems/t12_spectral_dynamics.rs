@@ -308,8 +308,9 @@ impl Design {
         shape_factor(self.shape.0, self.shape.1)
     }
 
-    /// Case `i`: four modes with targets spread over $(0.2,1.6)\\,s/\lambda$ (some below the ceiling, some
-    /// above) and small starts.
+    /// Case `i`: four modes with targets drawn from $(0.2,1.6)\\,s/\lambda$ (some below the ceiling, some
+    /// above), or from $(1.4,2.5)\\,s/\lambda$ when `above` (all above Newton–Schulz's $s\\,c_{NS}/\lambda$),
+    /// starts below $0.05\\,s/\lambda$; random frames when `rotated`, coordinate frames otherwise.
     fn case(&self, i: usize, rotated: bool, above: bool) -> Aligned {
         let mut rng = rng::indexed(self.seed, i as u64);
         let ceiling = self.s() / self.wd;

@@ -239,8 +239,8 @@ fn band_check(d: &PhaseDiagram, rule: &RegimeRule, order: &[Regime]) -> Check {
     }
 }
 
-/// RQI of one trained run at its start, at $t_{fit}$ (first evaluation at 90% training accuracy) and at
-/// its end, with its final test accuracy.
+/// RQI of one trained run at its start, at $t_{fit}$ (first evaluation at 90% training accuracy), at its
+/// end and at its largest over every evaluation, with its final test accuracy.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct RqiRun {
     /// Seed.
@@ -257,7 +257,7 @@ pub struct RqiRun {
     pub test_acc: f64,
 }
 
-/// Trains the canonical AdamW at `design`'s size and records RQI along the run.
+/// Trains the canonical AdamW at `design`'s size and records RQI at every evaluation.
 fn rqi_runs(design: &Design) -> Result<Vec<RqiRun>> {
     let p = design.p as usize;
     design
