@@ -269,8 +269,21 @@ impl Task {
     /// set of the rest (see [`split_sizes`](Self::split_sizes) for the errors).
     pub fn split(&self, train_frac: f64, seed: u64) -> Result<Split> {
         let (n_train, _) = self.split_sizes(train_frac)?;
+        self.split_count(n_train, seed)
+    }
+
+    /// The split of [`split`](Self::split) at a count: all examples in the random order of `seed`, the
+    /// first `n_train` for training and the rest for testing. Every seed has one order, so the training
+    /// set at a smaller count is a prefix of the one at a larger count. An error unless
+    /// $0<$ `n_train` $<$ the number of examples.
+    pub fn split_count(&self, n_train: usize, seed: u64) -> Result<Split> {
         let all = self.all_examples()?;
         let total = all.len();
+        ensure(n_train > 0 && n_train < total, || {
+            format!(
+                "{n_train} training examples of {total}: both sides of a split must be non-empty"
+            )
+        })?;
         let mut order: Vec<usize> = (0..total).collect();
         order.shuffle(&mut rng::child(seed, Stream::Split));
         let (train_idx, test_idx) = order.split_at(n_train);

@@ -147,6 +147,34 @@ proptest! {
     }
 }
 
+proptest! {
+    #[test]
+    fn split_at_a_count_is_the_split_and_its_training_sets_are_prefixes(p in 2u32..30, frac in 0.05f64..0.95, seed in any::<u64>()) {
+        let task = Task::Modular { op: Operation::Add, p };
+        let total = (p * p) as usize;
+        let n = (frac * total as f64).round() as usize;
+        prop_assume!(n > 1 && n < total);
+        let s = task.split_count(n, seed).unwrap();
+        prop_assert_eq!(&s, &task.split(frac, seed).unwrap());
+        let smaller = task.split_count(n - 1, seed).unwrap();
+        let idx: Vec<usize> = (0..n - 1).collect();
+        prop_assert_eq!(&smaller.train, &s.train.select(&idx), "a prefix of the larger training set");
+        prop_assert_eq!(smaller.test.len(), total - n + 1);
+    }
+}
+
+#[test]
+fn split_at_a_count_refuses_an_empty_side() {
+    let task = Task::Modular {
+        op: Operation::Add,
+        p: 5,
+    };
+    for n in [0, 25, 26] {
+        let err = task.split_count(n, 0).unwrap_err().to_string();
+        assert!(err.contains("non-empty"), "{n}: {err}");
+    }
+}
+
 #[test]
 fn different_seeds_give_different_splits() {
     let task = Task::Modular {

@@ -29,7 +29,7 @@ use grokking::measure::margin::{norm_per_margin, norm_per_mean_margin};
 use grokking::model::Batch;
 use grokking::optim::{AdamWConfig, OptimizerConfig};
 use grokking::stats::{fit_line, median};
-use grokking::task::{Examples, Labels, Split};
+use grokking::task::Labels;
 use grokking::train::{self, first_at, TrainConfig};
 use rayon::prelude::*;
 
@@ -159,15 +159,6 @@ pub struct Grokked {
     pub ungrokked: Vec<(f64, f64)>,
 }
 
-/// The first `n` examples of `all` (a random order) and the rest.
-fn cut(all: &Examples, n: usize) -> Split {
-    let idx: Vec<usize> = (0..all.len()).collect();
-    Split {
-        train: all.select(&idx[..n]),
-        test: all.select(&idx[n..]),
-    }
-}
-
 /// Grokked nets (true labels at `grok_frac`, weight decay 1), each trained further on subsets.
 fn grokked(design: &Design) -> Result<Vec<Grokked>> {
     design
@@ -181,18 +172,15 @@ fn grokked(design: &Design) -> Result<Vec<Grokked>> {
             let train_batch = Batch::new(&split.train);
             let efficiency = norm_per_mean_margin(&run.model, &train_batch, 2);
             let worst = [&train_batch, &Batch::new(&table)].map(|b| norm_per_margin(&run.model, b, 2));
-            // The grokked net's own training set in its random order, then its test set: a subset at
-            // fraction f' is the first f' p^2 of them, so it is a random subset of what the net saw.
-            let mut order = split.train.clone();
-            let rest = &split.test;
-            let total = order.len() + rest.len();
-            order = concat(&order, rest);
+            let total = split.train.len() + split.test.len();
             let ungrokked = design
                 .ungrok_fracs
                 .iter()
                 .map(|&f| {
+                    // The same seed's order cut earlier: a prefix of the grokked net's own training set,
+                    // so a random subset of what it saw; every other pair is tested.
                     let n = ((f * total as f64).round() as usize).clamp(1, split.train.len());
-                    let sub = cut(&order, n);
+                    let sub = config.task.split_count(n, seed)?;
                     let again = design.config(f, 1.0, design.ungrok_steps, seed);
                     let more = train::train_on(
                         &again,
@@ -213,23 +201,6 @@ fn grokked(design: &Design) -> Result<Vec<Grokked>> {
             })
         })
         .collect()
-}
-
-/// `a` followed by `b`.
-fn concat(a: &Examples, b: &Examples) -> Examples {
-    use grokking::task::Inputs;
-    let inputs = match (&a.inputs, &b.inputs) {
-        (Inputs::Pairs { a: a1, b: b1, p }, Inputs::Pairs { a: a2, b: b2, .. }) => Inputs::Pairs {
-            a: a1.iter().chain(a2).copied().collect(),
-            b: b1.iter().chain(b2).copied().collect(),
-            p: *p,
-        },
-        _ => a.inputs.clone(),
-    };
-    Examples {
-        inputs,
-        labels: a.labels.iter().chain(&b.labels).copied().collect(),
-    }
 }
 
 /// The crossing: the power law $E_{mem}=An^b$ fitted to the random-label fits and the median $E_{gen}$ of

@@ -265,31 +265,37 @@ fn rqi_runs(design: &Design) -> Result<Vec<RqiRun>> {
         .par_iter()
         .map(|&seed| {
             let config = design.config(design.frac, CANONICAL_ADAMW.lr, 1.0, seed);
-            let measure = |w1: &DMatrix<f64>| -> Result<[f64; 3]> {
+            // RQI in both readings and the median concentration of W1; RQI is read at every evaluation,
+            // the whole triple kept at the start, at t_fit and at the end.
+            let rqis = |w1: &DMatrix<f64>| -> Result<[f64; 2]> {
                 Ok([
                     rqi(w1, p, Sum::Modular, LIU_DELTA)?,
                     rqi(w1, p, Sum::Integer, LIU_DELTA)?,
-                    EmbeddingSpectrum::of(w1, p, &mut Fourier::new()).median_concentration(),
                 ])
+            };
+            let triple = |w1: &DMatrix<f64>, r: [f64; 2]| -> [f64; 3] {
+                let concentration =
+                    EmbeddingSpectrum::of(w1, p, &mut Fourier::new()).median_concentration();
+                [r[0], r[1], concentration]
             };
             let mut at: Vec<[f64; 3]> = Vec::new();
             let mut peak = [0.0f64; 2];
             let mut fitted = false;
             let mut watch = Watch::new(|probe: &train::Probe<'_, f32>| {
                 let w1 = probe.model.params.w1.map(|x| x as f64);
+                let r = rqis(&w1)?;
+                peak = [peak[0].max(r[0]), peak[1].max(r[1])];
                 let fit = !fitted && probe.train.accuracy >= LIU_THRESHOLD;
                 if probe.step == 0 || fit {
                     fitted |= fit;
-                    at.push(measure(&w1)?);
-                }
-                for (top, sum) in peak.iter_mut().zip([Sum::Modular, Sum::Integer]) {
-                    *top = top.max(rqi(&w1, p, sum, LIU_DELTA)?);
+                    at.push(triple(&w1, r));
                 }
                 Ok(())
             });
             let run =
                 train::train_with::<f32>(&config, Labels::True, Measures::Accuracy, &mut watch)?;
-            let end = measure(&run.model.params.w1.map(|x| x as f64))?;
+            let w1 = run.model.params.w1.map(|x| x as f64);
+            let end = triple(&w1, rqis(&w1)?);
             let (start, fit) = (at.first().copied(), at.get(1).copied());
             let (start, fit) = (start.unwrap_or(end), fit.unwrap_or(end));
             Ok(RqiRun {

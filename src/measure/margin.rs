@@ -25,20 +25,29 @@ pub fn margins<T: Real>(logits: &DMatrix<T>, labels: &[u32]) -> Vec<f64> {
         .collect()
 }
 
-/// The smallest margin of `model` on `batch`.
-pub fn min_margin<T: Real>(model: &Model<T>, batch: &Batch<T>) -> f64 {
+/// The margin of `model` on every example of `batch`.
+pub fn model_margins<T: Real>(model: &Model<T>, batch: &Batch<T>) -> Vec<f64> {
     let mut ws = Workspace::default();
     model.forward(batch, &mut ws);
     margins(&ws.logits, &batch.labels)
+}
+
+/// The smallest margin of `model` on `batch`.
+pub fn min_margin<T: Real>(model: &Model<T>, batch: &Batch<T>) -> f64 {
+    model_margins(model, batch)
         .into_iter()
         .fold(f64::INFINITY, f64::min)
+}
+
+/// $\\|\theta\\|\_2/\gamma^{1/d}$ for a margin $\gamma$ of `model`; `None` unless $\gamma>0$.
+fn norm_for<T: Real>(model: &Model<T>, gamma: f64, degree: u32) -> Option<f64> {
+    (gamma > 0.0).then(|| model.params.norms().2 / gamma.powf(1.0 / degree as f64))
 }
 
 /// The norm needed for margin 1, $\\|\theta\\|\_2/\gamma_{min}^{1/d}$, of `model` on `batch` for homogeneity
 /// degree `degree`; `None` unless every example has a positive margin.
 pub fn norm_per_margin<T: Real>(model: &Model<T>, batch: &Batch<T>, degree: u32) -> Option<f64> {
-    let gamma = min_margin(model, batch);
-    (gamma > 0.0).then(|| model.params.norms().2 / gamma.powf(1.0 / degree as f64))
+    norm_for(model, min_margin(model, batch), degree)
 }
 
 /// The norm needed for a *mean* margin of 1, $\\|\theta\\|\_2/\bar\gamma^{1/d}$ with $\bar\gamma$ the mean margin of
@@ -50,10 +59,13 @@ pub fn norm_per_mean_margin<T: Real>(
     batch: &Batch<T>,
     degree: u32,
 ) -> Option<f64> {
-    let mut ws = Workspace::default();
-    model.forward(batch, &mut ws);
-    let gammas = margins(&ws.logits, &batch.labels);
-    let mean = gammas.iter().sum::<f64>() / gammas.len().max(1) as f64;
-    (gammas.iter().all(|&g| g > 0.0) && !gammas.is_empty())
-        .then(|| model.params.norms().2 / mean.powf(1.0 / degree as f64))
+    let gammas = model_margins(model, batch);
+    if gammas.is_empty() || gammas.iter().any(|&g| g <= 0.0) {
+        return None;
+    }
+    norm_for(
+        model,
+        gammas.iter().sum::<f64>() / gammas.len() as f64,
+        degree,
+    )
 }
