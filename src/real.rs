@@ -13,6 +13,8 @@ use rayon::prelude::*;
 pub trait Real: RealField + Copy + Default + Send + Sync + 'static {
     /// Human-readable name ("f32" or "f64").
     const NAME: &'static str;
+    /// The smallest positive normal number (below it lie the subnormals).
+    const MIN_POSITIVE: Self;
     /// Rounds an `f64` to this type.
     fn of(x: f64) -> Self;
     /// Widens to `f64` (exact).
@@ -51,6 +53,7 @@ pub trait Real: RealField + Copy + Default + Send + Sync + 'static {
 
 impl Real for f32 {
     const NAME: &'static str = "f32";
+    const MIN_POSITIVE: f32 = f32::MIN_POSITIVE;
     fn of(x: f64) -> Self {
         x as f32
     }
@@ -86,6 +89,7 @@ impl Real for f32 {
 
 impl Real for f64 {
     const NAME: &'static str = "f64";
+    const MIN_POSITIVE: f64 = f64::MIN_POSITIVE;
     fn of(x: f64) -> Self {
         x
     }
