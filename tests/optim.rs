@@ -213,6 +213,36 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// The iterated polar factor is the SVD's to round-off near the scaled Stiefel manifold (where it
+    /// iterates) and far from it (where it falls back on the SVD), on both orientations.
+    #[test]
+    fn polar_factor_is_the_exact_polar_factor(rows in 1usize..40, cols in 1usize..40, spread in 0.0f64..0.6, scale in 1e-3f64..1e3, seed in any::<u64>()) {
+        let w = random_matrix(rows, cols, seed);
+        let (q, k) = (muon::exact_polar(&w), rows.min(cols));
+        // Singular values spread around `scale`: from the polar factor and a diagonal of 1 ± spread.
+        let svd = w.clone().svd(true, true);
+        let (u, v_t) = (svd.u.unwrap(), svd.v_t.unwrap());
+        let sigma = DMatrix::from_fn(k, k, |i, j| if i == j { scale * (1.0 + spread * (2.0 * i as f64 / k.max(2) as f64 - 1.0)) } else { 0.0 });
+        let near = &u * sigma * &v_t;
+        let exact = muon::exact_polar(&near);
+        let iterated = muon::polar_factor(&near);
+        prop_assert!((&iterated - &exact).norm() <= 1e-12 * (k as f64).sqrt(), "difference {}", (&iterated - &exact).norm());
+        prop_assert!((&q - muon::polar_factor(&w)).norm() <= 1e-10 * (k as f64).sqrt());
+    }
+}
+
+#[test]
+fn polar_factor_falls_back_on_the_svd_for_rank_deficient_input() {
+    let mut w = random_matrix(12, 5, 3);
+    w.column_mut(4).fill(0.0);
+    assert_eq!(muon::polar_factor(&w), muon::exact_polar(&w));
+    let z = DMatrix::<f64>::zeros(4, 3);
+    assert_eq!(muon::polar_factor(&z), z);
+}
+
 #[test]
 fn newton_schulz_of_zero_is_zero_and_polar_of_zero_is_zero() {
     let z = DMatrix::<f64>::zeros(4, 3);

@@ -9,7 +9,7 @@
 use crate::error::{ensure, Error, Result};
 use crate::evaluation::Measures;
 use crate::measure::progress::singular_direction_concentrations;
-use crate::optim::muon::exact_polar;
+use crate::optim::muon::polar_factor;
 use crate::task::{Labels, Task};
 use crate::train::{self, first_at, Probe, TrainConfig, Watch, THRESHOLD};
 use nalgebra::DMatrix;
@@ -41,9 +41,14 @@ pub fn stiefel_distance(w: &DMatrix<f64>) -> f64 {
     (1.0 - sum * sum / (s.len() as f64 * sq)).max(0.0).sqrt()
 }
 
-/// The nearest scaled Stiefel point $r\\,\mathrm{polar}(W)$ with $r=\sum\sigma_i/k$.
+/// The nearest scaled Stiefel point $r\\,Q$, $Q=\mathrm{polar}(W)$, with $r=\sum\sigma_i/k=\operatorname{tr}(Q^\top W)/k$
+/// (as $Q^\top W=V\Sigma V^\top$ on full-rank $W$); $Q$ by [`polar_factor`], which iterates near the manifold
+/// and takes the SVD elsewhere.
 pub fn nearest_scaled_stiefel(w: &DMatrix<f64>) -> DMatrix<f64> {
-    exact_polar(w) * mean_singular_value(w)
+    let q = polar_factor(w);
+    let k = w.nrows().min(w.ncols());
+    let r = if k == 0 { 0.0 } else { q.dot(w) / k as f64 };
+    q * r
 }
 
 /// $\bar r(W)=\frac1k\sum_i\sigma_i$, the scale of the nearest scaled Stiefel point.
