@@ -98,6 +98,27 @@ pub struct Check {
     pub pass: bool,
 }
 
+/// Wall seconds of a theorem's checks on the project's 2-core machine, per budget: what `grok check`'s
+/// progress bar expects. Quick: measured with `grok check --quick` (the table in `theorems/README.md`);
+/// full: the last full run its note reports, which may predate later speed-ups.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Seconds {
+    /// Under [`Budget::Quick`].
+    pub quick: f64,
+    /// Under [`Budget::Full`].
+    pub full: f64,
+}
+
+impl Seconds {
+    /// The seconds under `budget`.
+    pub fn of(&self, budget: Budget) -> f64 {
+        match budget {
+            Budget::Quick => self.quick,
+            Budget::Full => self.full,
+        }
+    }
+}
+
 /// A registered theorem.
 pub struct Theorem {
     /// Short id, e.g. `T1-kernel`.
@@ -110,6 +131,8 @@ pub struct Theorem {
     pub module: &'static str,
     /// Runs its checks.
     pub run: fn(Budget) -> Result<Vec<Check>>,
+    /// How long its checks take.
+    pub seconds: Seconds,
 }
 
 /// Declares each theorem module and registers its `THEOREM` in [`REGISTRY`], in ledger order, with

@@ -19,7 +19,7 @@
 //!
 //! Note: notes/t10_power_fraction.md
 
-use super::{Budget, Check, Status, Theorem};
+use super::{Budget, Check, Seconds, Status, Theorem};
 use grokking::config::{canonical_add, CANONICAL_ADAMW};
 use grokking::error::Result;
 use grokking::evaluation::Measures;
@@ -38,6 +38,10 @@ pub const THEOREM: Theorem = Theorem {
     note: "notes/t10_power_fraction.md",
     module: "theorems/t10_power_fraction.rs",
     run: check,
+    seconds: Seconds {
+        quick: 21.0,
+        full: 452.0,
+    },
 };
 
 /// What a check trains.

@@ -20,7 +20,7 @@
 //!
 //! Note: notes/t11_varma_efficiency.md
 
-use super::{Budget, Check, Status, Theorem};
+use super::{Budget, Check, Seconds, Status, Theorem};
 use grokking::config::{canonical_add, CANONICAL_ADAMW};
 use grokking::error::Result;
 use grokking::evaluation::{EvalRecord, Measures};
@@ -40,6 +40,10 @@ pub const THEOREM: Theorem = Theorem {
     note: "notes/t11_varma_efficiency.md",
     module: "theorems/t11_varma_efficiency.rs",
     run: check,
+    seconds: Seconds {
+        quick: 35.0,
+        full: 672.0,
+    },
 };
 
 /// What a check trains.

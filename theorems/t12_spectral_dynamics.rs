@@ -28,7 +28,7 @@
 //!
 //! Note: notes/t12_spectral_dynamics.md
 
-use super::{Budget, Check, Status, Theorem};
+use super::{Budget, Check, Seconds, Status, Theorem};
 use grokking::config::CANONICAL_ADAMW as CANONICAL_ADAM;
 use grokking::error::Result;
 use grokking::optim::adamw::{self, AdamWConfig};
@@ -45,6 +45,10 @@ pub const THEOREM: Theorem = Theorem {
     note: "notes/t12_spectral_dynamics.md",
     module: "theorems/t12_spectral_dynamics.rs",
     run: check,
+    seconds: Seconds {
+        quick: 2.0,
+        full: 27.0,
+    },
 };
 
 /// The aligned model: a target $Y=P\\,\mathrm{diag}(y)\\,Q^\top$ and a start $W_0=P\\,\mathrm{diag}(\sigma_0)\\,Q^\top$.

@@ -11,7 +11,7 @@
 //! [`decay_time_bound`] steps in any case: Adam's step is at most [`adam_step_bound`] per coordinate, so
 //! $\rho_s\le B_\infty\sqrt P$.
 
-use super::{Budget, Check, Status, Theorem};
+use super::{Budget, Check, Seconds, Status, Theorem};
 use grokking::config;
 use grokking::config::canonical_add;
 use grokking::error::Result;
@@ -30,6 +30,10 @@ pub const THEOREM: Theorem = Theorem {
     note: "notes/t1_dichotomy.md",
     module: "theorems/t1_dichotomy.rs",
     run: check,
+    seconds: Seconds {
+        quick: 11.0,
+        full: 60.0,
+    },
 };
 
 /// The runs of one budget.

@@ -14,7 +14,7 @@
 //! $\\|H\\|\gamma^{-2}\sqrt{2k_1+k_0}\sqrt{2k_1n_c+k_0n_c^2}$ of $F_c$, $\\|H\\|=\lambda_{max}(Q^{1/2}D^\top DQ^{1/2})$
 //! (Theorem 3), which certifies that the true class loses wherever the gap beats the bound.
 
-use super::{Budget, Check, Status, Theorem};
+use super::{Budget, Check, Seconds, Status, Theorem};
 use grokking::config;
 use grokking::config::canonical_add;
 use grokking::error::{ensure, Error, Result};
@@ -37,6 +37,10 @@ pub const THEOREM: Theorem = Theorem {
     note: "notes/t1_kernel_regime.md",
     module: "theorems/t1_kernel_regime.rs",
     run: check,
+    seconds: Seconds {
+        quick: 1.0,
+        full: 216.0,
+    },
 };
 
 /// A kernel ridge regression problem on a split of $a+b \bmod p$ (assumptions A1–A3 of the note).

@@ -20,7 +20,7 @@
 //!
 //! Note: notes/t1_timescales.md
 
-use super::{Budget, Check, Status, Theorem};
+use super::{Budget, Check, Seconds, Status, Theorem};
 use grokking::config::canonical_add;
 use grokking::error::{ensure, Result};
 use grokking::evaluation::Measures;
@@ -44,6 +44,10 @@ pub const THEOREM: Theorem = Theorem {
     note: "notes/t1_timescales.md",
     module: "theorems/t1_timescales.rs",
     run: check,
+    seconds: Seconds {
+        quick: 1.0,
+        full: 300.0,
+    },
 };
 
 /// The predicted exponents in $N$ (at fixed $\eta$) of $\\|K_0\\|$, $r_0$, $t_{fit}$, $\tau_{features}/t_{fit}$ and the kernel

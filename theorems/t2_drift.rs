@@ -13,7 +13,7 @@
 //! $\epsilon$, a larger $\epsilon$ makes grokking later at the same $\eta\lambda$, and in f32 a small one drives the loss
 //! into softmax collapse (measured).
 
-use super::{Budget, Check, Status, Theorem};
+use super::{Budget, Check, Seconds, Status, Theorem};
 use grokking::config;
 use grokking::config::canonical_add;
 use grokking::error::Result;
@@ -33,6 +33,10 @@ pub const THEOREM: Theorem = Theorem {
     note: "notes/t2_drift.md",
     module: "theorems/t2_drift.rs",
     run: check,
+    seconds: Seconds {
+        quick: 58.0,
+        full: 2130.0,
+    },
 };
 
 /// The runs of one budget: the task, training fraction, weight decays (inside the grokking window),

@@ -10,7 +10,7 @@
 //! barrier top $b$). The test potential is the cubic well $U(x)=h(3x^2-2x^3)$: minimum at 0, barrier top
 //! at 1, height $\Delta U=h$, curvatures $\pm6h$; with $T=1$, $h$ is the barrier in units of $T$.
 
-use super::{Budget, Check, Status, Theorem};
+use super::{Budget, Check, Seconds, Status, Theorem};
 use grokking::error::{ensure, Result};
 use grokking::rng;
 use rand_distr::{Distribution, StandardNormal};
@@ -24,6 +24,10 @@ pub const THEOREM: Theorem = Theorem {
     note: "notes/t2_kramers.md",
     module: "theorems/t2_kramers.rs",
     run: check,
+    seconds: Seconds {
+        quick: 2.0,
+        full: 34.0,
+    },
 };
 
 /// $U(x)=h(3x^2-2x^3)$ at temperature 1.

@@ -6,7 +6,7 @@
 //! $\phi(x)=ax+bx^3+cx^5$ with the implemented $(a,b,c)=(3.4445,-4.7750,2.0315)$ ([`muon::quintic`]);
 //! $c_{NS}=\max_{\[0,1\]}\phi=\phi(x^\*)$, $x^{\*2}$ the smaller root of $5cy^2+3by+a=0$; $s=\sqrt{\max(1,m/n)}$.
 
-use super::{Budget, Check, Status, Theorem};
+use super::{Budget, Check, Seconds, Status, Theorem};
 use grokking::config;
 use grokking::config::canonical_add;
 use grokking::error::{ensure, Result};
@@ -29,6 +29,10 @@ pub const THEOREM: Theorem = Theorem {
     note: "notes/t3_muon_norm_control.md",
     module: "theorems/t3_muon_norm_control.rs",
     run: check,
+    seconds: Seconds {
+        quick: 1.4,
+        full: 39.0,
+    },
 };
 
 /// The numbers the proof of $\sup_{(0,1]}\phi^{\circ k}=c_{NS}$ rests on (all checked in the ledger).

@@ -9,7 +9,7 @@
 //! $\min_{r\ge0,\\,Q}\\|W-rQ\\|\_F^2=\sum\sigma_i^2-(\sum\sigma_i)^2/k$, attained at $Q=\mathrm{polar}(W)$,
 //! $r=\sum\sigma_i/k$; the crate reports it relative to $\\|W\\|\_F$.
 
-use super::{Budget, Check, Status, Theorem};
+use super::{Budget, Check, Seconds, Status, Theorem};
 use grokking::config;
 use grokking::config::canonical_add;
 use grokking::error::{ensure, Result};
@@ -18,7 +18,7 @@ use grokking::measure::spectrum::{
     mean_singular_value, stiefel_distance, stiefel_penalty_gradient,
 };
 use grokking::model::Params;
-use grokking::optim::muon::exact_polar;
+use grokking::optim::muon::polar_factor;
 use grokking::optim::OptimizerConfig;
 use grokking::task::Labels;
 use grokking::train::{self, first_at, Observer, Probe, TrainConfig, THRESHOLD};
@@ -32,6 +32,10 @@ pub const THEOREM: Theorem = Theorem {
     note: "notes/t4_stiefel_proximity.md",
     module: "theorems/t4_stiefel_proximity.rs",
     run: check,
+    seconds: Seconds {
+        quick: 43.0,
+        full: 3060.0,
+    },
 };
 
 /// How the weights are tied to the scaled Stiefel manifold after every update.
@@ -251,7 +255,7 @@ impl Observer<f64> for Tracker {
             Constraint::Free => {}
             Constraint::Held { scale } => {
                 for (w, r) in params.matrices_mut().into_iter().zip(&self.scales) {
-                    *w = exact_polar(w) * (scale * r);
+                    *w = polar_factor(w) * (scale * r);
                 }
             }
             Constraint::Sphere { scale } => {

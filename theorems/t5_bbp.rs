@@ -7,7 +7,7 @@
 //! The yardstick for "Fourier-aligned outliers leave the bulk" in training (T5); the training part is not
 //! done yet.
 
-use super::{Budget, Check, Status, Theorem};
+use super::{Budget, Check, Seconds, Status, Theorem};
 use grokking::error::{ensure, Result};
 use grokking::rng;
 use grokking::rng::gaussian_matrix;
@@ -21,6 +21,10 @@ pub const THEOREM: Theorem = Theorem {
     note: "notes/t5_bbp.md",
     module: "theorems/t5_bbp.rs",
     run: check,
+    seconds: Seconds {
+        quick: 2.0,
+        full: 7.0,
+    },
 };
 
 /// $c^{1/4}$.

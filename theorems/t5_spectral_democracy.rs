@@ -9,7 +9,7 @@
 //! an interval under a quintic (its ends and the critical points inside, which solve a quadratic in $x^2$).
 //! Note: notes/t5_spectral_democracy.md
 
-use super::{Budget, Check, Status, Theorem};
+use super::{Budget, Check, Seconds, Status, Theorem};
 use grokking::error::Result;
 use grokking::optim::muon::{
     iterate, newton_schulz, range_above, NS_COEFFICIENTS, NS_EPS, NS_STEPS,
@@ -26,6 +26,10 @@ pub const THEOREM: Theorem = Theorem {
     note: "notes/t5_spectral_democracy.md",
     module: "theorems/t5_spectral_democracy.rs",
     run: check,
+    seconds: Seconds {
+        quick: 0.1,
+        full: 1.0,
+    },
 };
 
 /// Coefficients $(a,b,c)$ of a quintic $\phi(x)=ax+bx^3+cx^5$.

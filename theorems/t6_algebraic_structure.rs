@@ -26,7 +26,7 @@
 //! Empirical, in the ledger: learnability follows additive structure off the pairs with a 0
 //! ([`additive_off_zero`]), not Fourier sparsity.
 
-use super::{Budget, Check, Status, Theorem};
+use super::{Budget, Check, Seconds, Status, Theorem};
 use grokking::analytic;
 use grokking::error::{ensure, Result};
 use grokking::measure::fourier::{Fourier, C64};
@@ -48,6 +48,10 @@ pub const THEOREM: Theorem = Theorem {
     note: "notes/t6_algebraic_structure.md",
     module: "theorems/t6_algebraic_structure.rs",
     run: check,
+    seconds: Seconds {
+        quick: 8.0,
+        full: 77.0,
+    },
 };
 
 /// A coefficient counts as non-zero when its power exceeds this fraction of the largest power

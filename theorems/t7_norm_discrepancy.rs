@@ -22,7 +22,7 @@
 //!
 //! Note: notes/t7_norm_discrepancy.md
 
-use super::{Budget, Check, Status, Theorem};
+use super::{Budget, Check, Seconds, Status, Theorem};
 use grokking::analytic;
 use grokking::config::canonical_add;
 use grokking::error::{ensure, Error, Result};
@@ -44,6 +44,10 @@ pub const THEOREM: Theorem = Theorem {
     note: "notes/t7_norm_discrepancy.md",
     module: "theorems/t7_norm_discrepancy.rs",
     run: check,
+    seconds: Seconds {
+        quick: 10.0,
+        full: 360.0,
+    },
 };
 
 /// The least-norm interpolant of one training set in the kernel regime.

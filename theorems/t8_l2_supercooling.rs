@@ -15,7 +15,7 @@
 //!
 //! Note: notes/t8_l2_supercooling.md
 
-use super::{Budget, Check, Status, Theorem};
+use super::{Budget, Check, Seconds, Status, Theorem};
 use grokking::analytic;
 use grokking::config::canonical_add;
 use grokking::error::{ensure, Result};
@@ -40,6 +40,10 @@ pub const THEOREM: Theorem = Theorem {
     note: "notes/t8_l2_supercooling.md",
     module: "theorems/t8_l2_supercooling.rs",
     run: check,
+    seconds: Seconds {
+        quick: 51.0,
+        full: 385.0,
+    },
 };
 
 /// A direction $\theta$ of a degree-$d$ homogeneous network on a fixed training set: its logits and per-example

@@ -18,7 +18,7 @@
 //!
 //! Note: notes/t9_liu_phases.md
 
-use super::{Budget, Check, Status, Theorem};
+use super::{Budget, Check, Seconds, Status, Theorem};
 use grokking::config::{canonical_add, CANONICAL_ADAMW};
 use grokking::error::Result;
 use grokking::evaluation::Measures;
@@ -41,6 +41,10 @@ pub const THEOREM: Theorem = Theorem {
     note: "notes/t9_liu_phases.md",
     module: "theorems/t9_liu_phases.rs",
     run: check,
+    seconds: Seconds {
+        quick: 13.0,
+        full: 101.0,
+    },
 };
 
 /// What a check trains and samples.

@@ -253,20 +253,31 @@ fn check(a: CheckArgs) -> Result<()> {
         theorems::blueprint::validate()?; // before the checks run, not after
     }
     let selected = theorems::selected(&a.ids)?;
-    // Theorem i of n on stderr (drawn only on a terminal); in text mode each theorem's rows are printed
-    // as soon as it finishes, in JSON mode stdout holds the one object written at the end.
-    let bar =
-        ProgressBar::with_draw_target(Some(selected.len() as u64), ProgressDrawTarget::stderr());
+    // Theorem i of n on stderr (drawn only on a terminal), the bar filled in expected seconds (each
+    // theorem's measured time for this budget, `Theorem::seconds`); in text mode each theorem's rows are
+    // printed as soon as it finishes, in JSON mode stdout holds the one object written at the end.
+    let expected: Vec<u64> = selected
+        .iter()
+        .map(|t| t.seconds.of(budget).ceil() as u64)
+        .collect();
+    let total: u64 = expected.iter().sum();
+    let bar = ProgressBar::with_draw_target(Some(total.max(1)), ProgressDrawTarget::stderr());
     bar.set_style(
         ProgressStyle::with_template(
-            "{prefix} [{elapsed_precise}] {bar:30} {pos}/{len} theorems; running {msg}",
+            "{prefix} [{elapsed_precise}] {bar:30} {msg}; about {len} s in all on 2 cores",
         )
         .expect("a valid template"),
     );
     bar.set_prefix("grok check");
+    bar.enable_steady_tick(std::time::Duration::from_secs(1));
     let mut rows = Vec::with_capacity(selected.len());
-    for theorem in selected {
-        bar.set_message(theorem.id);
+    for (i, (theorem, seconds)) in selected.iter().zip(&expected).enumerate() {
+        bar.set_message(format!(
+            "theorem {} of {}: {} (expected {seconds} s)",
+            i + 1,
+            selected.len(),
+            theorem.id
+        ));
         let started = std::time::Instant::now();
         let row = theorems::run_theorem(theorem, budget)?;
         if !a.json {
@@ -274,7 +285,7 @@ fn check(a: CheckArgs) -> Result<()> {
                 .context("writing the ledger to stdout")?;
         }
         rows.push(row);
-        bar.inc(1);
+        bar.inc(*seconds);
     }
     bar.finish_and_clear();
     if let Some(dir) = &a.html {
