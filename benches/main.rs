@@ -3,7 +3,10 @@
 //! everything else is the ratio of the two, and one evaluation (every `eval_every` = 10 steps in the
 //! canonical run). `newton_schulz`: Muon's orthogonalisation of the canonical
 //! gradient shapes. `fourier`: the progress measures of one evaluation of a canonical network, and the
-//! end-of-run Fourier analysis.
+//! end-of-run Fourier analysis. `small_net`: a short run of a small network through the trainer
+//! (a+b mod 23, N = 64, f = 0.5: the size of many claims' runs, where per-step overheads show).
+//! `sweep`: seeds trained side by side as the ledger and `grok sweep` train them (one run per rayon task);
+//! seed-steps per second = seeds × steps / time, the figure `../shared/baselines/jax_seeds.py` prints.
 //!
 //! Run: `cargo bench --bench main -- train_step` (set `RAYON_NUM_THREADS` to fix the threads).
 
@@ -16,9 +19,13 @@ use grokking::measure::fourier::Fourier;
 use grokking::measure::progress::EmbeddingSpectrum;
 use grokking::measure::summary::{analyse, summarize};
 use grokking::model::{forward_loss, Batch, Model, Workspace};
+use grokking::optim::OptimizerConfig;
 use grokking::optim::{muon, Optimizer};
 use grokking::real::{gemm, Op};
+use grokking::task::Labels;
+use grokking::train::{self, Silent, TrainConfig};
 use nalgebra::DMatrix;
+use rayon::prelude::*;
 use std::hint::black_box;
 
 fn train_step(c: &mut Criterion) {
@@ -144,5 +151,54 @@ fn fourier(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, train_step, newton_schulz, fourier);
+/// `steps` updates of a+b mod `p` at width `width` and training fraction `frac`, seed `seed`, evaluated only
+/// at the end (accuracies): the trainer's own loop, which runs on a rayon worker thread.
+fn short_run(p: u32, width: usize, frac: f64, steps: u64, seed: u64) -> TrainConfig {
+    let adamw = OptimizerConfig::AdamW(config::CANONICAL_ADAMW);
+    let mut cfg = config::canonical_add(p, frac, adamw, steps, seed);
+    cfg.model.width = width;
+    cfg.eval_every = steps;
+    cfg
+}
+
+fn train_silently(cfg: &TrainConfig) {
+    let trained = train::train_with::<f32>(cfg, Labels::True, Measures::Accuracy, &mut Silent);
+    black_box(trained.expect("a valid benchmark run"));
+}
+
+fn small_net(c: &mut Criterion) {
+    let cfg = short_run(23, 64, 0.5, 200, 0);
+    let mut group = c.benchmark_group("small_net");
+    group.sample_size(20);
+    group.bench_function("run_200_steps_p23_n64", |b| b.iter(|| train_silently(&cfg)));
+    group.finish();
+}
+
+fn sweep(c: &mut Criterion) {
+    let mut group = c.benchmark_group("sweep");
+    group.sample_size(10);
+    // The two sizes of `jax_seeds.py` in ../shared/baselines/README.md: 16 small nets (f = 0.5) and 4
+    // canonical ones (f = 0.4).
+    for (name, p, width, frac, seeds, steps) in [
+        ("16_seeds_200_steps_p23_n64", 23, 64, 0.5, 16, 200),
+        ("4_seeds_50_steps_p97_n256", 97, 256, 0.4, 4, 50),
+    ] {
+        let configs: Vec<TrainConfig> = (0..seeds)
+            .map(|s| short_run(p, width, frac, steps, s))
+            .collect();
+        group.bench_function(name, |b| {
+            b.iter(|| configs.par_iter().for_each(train_silently))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(
+    benches,
+    train_step,
+    newton_schulz,
+    fourier,
+    small_net,
+    sweep
+);
 criterion_main!(benches);
