@@ -193,12 +193,129 @@ fn sweep(c: &mut Criterion) {
     group.finish();
 }
 
+/// The column-major strides (row, column) of an operand.
+type Strides = (isize, isize);
+
+/// `C = A·B` ($m\times k$ by $k\times n$, shape `(m, k, n)`; `C` column-major) by `matrixmultiply`.
+fn by_matrixmultiply(
+    (m, k, n): (usize, usize, usize),
+    (a, (rsa, csa)): (&[f32], Strides),
+    (b, (rsb, csb)): (&[f32], Strides),
+    c: &mut [f32],
+) {
+    assert!(a.len() >= m * k && b.len() >= k * n && c.len() >= m * n);
+    // SAFETY: the slices hold the described matrices (lengths checked above).
+    unsafe {
+        matrixmultiply::sgemm(
+            m,
+            k,
+            n,
+            1.0,
+            a.as_ptr(),
+            rsa,
+            csa,
+            b.as_ptr(),
+            rsb,
+            csb,
+            0.0,
+            c.as_mut_ptr(),
+            1,
+            m as isize,
+        )
+    }
+}
+
+/// The same product by the `gemm` crate, on one thread.
+fn by_gemm_crate(
+    (m, k, n): (usize, usize, usize),
+    (a, (rsa, csa)): (&[f32], Strides),
+    (b, (rsb, csb)): (&[f32], Strides),
+    c: &mut [f32],
+) {
+    assert!(a.len() >= m * k && b.len() >= k * n && c.len() >= m * n);
+    // SAFETY: as above; `gemm` takes (column, row) strides, and C is overwritten (read_dst false).
+    unsafe {
+        ::gemm::gemm(
+            m,
+            n,
+            k,
+            c.as_mut_ptr(),
+            m as isize,
+            1,
+            false,
+            a.as_ptr(),
+            csa,
+            rsa,
+            b.as_ptr(),
+            csb,
+            rsb,
+            0.0f32,
+            1.0f32,
+            false,
+            false,
+            false,
+            ::gemm::Parallelism::None,
+        )
+    }
+}
+
+/// A product back-end: shape, A with its strides, B with its strides, C.
+type Product = fn((usize, usize, usize), (&[f32], Strides), (&[f32], Strides), &mut [f32]);
+
+fn gemm_backends(c: &mut Criterion) {
+    // The canonical step's products: logits W2·H, the readout gradient dF·Hᵀ, the hidden gradient W2ᵀ·dF.
+    let (p, width, n) = (97usize, 256usize, 3764usize);
+    let fill = |len: usize, salt: usize| -> Vec<f32> {
+        (0..len)
+            .map(|i| ((i * 7919 + salt * 104_729) % 2003) as f32 / 2003.0 - 0.5)
+            .collect()
+    };
+    let (w2, h, df) = (fill(p * width, 1), fill(width * n, 2), fill(p * n, 3));
+    let (pi, wi) = (p as isize, width as isize);
+    let products = [
+        (
+            "logits",
+            (p, width, n),
+            (&w2[..], (1, pi)),
+            (&h[..], (1, wi)),
+        ),
+        (
+            "grad_w2",
+            (p, n, width),
+            (&df[..], (1, pi)),
+            (&h[..], (wi, 1)),
+        ),
+        (
+            "grad_h",
+            (width, p, n),
+            (&w2[..], (pi, 1)),
+            (&df[..], (1, pi)),
+        ),
+    ];
+    let backends: [(&str, Product); 2] = [
+        ("matrixmultiply", by_matrixmultiply),
+        ("gemm_crate", by_gemm_crate),
+    ];
+    let mut group = c.benchmark_group("gemm");
+    group.sample_size(30);
+    for (name, shape, a, b) in products {
+        let mut out = vec![0f32; shape.0 * shape.2];
+        for (backend, product) in backends {
+            group.bench_function(format!("{name}/{backend}"), |bench| {
+                bench.iter(|| product(shape, a, b, &mut out))
+            });
+        }
+    }
+    group.finish();
+}
+
 criterion_group!(
     benches,
     train_step,
     newton_schulz,
     fourier,
     small_net,
-    sweep
+    sweep,
+    gemm_backends
 );
 criterion_main!(benches);
