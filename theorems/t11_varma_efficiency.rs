@@ -41,7 +41,7 @@ pub const THEOREM: Theorem = Theorem {
     module: "theorems/t11_varma_efficiency.rs",
     run: check,
     seconds: Seconds {
-        quick: 35.0,
+        quick: 45.0,
         full: 672.0,
     },
 };

@@ -46,7 +46,7 @@ pub const THEOREM: Theorem = Theorem {
     module: "theorems/t12_spectral_dynamics.rs",
     run: check,
     seconds: Seconds {
-        quick: 2.0,
+        quick: 2.4,
         full: 27.0,
     },
 };

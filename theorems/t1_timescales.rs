@@ -45,7 +45,7 @@ pub const THEOREM: Theorem = Theorem {
     module: "theorems/t1_timescales.rs",
     run: check,
     seconds: Seconds {
-        quick: 1.0,
+        quick: 1.3,
         full: 300.0,
     },
 };

@@ -25,7 +25,7 @@ pub const THEOREM: Theorem = Theorem {
     module: "theorems/t2_kramers.rs",
     run: check,
     seconds: Seconds {
-        quick: 2.0,
+        quick: 1.5,
         full: 34.0,
     },
 };

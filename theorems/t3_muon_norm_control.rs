@@ -30,7 +30,7 @@ pub const THEOREM: Theorem = Theorem {
     module: "theorems/t3_muon_norm_control.rs",
     run: check,
     seconds: Seconds {
-        quick: 1.4,
+        quick: 1.2,
         full: 39.0,
     },
 };

@@ -22,7 +22,7 @@ pub const THEOREM: Theorem = Theorem {
     module: "theorems/t5_bbp.rs",
     run: check,
     seconds: Seconds {
-        quick: 2.0,
+        quick: 2.2,
         full: 7.0,
     },
 };

@@ -45,7 +45,7 @@ pub const THEOREM: Theorem = Theorem {
     module: "theorems/t7_norm_discrepancy.rs",
     run: check,
     seconds: Seconds {
-        quick: 10.0,
+        quick: 8.4,
         full: 360.0,
     },
 };
