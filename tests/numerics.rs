@@ -1,5 +1,7 @@
-//! The numerical kernels: the vectorizable `exp_f32`, split reductions, GEMM with transposes.
+//! The numerical kernels: the vectorizable `exp_f32`, split reductions, GEMM with transposes, the
+//! cross-entropy gradient without subnormals.
 
+use grokking::loss::{self, LossKind};
 use grokking::real::{self, exp_f32, gemm, Op};
 use nalgebra::DMatrix;
 use proptest::prelude::*;
@@ -49,4 +51,35 @@ proptest! {
             prop_assert!((c - want).abs().max() < 1e-12);
         }
     }
+}
+
+/// Cross-entropy gradient entries that would be subnormal are exactly zero, in both precisions, and an
+/// entry above the smallest normal number is the softmax's over the batch size (two equal examples: gaps
+/// of 80 and 100 in f32, where `exp_f32` clamps $e^{-100}$ to $e^{-87.3}$ and the half of it is subnormal;
+/// 700 and 720 in f64).
+#[test]
+fn cross_entropy_gradient_has_no_subnormal_entries() {
+    fn gradient<T: real::Real>(gaps: &[f64]) -> Vec<T> {
+        let column = gaps.iter().map(|&g| T::of(-g));
+        let logits = DMatrix::<T>::from_iterator(gaps.len(), 2, column.clone().chain(column));
+        let mut grad = DMatrix::<T>::zeros(gaps.len(), 2);
+        loss::evaluate(LossKind::CrossEntropy, &logits, &[0, 0], Some(&mut grad));
+        grad.column(0).iter().copied().collect()
+    }
+    let g32 = gradient::<f32>(&[0.0, 80.0, 100.0]);
+    assert!(g32[1] >= f32::MIN_POSITIVE && (2.0 * g32[1] / (-80f32).exp() - 1.0).abs() < 1e-5);
+    assert_eq!(
+        g32[2].to_bits(),
+        0,
+        "a subnormal entry in f32: {:e}",
+        g32[2]
+    );
+    let g64 = gradient::<f64>(&[0.0, 700.0, 720.0]);
+    assert!(g64[1] >= f64::MIN_POSITIVE && (2.0 * g64[1] / (-700f64).exp() - 1.0).abs() < 1e-12);
+    assert_eq!(
+        g64[2].to_bits(),
+        0,
+        "a subnormal entry in f64: {:e}",
+        g64[2]
+    );
 }

@@ -99,8 +99,9 @@ pub struct Check {
 }
 
 /// Wall seconds of a theorem's checks on the project's 2-core machine, per budget: what `grok check`'s
-/// progress bar expects. Quick: measured with `grok check --quick` (the table in `theorems/README.md`);
-/// full: the last full run its note reports, which may predate later speed-ups.
+/// progress bar expects. Quick: measured with `grok check --quick` (`theorems/README.md` says when); full:
+/// the last full run its note reports, which may predate later speed-ups, or the note's estimate where it
+/// reports none (T1-timescales, T5-democracy).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Seconds {
     /// Under [`Budget::Quick`].
