@@ -1,10 +1,11 @@
-//! The ledger: every registered theorem passes its quick check, in-process (the CLI test runs two cheap
-//! theorems through `grok check --json`, so the ledger is trained once per suite). One test covers the
-//! whole registry, so a new theorem is checked here without an edit, and a failure names the theorem,
-//! the claim, the prediction and the measurement. The theorems run one after another (each check is
-//! parallel inside).
+//! The ledger: every registered theorem passes its quick check, in-process. This file is mounted in the
+//! claims package's unit-test binary (`theorems/lib.rs`), beside the theorems' own tests, so that a
+//! measurement both need is trained once per suite (`Memo`); the CLI test runs two cheap theorems through
+//! `grok check --json`. One test covers the whole registry, so a new theorem is checked here without an
+//! edit, and a failure names the theorem, the claim, the prediction and the measurement. The theorems run
+//! one after another (each check is parallel inside).
 
-use grokking_theorems::{run, Budget, LedgerRow, REGISTRY};
+use crate::{run, Budget, LedgerRow, REGISTRY};
 
 /// Runs the quick ledger for `id` and asserts that every check of every selected theorem passes,
 /// printing the claim, prediction and measurement of a failing one; returns the rows.
@@ -37,4 +38,30 @@ fn every_registered_theorem_passes_its_quick_check() {
 #[test]
 fn an_unknown_theorem_is_an_error() {
     assert!(run(&["T99".into()], Budget::Quick).is_err());
+}
+
+/// The memo behind shared measurements: concurrent callers of one key measure once and all get the
+/// value; another key is another measurement; an error is returned and not kept.
+#[test]
+fn a_memo_measures_each_key_once_and_keeps_no_error() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let memo = crate::Memo::<u64>::new();
+    let calls = AtomicUsize::new(0);
+    let measure = || {
+        calls.fetch_add(1, Ordering::SeqCst);
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        Ok(7)
+    };
+    std::thread::scope(|s| {
+        for _ in 0..4 {
+            s.spawn(|| assert_eq!(memo.get_or_measure("a".into(), measure).unwrap(), 7));
+        }
+    });
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+    assert_eq!(memo.get_or_measure("b".into(), || Ok(3)).unwrap(), 3);
+    let failed = memo.get_or_measure("c".into(), || {
+        Err(grokking::error::Error::InvalidConfig("no".into()))
+    });
+    assert!(failed.is_err());
+    assert_eq!(memo.get_or_measure("c".into(), || Ok(5)).unwrap(), 5);
 }

@@ -11,7 +11,6 @@ mod figure;
 mod fourier_oracle;
 mod gradcheck;
 mod hooks;
-mod ledger;
 mod noise;
 mod notes_consistency;
 mod numerics;

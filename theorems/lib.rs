@@ -31,6 +31,61 @@ use serde::Serialize;
 
 pub mod blueprint;
 
+// The quick ledger's test runs in this package's unit-test binary, beside the theorems' own tests, so
+// that the measurements they share ([`Memo`]) are trained once per suite.
+#[cfg(test)]
+#[path = "../tests/ledger.rs"]
+mod ledger;
+
+/// Measurements shared within one process: a run that a theorem's check and its tests both need is
+/// trained once (the test suite runs the quick ledger and the theorems' tests in one binary; in `grok
+/// check` each check runs once and nothing is shared). Keyed by the measurement's inputs written out with
+/// `{:?}`, so another design or argument is another entry. Only top-level measurements go through it,
+/// never code inside a rayon job: a worker blocked on an entry that another computation is filling could
+/// starve that computation of its threads.
+pub(crate) struct Memo<V> {
+    entries: std::sync::Mutex<Vec<(String, Slot<V>)>>,
+}
+
+/// One entry of a [`Memo`]: empty until its first measurement ends.
+type Slot<V> = std::sync::Arc<std::sync::Mutex<Option<V>>>;
+
+impl<V: Clone> Memo<V> {
+    /// An empty memo (for a `static`).
+    pub(crate) const fn new() -> Self {
+        Memo {
+            entries: std::sync::Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The value measured for `key`, measuring it with `measure` the first time (a second caller with
+    /// the same key waits for the first; an error is returned and not kept).
+    pub(crate) fn get_or_measure(
+        &self,
+        key: String,
+        measure: impl FnOnce() -> Result<V>,
+    ) -> Result<V> {
+        let slot = {
+            let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+            match entries.iter().find(|(k, _)| *k == key) {
+                Some((_, slot)) => slot.clone(),
+                None => {
+                    let slot = std::sync::Arc::new(std::sync::Mutex::new(None));
+                    entries.push((key, slot.clone()));
+                    slot
+                }
+            }
+        };
+        let mut value = slot.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(v) = value.as_ref() {
+            return Ok(v.clone());
+        }
+        let v = measure()?;
+        *value = Some(v.clone());
+        Ok(v)
+    }
+}
+
 /// The status label of a theorem (see the notes).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]

@@ -11,7 +11,7 @@
 //! [`decay_time_bound`] steps in any case: Adam's step is at most [`adam_step_bound`] per coordinate, so
 //! $\rho_s\le B_\infty\sqrt P$.
 
-use super::{Budget, Check, Seconds, Status, Theorem};
+use super::{Budget, Check, Memo, Seconds, Status, Theorem};
 use grokking::config;
 use grokking::config::canonical_add;
 use grokking::error::Result;
@@ -148,6 +148,14 @@ struct Run {
 
 /// Every seed of `design` at every $\alpha$ and `weight_decay` (f32 training, seeds in parallel).
 fn measure(design: &Design, weight_decay: f64) -> Result<Vec<Run>> {
+    static RUNS: Memo<Vec<Run>> = Memo::new();
+    RUNS.get_or_measure(format!("{design:?} {weight_decay:?}"), || {
+        train_runs(design, weight_decay)
+    })
+}
+
+/// [`measure`] itself, training every run.
+fn train_runs(design: &Design, weight_decay: f64) -> Result<Vec<Run>> {
     let jobs: Vec<(f64, u64)> = design
         .alphas
         .iter()

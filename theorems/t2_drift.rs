@@ -13,7 +13,7 @@
 //! $\epsilon$, a larger $\epsilon$ makes grokking later at the same $\eta\lambda$, and in f32 a small one drives the loss
 //! into softmax collapse (measured).
 
-use super::{Budget, Check, Seconds, Status, Theorem};
+use super::{Budget, Check, Memo, Seconds, Status, Theorem};
 use grokking::config;
 use grokking::config::canonical_add;
 use grokking::error::Result;
@@ -195,6 +195,22 @@ fn noisy_runs(
     seeds: Range<u64>,
     temperature: f64,
 ) -> Result<Vec<Run>> {
+    static RUNS: Memo<Vec<Run>> = Memo::new();
+    let key = format!("{design:?} {adam:?} {batch:?} {precision:?} {seeds:?} {temperature:?}");
+    RUNS.get_or_measure(key, || {
+        train_runs(design, adam, batch, precision, seeds, temperature)
+    })
+}
+
+/// [`noisy_runs`] itself, training every seed (in parallel).
+fn train_runs(
+    design: &Design,
+    adam: AdamWConfig,
+    batch: Option<usize>,
+    precision: Precision,
+    seeds: Range<u64>,
+    temperature: f64,
+) -> Result<Vec<Run>> {
     seeds
         .into_par_iter()
         .map(|seed| {
@@ -341,10 +357,13 @@ type RestPoint = fn(f64, f64, f64) -> f64;
 
 /// The [`Plateau`] of `design` at its small, the canonical and its large $\epsilon$ (seven decades), in parallel.
 fn plateaus(design: &Design) -> Result<Vec<(f64, Plateau)>> {
-    [design.small_eps, config::CANONICAL_ADAMW.eps, design.large_eps]
-        .into_par_iter()
-        .map(|eps| Ok((eps, plateau(design, eps)?)))
-        .collect()
+    static PLATEAUS: Memo<Vec<(f64, Plateau)>> = Memo::new();
+    PLATEAUS.get_or_measure(format!("{design:?}"), || {
+        [design.small_eps, config::CANONICAL_ADAMW.eps, design.large_eps]
+            .into_par_iter()
+            .map(|eps| Ok((eps, plateau(design, eps)?)))
+            .collect()
+    })
 }
 
 /// Measures the [`Plateau`] of `design` at Adam's `eps`.

@@ -22,7 +22,7 @@
 //!
 //! Note: notes/t7_norm_discrepancy.md
 
-use super::{Budget, Check, Seconds, Status, Theorem};
+use super::{Budget, Check, Memo, Seconds, Status, Theorem};
 use grokking::analytic;
 use grokking::config::canonical_add;
 use grokking::error::{ensure, Error, Result};
@@ -379,11 +379,15 @@ fn check(budget: Budget) -> Result<Vec<Check>> {
 /// Kernel regime: the sandwich and the slope, with `labels`, against the law $E\propto n^q$ (the ledger's $q=1$;
 /// a test swaps in wrong exponents).
 fn kernel_regime(design: &Design, labels: Labels, q: f64) -> Result<Check> {
-    let runs: Vec<KernelMemorization> = design
-        .fractions
-        .par_iter()
-        .map(|&f| kernel_memorization(design.kernel_p, f, 0, labels, KERNEL))
-        .collect::<Result<_>>()?;
+    static RUNS: Memo<Vec<KernelMemorization>> = Memo::new();
+    let key = format!("{} {:?} {labels:?}", design.kernel_p, design.fractions);
+    let runs = RUNS.get_or_measure(key, || {
+        design
+            .fractions
+            .par_iter()
+            .map(|&f| kernel_memorization(design.kernel_p, f, 0, labels, KERNEL))
+            .collect::<Result<Vec<_>>>()
+    })?;
     let inside = runs.iter().all(|r| {
         let (lo, hi) = r.bounds();
         r.energy >= lo * (1.0 - ROUND_OFF) && r.energy <= hi * (1.0 + ROUND_OFF)

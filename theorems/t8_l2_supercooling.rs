@@ -15,7 +15,7 @@
 //!
 //! Note: notes/t8_l2_supercooling.md
 
-use super::{Budget, Check, Seconds, Status, Theorem};
+use super::{Budget, Check, Memo, Seconds, Status, Theorem};
 use grokking::analytic;
 use grokking::config::canonical_add;
 use grokking::error::{ensure, Result};
@@ -304,6 +304,7 @@ impl Problem {
 /// The networks of the experiment, on one split: a memorizing net (weight decay 0, the first evaluation
 /// with every training margin positive and test accuracy below 50%), the same run's weights at that
 /// step under weight decay (`at_mem`), and its grokked end point (`grokked`).
+#[derive(Clone)]
 struct Nets {
     /// The memorizing net trained without weight decay.
     pub memorizing: Model<f64>,
@@ -378,6 +379,22 @@ fn snapshots(config: &TrainConfig) -> Result<Snapshots> {
 
 /// Trains the two runs of [`Nets`] (weight decay 0 and `weight_decay`) for `steps` steps.
 fn nets(
+    p: u32,
+    frac: f64,
+    width: usize,
+    weight_decay: f64,
+    steps: u64,
+    seed: u64,
+) -> Result<Nets> {
+    static NETS: Memo<Nets> = Memo::new();
+    let key = format!("{p} {frac:?} {width} {weight_decay:?} {steps} {seed}");
+    NETS.get_or_measure(key, || {
+        train_nets(p, frac, width, weight_decay, steps, seed)
+    })
+}
+
+/// [`nets`] itself, training both runs.
+fn train_nets(
     p: u32,
     frac: f64,
     width: usize,
