@@ -146,52 +146,48 @@ struct Run {
     pub parameters: usize,
 }
 
-/// Every seed of `design` at every $\alpha$ and `weight_decay` (f32 training, seeds in parallel).
+/// Every seed of `design` at every $\alpha$ and `weight_decay` (f32 training, seeds in parallel; trained once
+/// per process, [`Memo`]).
 fn measure(design: &Design, weight_decay: f64) -> Result<Vec<Run>> {
     static RUNS: Memo<Vec<Run>> = Memo::new();
     RUNS.get_or_measure(format!("{design:?} {weight_decay:?}"), || {
-        train_runs(design, weight_decay)
-    })
-}
-
-/// [`measure`] itself, training every run.
-fn train_runs(design: &Design, weight_decay: f64) -> Result<Vec<Run>> {
-    let jobs: Vec<(f64, u64)> = design
-        .alphas
-        .iter()
-        .flat_map(|&a| (0..design.seeds).map(move |s| (a, s)))
-        .collect();
-    jobs.into_par_iter()
-        .map(|(alpha, seed)| {
-            // Only accuracies and norms are read: no Fourier measures.
-            let trained = train::train_with::<f32>(
-                &design.config(alpha, weight_decay, seed),
-                Labels::True,
-                Measures::Accuracy,
-                &mut Silent,
-            )?;
-            let h = trained.history;
-            let norms: Vec<f64> = h.records.iter().map(|r| r.weight_norm).collect();
-            Ok(Run {
-                alpha,
-                initial_norm: norms.first().copied().unwrap_or(f64::NAN),
-                peak_norm: norms.iter().copied().fold(0.0, f64::max),
-                t_mem: h.t_mem,
-                t_grok: h.t_grok,
-                norm_at_grok: h
-                    .t_grok
-                    .and_then(|t| h.records.iter().find(|r| r.step == t))
-                    .map(|r| r.weight_norm),
-                parameters: trained
-                    .model
-                    .params
-                    .matrices()
-                    .iter()
-                    .map(|m| m.len())
-                    .sum(),
+        let jobs: Vec<(f64, u64)> = design
+            .alphas
+            .iter()
+            .flat_map(|&a| (0..design.seeds).map(move |s| (a, s)))
+            .collect();
+        jobs.into_par_iter()
+            .map(|(alpha, seed)| {
+                // Only accuracies and norms are read: no Fourier measures.
+                let trained = train::train_with::<f32>(
+                    &design.config(alpha, weight_decay, seed),
+                    Labels::True,
+                    Measures::Accuracy,
+                    &mut Silent,
+                )?;
+                let h = trained.history;
+                let norms: Vec<f64> = h.records.iter().map(|r| r.weight_norm).collect();
+                Ok(Run {
+                    alpha,
+                    initial_norm: norms.first().copied().unwrap_or(f64::NAN),
+                    peak_norm: norms.iter().copied().fold(0.0, f64::max),
+                    t_mem: h.t_mem,
+                    t_grok: h.t_grok,
+                    norm_at_grok: h
+                        .t_grok
+                        .and_then(|t| h.records.iter().find(|r| r.step == t))
+                        .map(|r| r.weight_norm),
+                    parameters: trained
+                        .model
+                        .params
+                        .matrices()
+                        .iter()
+                        .map(|m| m.len())
+                        .sum(),
+                })
             })
-        })
-        .collect()
+            .collect()
+    })
 }
 
 /// The scale AdamW reaches by itself: the median peak norm of the reference-$\alpha$ runs.

@@ -186,7 +186,8 @@ fn runs_in(
 }
 
 /// The `seeds` of `design` with the optimizer `adam` and `batch`, trained in `precision` with weight noise of
-/// `temperature` ([`WeightNoise`]; none at 0, where the run is bit for bit the noiseless one).
+/// `temperature` ([`WeightNoise`]; none at 0, where the run is bit for bit the noiseless one); trained once per
+/// process ([`Memo`]).
 fn noisy_runs(
     design: &Design,
     adam: AdamWConfig,
@@ -198,47 +199,35 @@ fn noisy_runs(
     static RUNS: Memo<Vec<Run>> = Memo::new();
     let key = format!("{design:?} {adam:?} {batch:?} {precision:?} {seeds:?} {temperature:?}");
     RUNS.get_or_measure(key, || {
-        train_runs(design, adam, batch, precision, seeds, temperature)
-    })
-}
-
-/// [`noisy_runs`] itself, training every seed (in parallel).
-fn train_runs(
-    design: &Design,
-    adam: AdamWConfig,
-    batch: Option<usize>,
-    precision: Precision,
-    seeds: Range<u64>,
-    temperature: f64,
-) -> Result<Vec<Run>> {
-    seeds
-        .into_par_iter()
-        .map(|seed| {
-            let config = design.config(adam, batch, seed);
-            let mut noise = WeightNoise::new(temperature, adam.lr, seed)?;
-            // Only accuracies and norms are read: no Fourier measures.
-            let (labels, measures) = (Labels::True, Measures::Accuracy);
-            let h = match precision {
-                Precision::F32 => {
-                    train::train_with::<f32>(&config, labels, measures, &mut noise)?.history
-                }
-                Precision::F64 => {
-                    train::train_with::<f64>(&config, labels, measures, &mut noise)?.history
-                }
-            };
-            let norm_at = |t: Option<u64>| {
-                t.and_then(|t| h.records.iter().rev().find(|r| r.step <= t))
-                    .map(|r| r.weight_norm)
-            };
-            Ok(Run {
-                t_grok: h.t_grok,
-                norm_at_mem: norm_at(h.t_mem),
-                norm_at_grok: norm_at(h.t_grok),
-                last_norm: h.records.last().map_or(f64::NAN, |r| r.weight_norm),
-                last_train_loss: h.records.last().map_or(f64::NAN, |r| r.train_loss),
+        seeds
+            .into_par_iter()
+            .map(|seed| {
+                let config = design.config(adam, batch, seed);
+                let mut noise = WeightNoise::new(temperature, adam.lr, seed)?;
+                // Only accuracies and norms are read: no Fourier measures.
+                let (labels, measures) = (Labels::True, Measures::Accuracy);
+                let h = match precision {
+                    Precision::F32 => {
+                        train::train_with::<f32>(&config, labels, measures, &mut noise)?.history
+                    }
+                    Precision::F64 => {
+                        train::train_with::<f64>(&config, labels, measures, &mut noise)?.history
+                    }
+                };
+                let norm_at = |t: Option<u64>| {
+                    t.and_then(|t| h.records.iter().rev().find(|r| r.step <= t))
+                        .map(|r| r.weight_norm)
+                };
+                Ok(Run {
+                    t_grok: h.t_grok,
+                    norm_at_mem: norm_at(h.t_mem),
+                    norm_at_grok: norm_at(h.t_grok),
+                    last_norm: h.records.last().map_or(f64::NAN, |r| r.weight_norm),
+                    last_train_loss: h.records.last().map_or(f64::NAN, |r| r.train_loss),
+                })
             })
-        })
-        .collect()
+            .collect()
+    })
 }
 
 /// Every seed at every weight decay of `design` (full batch), as `(λ, runs)`.

@@ -377,7 +377,8 @@ fn snapshots(config: &TrainConfig) -> Result<Snapshots> {
     })
 }
 
-/// Trains the two runs of [`Nets`] (weight decay 0 and `weight_decay`) for `steps` steps.
+/// Trains the two runs of [`Nets`] (weight decay 0 and `weight_decay`) for `steps` steps, once per process
+/// ([`Memo`]).
 fn nets(
     p: u32,
     frac: f64,
@@ -389,36 +390,24 @@ fn nets(
     static NETS: Memo<Nets> = Memo::new();
     let key = format!("{p} {frac:?} {width} {weight_decay:?} {steps} {seed}");
     NETS.get_or_measure(key, || {
-        train_nets(p, frac, width, weight_decay, steps, seed)
-    })
-}
-
-/// [`nets`] itself, training both runs.
-fn train_nets(
-    p: u32,
-    frac: f64,
-    width: usize,
-    weight_decay: f64,
-    steps: u64,
-    seed: u64,
-) -> Result<Nets> {
-    let memorizing = snapshots(&z2_config(p, frac, width, 0.0, steps, seed))?.first;
-    let decayed = z2_config(p, frac, width, weight_decay, steps, seed);
-    let Snapshots {
-        first: at_mem,
-        last: grokked,
-        last_test_acc: grokked_test_acc,
-        split,
-    } = snapshots(&decayed)?;
-    let missing = |what: &str| {
-        grokking::error::Error::InvalidConfig(format!("the run never reached a {what} state"))
-    };
-    Ok(Nets {
-        memorizing: memorizing.ok_or_else(|| missing("memorizing"))?,
-        at_mem: at_mem.ok_or_else(|| missing("memorizing"))?,
-        grokked,
-        grokked_test_acc,
-        train: Batch::new(&split.train),
+        let memorizing = snapshots(&z2_config(p, frac, width, 0.0, steps, seed))?.first;
+        let decayed = z2_config(p, frac, width, weight_decay, steps, seed);
+        let Snapshots {
+            first: at_mem,
+            last: grokked,
+            last_test_acc: grokked_test_acc,
+            split,
+        } = snapshots(&decayed)?;
+        let missing = |what: &str| {
+            grokking::error::Error::InvalidConfig(format!("the run never reached a {what} state"))
+        };
+        Ok(Nets {
+            memorizing: memorizing.ok_or_else(|| missing("memorizing"))?,
+            at_mem: at_mem.ok_or_else(|| missing("memorizing"))?,
+            grokked,
+            grokked_test_acc,
+            train: Batch::new(&split.train),
+        })
     })
 }
 
