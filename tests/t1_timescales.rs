@@ -64,10 +64,13 @@ fn t1_tangent_kernel_is_the_gradient_gram_matrix() {
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(8))]
-    /// Eight random (alpha, seeds s..s+3 pooled): every exponent within the tolerance of the derived one.
+    /// Eight random (alpha, seeds s..s+12 pooled): every exponent within the tolerance of the derived one.
+    /// Twelve seeds, not the ledger's three: over random seed triples an exponent leaves the tolerance about
+    /// once in a hundred draws (the spread measured in `EXPONENT_TOLERANCE`'s docs), over twelve seeds at
+    /// 4.7 standard deviations or more.
     #[test]
     fn t1_exponents_match_the_derivation(alpha in 0.0f64..0.5, seed in 0u64..1000) {
-        let runs = pooled(11, 0.5, &[128, 256, 512, 1024, 2048], alpha, seed..seed + 3, 20_000).unwrap();
+        let runs = pooled(11, 0.5, &[128, 256, 512, 1024, 2048], alpha, seed..seed + 12, 20_000).unwrap();
         let e = exponents(&runs).expect("every width fits");
         for (m, want) in e.iter().zip(predicted_exponents(alpha)) {
             prop_assert!((m - want).abs() <= EXPONENT_TOLERANCE, "alpha {alpha}: {e:?}");
@@ -153,4 +156,3 @@ fn t1_bad_alpha_is_an_error() {
     assert!(network(&task, 4, -0.1, 0).is_err());
     assert!(super::sweep(11, 0.5, &[], 0.0, 0, 10).is_err());
 }
-

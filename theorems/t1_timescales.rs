@@ -290,8 +290,15 @@ fn pooled(
 /// the smallest width $N_{min}$ its relative fluctuation is about $N_{min}^{-1/2}$; over a width range $R$ (in log) a
 /// least-squares slope then moves by about $2N_{min}^{-1/2}/R$: 0.064 for $N=128\dots2048$. $r_0$ and $t_{fit}$ also
 /// depend on the random initial outputs (through the residual), whose share in the slow modes varies from
-/// seed to seed by tens of percent at one width (measured: single-seed exponents of $t_{fit}$ off by up to 0.24
-/// at $N=128\dots2048$); pooling 3 seeds divides that by $\sqrt3$. 0.15 covers both.
+/// seed to seed by tens of percent at one width; pooling 3 seeds divides that by $\sqrt3$. 0.15 covers both.
+///
+/// Measured afterwards (120 single seeds at $N=128\dots2048$, $\alpha\in\\{0,\frac14,\frac12\\}$, mean $\pm$ standard
+/// deviation of the exponent minus its prediction): $\\|K_0\\|$ $-0.01\pm0.026$, $r_0$ $0.00\pm0.092$, $t_{fit}$
+/// $+0.05\pm0.07$ (worst $+0.061$ at $\alpha=0$), the ratio $-0.05\pm0.045$, the kernel change $+0.05\pm0.047$. The
+/// offsets of about 0.05 are the finite-$N$ correction to the leading-order law. Over 3 pooled seeds the $t_{fit}$
+/// exponent's margin is then $(0.15-0.061)/(0.066/\sqrt3)=2.4$ standard deviations: seeds 0–2 (the ledger's) pass,
+/// but a random seed triple fails about once in a hundred draws, so the proptest pools 12 seeds (4.7 standard
+/// deviations). The tolerance itself was chosen before this measurement and is unchanged.
 pub const EXPONENT_TOLERANCE: f64 = 0.15;
 
 /// The ledger check.
