@@ -45,12 +45,17 @@ fn train_step(c: &mut Criterion) {
     let mut group = c.benchmark_group("train_step");
     group.sample_size(30);
     // One evaluation (test forward, norms, Fourier measures, restricted/excluded loss), reusing the
-    // training logits of the step as the loop does; it runs once every `eval_every` steps.
+    // training logits of the step as the loop does; it runs once every `eval_every` steps. Without the
+    // Fourier measures (`evaluation_accuracy`) it is what `fourier_every` leaves between two full ones.
     let mut evaluator = Evaluator::new(&cfg.task, cfg.loss, &split, Measures::Full);
     let train_stats = forward_loss(&model, &batch, &mut ws, cfg.loss, false);
-    group.bench_function("evaluation", |b| {
-        b.iter(|| black_box(evaluator.evaluate(0, &model, Some((train_stats, &ws.logits)))))
-    });
+    for (name, fourier) in [("evaluation", true), ("evaluation_accuracy", false)] {
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                black_box(evaluator.evaluate(0, &model, Some((train_stats, &ws.logits)), fourier))
+            })
+        });
+    }
     group.bench_function("full_step", |b| {
         b.iter(|| {
             let stats = forward_loss(&model, &batch, &mut ws, cfg.loss, true);

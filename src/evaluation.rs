@@ -111,13 +111,15 @@ impl<T: Real> Evaluator<T> {
 
     /// Evaluates `model` after `step` updates. `train` is the loss and the logits of the whole training
     /// set at these weights when the caller already has them (full-batch training); otherwise they are
-    /// computed here. Returns the record and, on $\mathbb{Z}\_p$ tasks with [`Measures::Full`], the
-    /// embedding spectrum.
+    /// computed here. Returns the record and, on $\mathbb{Z}\_p$ tasks with [`Measures::Full`] and
+    /// `fourier` set, the embedding spectrum; without `fourier` this evaluation measures as
+    /// [`Measures::Accuracy`] does (a run's coarser schedule for the Fourier measures).
     pub fn evaluate(
         &mut self,
         step: u64,
         model: &Model<T>,
         train: Option<(LossStats, &DMatrix<T>)>,
+        fourier: bool,
     ) -> Result<(EvalRecord, Option<EmbeddingSpectrum>)> {
         let kind = self.loss;
         let (train_stats, train_logits) = match train {
@@ -130,7 +132,7 @@ impl<T: Real> Evaluator<T> {
         let test_stats = forward_loss(model, &self.test_batch, &mut self.test_ws, kind, false);
         finite(train_stats.loss, step, "training loss")?;
         finite(test_stats.loss, step, "test loss")?;
-        let ablation = self.keys.as_ref().and_then(|keys| {
+        let ablation = self.keys.as_ref().filter(|_| fourier).and_then(|keys| {
             ablation_losses(
                 &self.task,
                 keys,
@@ -142,7 +144,7 @@ impl<T: Real> Evaluator<T> {
         });
         let (w1_norm, w2_norm, weight_norm) = model.params.norms();
         let spectrum = match self.task {
-            Task::Modular { p, .. } if self.measures == Measures::Full => Some(
+            Task::Modular { p, .. } if fourier && self.measures == Measures::Full => Some(
                 EmbeddingSpectrum::of(&model.params.w1, p as usize, &mut self.fourier),
             ),
             _ => None,

@@ -90,6 +90,17 @@ pub struct TrainConfig {
     pub seed: u64,
     /// Stop at the first evaluation with test accuracy $\ge 99\\%$.
     pub stop_at_grok: bool,
+    /// Stop at the first evaluation at or after step $c\\,t_{grok}$ for this $c>1$: the run goes on past
+    /// $t_{grok}$ long enough to show the cleanup, then ends (`None`: it does not; give this or
+    /// `stop_at_grok`, not both).
+    #[serde(default)]
+    pub stop_after_grok: Option<f64>,
+    /// Evaluations measure the Fourier progress measures and the restricted and excluded losses
+    /// ([`Measures::Full`]) only at the steps that are multiples of this (itself a multiple of `eval_every`),
+    /// at the last step and where `stop_after_grok` ends the run; the others record losses, accuracies and
+    /// norms only (empty cells in `metrics.csv`). `None`: at every evaluation.
+    #[serde(default)]
+    pub fourier_every: Option<u64>,
     /// Scalar type.
     pub precision: Precision,
 }
@@ -105,7 +116,35 @@ impl TrainConfig {
         })?;
         ensure(self.batch_size != Some(0), || {
             "batch size must be at least 1 (omit it for full batch)".into()
-        })
+        })?;
+        if let Some(c) = self.stop_after_grok {
+            ensure(c.is_finite() && c > 1.0, || {
+                format!(
+                    "stop_after_grok must be a finite factor above 1 (1 is stop_at_grok), got {c}"
+                )
+            })?;
+            ensure(!self.stop_at_grok, || {
+                "stop_at_grok and stop_after_grok both say when to stop: give one".into()
+            })?;
+        }
+        if let Some(k) = self.fourier_every {
+            ensure(k >= 1 && k % self.eval_every == 0, || {
+                format!(
+                    "fourier_every must be a positive multiple of eval_every ({}), got {k}",
+                    self.eval_every
+                )
+            })?;
+        }
+        Ok(())
+    }
+
+    /// Whether the run ends at the evaluation of `step`, given the evaluations before it
+    /// ([`stop_after_grok`](Self::stop_after_grok)); known before that evaluation.
+    fn ends_after_grok(&self, history: &History, step: u64) -> bool {
+        match (self.stop_after_grok, history.t_grok) {
+            (Some(c), Some(t)) => step as f64 >= c * t as f64,
+            _ => false,
+        }
     }
 
     /// An error, with the memory it would need, if the run would not fit in the machine's available
@@ -476,13 +515,16 @@ fn run_loop<T: Real>(
         let forward_time = started.elapsed();
 
         let mut have_gradient = false;
-        if step % config.eval_every == 0 || last {
+        let evaluates = step % config.eval_every == 0 || last;
+        let ends = last || (evaluates && config.ends_after_grok(&history, step));
+        if evaluates {
             let (record, train) = match (measures, full_stats) {
                 (Measures::Training, Some(stats)) => (None, stats),
                 (Measures::Training, None) => (None, evaluator.training(step, &model)?),
                 (Measures::Full | Measures::Accuracy, _) => {
                     let train = full_stats.map(|s| (s, &ws.logits));
-                    let (record, spectrum) = evaluator.evaluate(step, &model, train)?;
+                    let fourier = ends || config.fourier_every.is_none_or(|k| step % k == 0);
+                    let (record, spectrum) = evaluator.evaluate(step, &model, train, fourier)?;
                     if let Some(s) = spectrum {
                         history.embedding_spectra.push((step, s.layer_spectrum()));
                     }
@@ -506,7 +548,7 @@ fn run_loop<T: Real>(
                 gradient: have_gradient.then_some(&grads),
             };
             let flow = observer.observe(&probe)?;
-            if last || flow.is_break() || (config.stop_at_grok && history.t_grok.is_some()) {
+            if ends || flow.is_break() || (config.stop_at_grok && history.t_grok.is_some()) {
                 break;
             }
         }

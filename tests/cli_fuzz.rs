@@ -84,6 +84,8 @@ const TRAIN_FLAGS: &[(&str, &[&str])] = &[
     ("--nesterov", &[]),
     ("--f64", &[]),
     ("--stop-at-grok", &[]),
+    ("--stop-after-grok", &["1.5", "1", "0.5", "NaN", "inf", "x"]),
+    ("--fourier-every", &["50", "10", "15", "0", "x"]),
 ];
 /// Steps: small valid counts, and bad values (a huge valid count would only be slow).
 const STEPS: &[&str] = &["0", "1", "5", "20", "-1", "18446744073709551616", "abc", ""];

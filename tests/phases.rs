@@ -109,6 +109,27 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(32))]
+    /// With the excluded loss measured every fifth evaluation only (a run's `fourier_every`), $t_{circ}$ is found on
+    /// that coarser grid, within two of its steps, and the other boundaries as before.
+    #[test]
+    fn the_circuit_onset_is_found_on_a_coarser_schedule(t in truth(), seed in any::<u64>()) {
+        let mut h = synthetic(t, 1e-3, false, true, seed);
+        for r in &mut h.records {
+            if r.step % (5 * EVERY) != 0 {
+                r.excluded_loss = None;
+            }
+        }
+        let ph = Phases::detect(&h);
+        let [_, t_circ] = ph.plateau.unwrap();
+        prop_assert_eq!(t_circ % (5 * EVERY), 0);
+        prop_assert!(t_circ.abs_diff(t.t_circ) <= 10 * EVERY, "t_circ {} vs {}", t_circ, t.t_circ);
+        prop_assert!(ph.circuit_formation.unwrap()[1].abs_diff(t.t_clean) <= 2 * EVERY);
+        prop_assert_eq!(ph.circuit_onset, Some(CircuitOnset::ExcludedLoss));
+    }
+}
+
 /// A run that memorizes at 150 and never groks in 3000 steps, its excluded loss still falling at the end
 /// (as in the real run without weight decay: it follows the training loss down).
 const NEVER_GROKS: Truth = Truth {

@@ -196,6 +196,19 @@ fn invalid_training_configs_are_errors() {
             ..base
         },
     ];
+    for (stop_after_grok, stop_at_grok) in [(1.0, false), (f64::NAN, false), (1.5, true)] {
+        bad.push(TrainConfig {
+            stop_after_grok: Some(stop_after_grok),
+            stop_at_grok,
+            ..base
+        });
+    }
+    for k in [0, 15] {
+        bad.push(TrainConfig {
+            fourier_every: Some(k),
+            ..base
+        });
+    }
     let mut m = base;
     m.model.alpha = 0.0;
     bad.push(m);
@@ -236,4 +249,55 @@ fn zero_steps_evaluates_the_initial_weights_only() {
         h.records[0].test_acc < 0.2,
         "random weights are near chance (1/23)"
     );
+}
+
+/// `stop_after_grok` ends the run at its first evaluation at or after $1.5\,t_{grok}$ with the bits of the run
+/// without it; `fourier_every` leaves the Fourier fields (and spectra) of the other evaluations empty and
+/// changes nothing else.
+#[test]
+fn a_run_ends_after_its_cleanup_shows_and_measures_fourier_on_its_own_schedule() {
+    let base = TrainConfig {
+        stop_at_grok: false,
+        steps: 4000,
+        ..small_config(0)
+    };
+    let whole = train32(&base).history;
+    let t_grok = whole.t_grok.expect("the small run groks");
+    let short = train32(&TrainConfig {
+        stop_after_grok: Some(1.5),
+        fourier_every: Some(50),
+        ..base
+    })
+    .history;
+    let end = (1.5 * t_grok as f64 / 10.0).ceil() as u64 * 10;
+    assert!(
+        end < base.steps,
+        "t_grok {t_grok}: the stop is inside the budget"
+    );
+    assert_eq!((short.steps_run, short.t_grok), (end, Some(t_grok)));
+    assert_eq!(short.records.last().map(|r| r.step), Some(end));
+    let fourier_at: Vec<u64> = short
+        .records
+        .iter()
+        .filter(|r| r.fourier_concentration.is_some())
+        .map(|r| r.step)
+        .collect();
+    let want: Vec<u64> = (0..=end).filter(|s| s % 50 == 0 || *s == end).collect();
+    assert_eq!(fourier_at, want);
+    let spectra: Vec<u64> = short.embedding_spectra.iter().map(|s| s.0).collect();
+    assert_eq!(spectra, want);
+    for r in &short.records {
+        let w = whole.records.iter().find(|w| w.step == r.step).unwrap();
+        let measured = want.contains(&r.step);
+        assert_eq!(r.excluded_loss.is_some(), measured, "step {}", r.step);
+        let mut expect = *w;
+        if !measured {
+            expect.fourier_concentration = None;
+            expect.fourier_ipr = None;
+            expect.restricted_loss = None;
+            expect.restricted_test_loss = None;
+            expect.excluded_loss = None;
+        }
+        assert_eq!(*r, expect, "step {}", r.step);
+    }
 }

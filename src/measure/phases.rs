@@ -8,7 +8,8 @@
 //!
 //! 1. **Memorization** $[0,t_{mem}]$: until training accuracy reaches 99%.
 //! 2. **Plateau** $[t_{mem},t_{circ}]$, with $t_{circ}$ the step of the smallest excluded loss (training pairs
-//!    only) in $[t_{mem},t_{end}]$. Before $t_{circ}$ the logits *without* their Fourier part still fit the
+//!    only) in $[t_{mem},t_{end}]$, over the evaluations that measured it (a run with a coarser schedule for the
+//!    Fourier measures, `fourier_every`, places $t_{circ}$ on that schedule). Before $t_{circ}$ the logits *without* their Fourier part still fit the
 //!    training set better and better: the network is refining its memorization. After it they fit it
 //!    worse and worse while the training loss keeps falling, so the fit is being carried over to the
 //!    Fourier circuit. (Nanda et al., 2023, mark circuit formation by the rise of the excluded loss.)
@@ -112,16 +113,25 @@ impl Phases {
             |from: u64| -> Vec<&EvalRecord> { records.iter().filter(|r| r.step >= from).collect() };
         let span = |a: u64, b: u64| (a < b).then_some([a, b]);
         let after_mem = after(t_mem);
-        let excluded: Option<Vec<f64>> = after_mem.iter().map(|r| r.excluded_loss).collect();
+        // The evaluations that measured the excluded loss (all of them, or those on the run's coarser
+        // schedule for it, `fourier_every`).
+        let with_excluded: Vec<&EvalRecord> = after_mem
+            .iter()
+            .copied()
+            .filter(|r| r.excluded_loss.is_some())
+            .collect();
         // The circuit onset as the minimum of a measure that must rise afterwards.
-        let (onset_values, onset) = match excluded {
-            Some(e) => (e, CircuitOnset::ExcludedLoss),
-            None => (
-                after_mem.iter().map(|r| -r.test_loss).collect(),
-                CircuitOnset::TestLoss,
-            ),
+        let (onset_records, onset_values, onset): (_, Vec<f64>, _) = if with_excluded.is_empty() {
+            let values = after_mem.iter().map(|r| -r.test_loss).collect();
+            (after_mem, values, CircuitOnset::TestLoss)
+        } else {
+            let values = with_excluded
+                .iter()
+                .filter_map(|r| r.excluded_loss)
+                .collect();
+            (with_excluded, values, CircuitOnset::ExcludedLoss)
         };
-        let Some(t_circ) = turning_point(&after_mem, &onset_values) else {
+        let Some(t_circ) = turning_point(&onset_records, &onset_values) else {
             return Phases {
                 memorization,
                 plateau: span(t_mem, t_end),

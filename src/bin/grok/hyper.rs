@@ -92,6 +92,13 @@ pub struct Hyper {
     /// Stop at the first evaluation with test accuracy ≥ 99%.
     #[arg(long)]
     pub stop_at_grok: bool,
+    /// Stop at the first evaluation at or after C·t_grok (C > 1), to see the cleanup after grokking.
+    #[arg(long, value_name = "C", conflicts_with = "stop_at_grok")]
+    pub stop_after_grok: Option<f64>,
+    /// Fourier measures and restricted/excluded losses only every K steps (a multiple of --eval-every)
+    /// [default: at every evaluation].
+    #[arg(long, value_name = "K")]
+    pub fourier_every: Option<u64>,
     /// Train in f64 instead of f32.
     #[arg(long)]
     pub f64: bool,
@@ -245,6 +252,8 @@ impl Hyper {
             eval_every: self.eval_every,
             seed: pt.seed,
             stop_at_grok: self.stop_at_grok,
+            stop_after_grok: self.stop_after_grok,
+            fourier_every: self.fourier_every,
             precision: if self.f64 {
                 Precision::F64
             } else {

@@ -128,9 +128,12 @@ struct ReproduceArgs {
     /// Master seed.
     #[arg(long, default_value_t = 0)]
     seed: u64,
-    /// Optimizer updates.
+    /// Optimizer updates at most; the run ends at 1.3·t_grok, once the cleanup shows.
     #[arg(long, default_value_t = config::CANONICAL_STEPS)]
     steps: u64,
+    /// Train all --steps (no stop after grokking), with the Fourier measures at every evaluation.
+    #[arg(long)]
+    all_steps: bool,
     /// Output directory [default: runs/canonical_sK for seed K].
     #[arg(long)]
     out: Option<PathBuf>,
@@ -509,7 +512,11 @@ fn final_history(dir: &Path) -> Result<History> {
 }
 
 fn reproduce(a: ReproduceArgs) -> Result<()> {
-    let mut config = config::canonical(a.seed);
+    let mut config = if a.all_steps {
+        config::canonical(a.seed)
+    } else {
+        config::reproduction(a.seed)
+    };
     config.steps = a.steps;
     let out = a
         .out
