@@ -7,7 +7,9 @@
 
 use crate::loss::LossKind;
 use crate::model::{Activation, ModelConfig};
-use crate::optim::{AdamWConfig, MuonConfig, OptimizerConfig, Orthogonalizer, SgdConfig};
+use crate::optim::{
+    AdamWConfig, EgdConfig, EgdLayers, MuonConfig, OptimizerConfig, Orthogonalizer, SgdConfig,
+};
 use crate::task::{Operation, Task};
 use crate::train::{Precision, TrainConfig};
 
@@ -51,6 +53,15 @@ pub const DEFAULT_MUON: MuonConfig = MuonConfig {
     weight_decay: 0.1,
     ns_steps: 5,
     orthogonalizer: Orthogonalizer::NewtonSchulz,
+};
+
+/// Egalitarian gradient descent as its authors ran it on modular addition (Saheb Pasand and Dohmatob 2026,
+/// `main-results/mod_add.py`): learning rate 0.7, L2 weight decay $10^{-4}$ (their loss adds
+/// $\frac\lambda2\\|W\\|^2$), the embedding whitened and the readout on gradient descent.
+pub const DEFAULT_EGD: EgdConfig = EgdConfig {
+    lr: 0.7,
+    weight_decay: 1e-4,
+    layers: EgdLayers::Embedding,
 };
 
 /// The canonical run with master seed `seed`.

@@ -241,5 +241,6 @@ fn opt_name(c: &TrainConfig) -> &'static str {
         crate::optim::OptimizerConfig::Sgd(_) => "SGD",
         crate::optim::OptimizerConfig::AdamW(_) => "AdamW",
         crate::optim::OptimizerConfig::Muon(_) => "Muon",
+        crate::optim::OptimizerConfig::Egd(_) => "EGD",
     }
 }

@@ -58,11 +58,16 @@ fn configs() -> Vec<TrainConfig> {
         nesterov: true,
         weight_decay: 1e-3,
     });
+    let egd = OptimizerConfig::Egd(grokking::config::DEFAULT_EGD);
     vec![
         base,
         TrainConfig {
             batch_size: Some(64),
             optimizer: muon,
+            ..base
+        },
+        TrainConfig {
+            optimizer: egd,
             ..base
         },
         TrainConfig {

@@ -332,6 +332,50 @@ fn bad_arguments_fail_with_a_clear_message_and_no_panic() {
             "unknown optimizer",
         ),
         (&["train", "--out", out_dir, "--exact-polar"], "muon"),
+        (
+            &["train", "--out", out_dir, "--egd-layers", "both"],
+            "--opt egd only",
+        ),
+        (
+            &[
+                "train",
+                "--out",
+                out_dir,
+                "--opt",
+                "egd",
+                "--momentum",
+                "0.9",
+            ],
+            "no momentum",
+        ),
+        (
+            &[
+                "train",
+                "--out",
+                out_dir,
+                "--opt",
+                "egd",
+                "--egd-layers",
+                "all",
+            ],
+            "embedding or both",
+        ),
+        (
+            &["train", "--out", out_dir, "--stop-after-grok", "1"],
+            "stop_after_grok",
+        ),
+        (
+            &[
+                "train",
+                "--out",
+                out_dir,
+                "--eval-every",
+                "10",
+                "--fourier-every",
+                "15",
+            ],
+            "fourier_every",
+        ),
         (&["train", "--out", out_dir, "--batch", "0"], "batch"),
         (&["train"], "--out"),
         (

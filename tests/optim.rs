@@ -4,7 +4,9 @@
 //! singular-value description.
 
 use grokking::optim::muon::{self, newton_schulz, quintic, Orthogonalizer};
-use grokking::optim::{adamw, sgd, AdamWConfig, MuonConfig, SgdConfig};
+use grokking::optim::{
+    adamw, egd, sgd, AdamWConfig, EgdConfig, EgdLayers, MuonConfig, OptimizerConfig, SgdConfig,
+};
 use nalgebra::DMatrix;
 use proptest::prelude::*;
 
@@ -289,4 +291,93 @@ fn newton_schulz_is_identical_at_one_and_two_threads() {
         };
         assert_eq!(at(1), at(2), "{rows}x{cols}");
     }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+    /// Egalitarian gradient descent moves a whitened matrix by $\eta$ times a partial isometry with the
+    /// singular vectors of $G+\lambda W$ (the update's singular values are all 1: $\eta$ when divided out, and it
+    /// equals $\eta\,(\tilde G\tilde G^\top)^{-1/2}\tilde G$ computed from the eigendecomposition of $\tilde G\tilde G^\top$ on the
+    /// wide side), and a plain matrix by $\eta(G+\lambda W)$.
+    #[test]
+    fn egd_whitens_the_decayed_gradient(rows in 1usize..12, cols in 1usize..12, seed in any::<u64>(), lr in 1e-3f64..1.0, wd in 0.0f64..0.1) {
+        let (w, g) = (random_matrix(rows, cols, seed), random_matrix(rows, cols, seed ^ 1));
+        let c = EgdConfig { lr, weight_decay: wd, layers: EgdLayers::Embedding };
+        let decayed = &g + &w * wd;
+        let mut whitened = w.clone();
+        egd::step(&c, &mut whitened, &g, true);
+        let update = (&w - &whitened) / lr;
+        for s in sorted_singular_values(&update) {
+            prop_assert!((s - 1.0).abs() < 1e-9, "singular value {s} of the update / lr");
+        }
+        // (G̃G̃ᵀ)^{-1/2} G̃ on the side where G̃G̃ᵀ is invertible (the short one).
+        let wide = rows <= cols;
+        let short = if wide { decayed.clone() } else { decayed.transpose() };
+        let eig = (&short * short.transpose()).symmetric_eigen();
+        let inv_sqrt = &eig.eigenvectors
+            * DMatrix::from_diagonal(&eig.eigenvalues.map(|l| 1.0 / l.sqrt()))
+            * eig.eigenvectors.transpose();
+        let literal = inv_sqrt * &short;
+        let literal = if wide { literal } else { literal.transpose() };
+        prop_assert!((&update - &literal).abs().max() < 1e-7, "polar vs (G̃G̃ᵀ)^(-1/2)G̃: {}", (&update - &literal).abs().max());
+        let mut plain = w.clone();
+        egd::step(&c, &mut plain, &g, false);
+        prop_assert!((&plain - (&w - &decayed * lr)).abs().max() < 1e-12);
+    }
+}
+
+/// Through the optimizer: `Embedding` whitens $W_1$ and steps $W_2$ by its gradient, `Both` whitens both;
+/// the two differ on $W_2$ only. A rank-one gradient gives a rank-one update (the pseudo-inverse drops the
+/// null directions instead of amplifying them).
+#[test]
+fn egd_whitens_the_chosen_layers_only() {
+    use grokking::model::Params;
+    use grokking::optim::Optimizer;
+    let params = Params {
+        w1: random_matrix(6, 4, 1),
+        w2: random_matrix(3, 6, 2),
+    };
+    let grads = Params {
+        w1: random_matrix(6, 4, 3),
+        w2: random_matrix(3, 6, 4),
+    };
+    let stepped = |layers| {
+        let config = OptimizerConfig::Egd(EgdConfig {
+            lr: 0.1,
+            weight_decay: 0.0,
+            layers,
+        });
+        let mut p = params.clone();
+        Optimizer::new(config, &p).unwrap().step(&mut p, &grads);
+        p
+    };
+    let (embedding, both) = (stepped(EgdLayers::Embedding), stepped(EgdLayers::Both));
+    assert_eq!(embedding.w1, both.w1);
+    assert!(
+        (&embedding.w1 - (&params.w1 - muon::exact_polar(&grads.w1) * 0.1))
+            .abs()
+            .max()
+            < 1e-15
+    );
+    assert!((&embedding.w2 - (&params.w2 - &grads.w2 * 0.1)).abs().max() < 1e-15);
+    assert!(
+        (&both.w2 - (&params.w2 - muon::exact_polar(&grads.w2) * 0.1))
+            .abs()
+            .max()
+            < 1e-15
+    );
+    let u = random_matrix(6, 1, 5);
+    let v = random_matrix(1, 4, 6);
+    let mut w = DMatrix::zeros(6, 4);
+    let config = EgdConfig {
+        lr: 1.0,
+        weight_decay: 0.0,
+        layers: EgdLayers::Both,
+    };
+    egd::step(&config, &mut w, &(&u * &v * 1e-3), true);
+    let s = sorted_singular_values(&w);
+    assert!(
+        (s[0] - 1.0).abs() < 1e-12 && s[1] < 1e-12,
+        "singular values {s:?}"
+    );
 }

@@ -5,14 +5,17 @@
 //! | [`sgd`] | $B\leftarrow\mu B+(G+\lambda W)$, $W\leftarrow W-\eta B$ (Nesterov: $W\leftarrow W-\eta(G+\lambda W+\mu B)$) | coupled L2, as `torch.optim.SGD` |
 //! | [`adamw`] | $W\leftarrow(1-\eta\lambda)W$; Adam moments with bias correction | decoupled, as `torch.optim.AdamW` |
 //! | [`muon`] | $B\leftarrow\mu B+G$, $O=\mathrm{NS}\_5\bigl(U/\Vert U\Vert \_F\bigr)$ or $\mathrm{polar}(U)$, $W\leftarrow(1-\eta\lambda)W-\eta\sqrt{\max(1,m/n)}\\,O$ | decoupled |
+//! | [`egd`] | $W\leftarrow W-\eta\\,\mathrm{polar}(G+\lambda W)$ on $W_1$ (or both), $W\leftarrow W-\eta(G+\lambda W)$ on the rest | coupled L2 |
 //!
 //! **Which parameter gets what.** The network has two parameters, both 2-D: the first-layer
 //! (embedding) matrix $W_1$ and the readout $W_2$. Every optimizer, Muon included, is applied to both
-//! with the same hyperparameters, as in the PyTorch baseline (`torch_mlp.py`), so that comparisons
+//! with the same hyperparameters (egalitarian gradient descent whitens $W_1$ only unless told otherwise,
+//! as its authors do), as in the PyTorch baseline (`torch_mlp.py`), so that comparisons
 //! between optimizers change one thing only. (Muon practice often keeps embeddings on AdamW; here the
 //! embedding is a genuine $N\times2p$ linear map of one-hot inputs, so orthogonalising it is well defined.)
 
 pub mod adamw;
+pub mod egd;
 pub mod muon;
 pub mod sgd;
 
@@ -23,6 +26,7 @@ use nalgebra::DMatrix;
 use serde::{Deserialize, Serialize};
 
 pub use adamw::AdamWConfig;
+pub use egd::{EgdConfig, EgdLayers};
 pub use muon::{MuonConfig, Orthogonalizer};
 pub use sgd::SgdConfig;
 
@@ -37,6 +41,8 @@ pub enum OptimizerConfig {
     AdamW(AdamWConfig),
     /// Momentum orthogonalised by Newton–Schulz or an exact polar factor.
     Muon(MuonConfig),
+    /// Egalitarian gradient descent: the polar factor of the L2-decayed gradient.
+    Egd(EgdConfig),
 }
 
 impl OptimizerConfig {
@@ -46,6 +52,7 @@ impl OptimizerConfig {
             OptimizerConfig::Sgd(c) => c.lr,
             OptimizerConfig::AdamW(c) => c.lr,
             OptimizerConfig::Muon(c) => c.lr,
+            OptimizerConfig::Egd(c) => c.lr,
         }
     }
 
@@ -55,6 +62,7 @@ impl OptimizerConfig {
             OptimizerConfig::Sgd(c) => c.weight_decay,
             OptimizerConfig::AdamW(c) => c.weight_decay,
             OptimizerConfig::Muon(c) => c.weight_decay,
+            OptimizerConfig::Egd(c) => c.weight_decay,
         }
     }
 
@@ -91,6 +99,7 @@ impl OptimizerConfig {
                     )
                 })
             }
+            OptimizerConfig::Egd(_) => Ok(()),
         }
     }
 }
@@ -117,6 +126,8 @@ enum State<T: Real> {
     Sgd(MomentumBuffer<T>),
     AdamW(adamw::State<T>),
     Muon(MomentumBuffer<T>),
+    /// Egalitarian gradient descent keeps no state.
+    Egd,
 }
 
 /// An optimizer bound to the two weight matrices of a network.
@@ -134,6 +145,7 @@ impl<T: Real> Optimizer<T> {
             OptimizerConfig::Sgd(_) => State::Sgd(MomentumBuffer::new(w)),
             OptimizerConfig::AdamW(_) => State::AdamW(adamw::State::new(w)),
             OptimizerConfig::Muon(_) => State::Muon(MomentumBuffer::new(w)),
+            OptimizerConfig::Egd(_) => State::Egd,
         };
         Ok(Optimizer {
             config,
@@ -147,7 +159,7 @@ impl<T: Real> Optimizer<T> {
     }
 
     /// The state as named matrices — `w1.m`, `w1.v`, `w2.m`, `w2.v` for AdamW, `w1.momentum`,
-    /// `w2.momentum` for SGD and Muon — and the step count $t$ (AdamW's bias correction; 0 for the
+    /// `w2.momentum` for SGD and Muon, none for egalitarian gradient descent — and the step count $t$ (AdamW's bias correction; 0 for the
     /// others, which keep none): what a checkpoint stores.
     pub fn state_matrices(&self) -> (Vec<(String, &DMatrix<T>)>, u64) {
         let mut matrices = Vec::new();
@@ -162,6 +174,7 @@ impl<T: Real> Optimizer<T> {
                 State::Sgd(s) | State::Muon(s) => {
                     matrices.push((format!("{layer}.momentum"), &s.buffer))
                 }
+                State::Egd => {}
             }
         }
         (matrices, count)
@@ -199,6 +212,7 @@ impl<T: Real> Optimizer<T> {
                     (s.m, s.v, s.t) = (take("m")?, take("v")?, count);
                 }
                 State::Sgd(s) | State::Muon(s) => s.buffer = take("momentum")?,
+                State::Egd => {}
             }
         }
         Ok(fresh)
@@ -206,16 +220,20 @@ impl<T: Real> Optimizer<T> {
 
     /// Applies one update to both matrices.
     pub fn step(&mut self, params: &mut Params<T>, grads: &Params<T>) {
-        for ((w, g), state) in params
+        for (index, ((w, g), state)) in params
             .matrices_mut()
             .into_iter()
             .zip(grads.matrices())
             .zip(&mut self.states)
+            .enumerate()
         {
             match (&self.config, state) {
                 (OptimizerConfig::Sgd(c), State::Sgd(s)) => sgd::step(c, w, g, s),
                 (OptimizerConfig::AdamW(c), State::AdamW(s)) => adamw::step(c, w, g, s),
                 (OptimizerConfig::Muon(c), State::Muon(s)) => muon::step(c, w, g, s),
+                (OptimizerConfig::Egd(c), State::Egd) => {
+                    egd::step(c, w, g, c.layers.whitens(index))
+                }
                 _ => unreachable!("state built from the same configuration"),
             }
         }

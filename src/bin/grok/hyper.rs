@@ -3,10 +3,12 @@
 
 use anyhow::{bail, Result};
 use clap::Args;
-use grokking::config::{CANONICAL_ADAMW, DEFAULT_MUON, DEFAULT_SGD};
+use grokking::config::{CANONICAL_ADAMW, DEFAULT_EGD, DEFAULT_MUON, DEFAULT_SGD};
 use grokking::loss::LossKind;
 use grokking::model::{Activation, ModelConfig};
-use grokking::optim::{AdamWConfig, MuonConfig, OptimizerConfig, Orthogonalizer, SgdConfig};
+use grokking::optim::{
+    AdamWConfig, EgdConfig, EgdLayers, MuonConfig, OptimizerConfig, Orthogonalizer, SgdConfig,
+};
 use grokking::task::{Operation, Task};
 use grokking::train::{Precision, TrainConfig};
 use std::str::FromStr;
@@ -39,13 +41,14 @@ pub struct Hyper {
     /// Loss: ce or mse.
     #[arg(long, default_value = "ce")]
     pub loss: LossKind,
-    /// Optimizer: adamw, sgd or muon.
+    /// Optimizer: adamw, sgd, muon or egd (egalitarian gradient descent).
     #[arg(long, default_value = "adamw")]
     pub opt: OptName,
-    /// Learning rate (list) [default: 3e-3 adamw, 0.1 sgd, 0.05 muon].
+    /// Learning rate (list) [default: 3e-3 adamw, 0.1 sgd, 0.05 muon, 0.7 egd].
     #[arg(long, value_delimiter = ',', allow_negative_numbers = true)]
     pub lr: Vec<f64>,
-    /// Weight decay (list) [default: 1.0 adamw, 0 sgd, 0.1 muon]; decoupled for adamw and muon, L2 for sgd.
+    /// Weight decay (list) [default: 1.0 adamw, 0 sgd, 0.1 muon, 1e-4 egd]; decoupled for adamw and muon, L2
+    /// for sgd and egd.
     #[arg(long, value_delimiter = ',', allow_negative_numbers = true)]
     pub wd: Vec<f64>,
     /// Init scale alpha (list).
@@ -77,6 +80,9 @@ pub struct Hyper {
     /// Muon: orthogonalise with the exact polar factor (SVD) instead of Newton–Schulz.
     #[arg(long)]
     pub exact_polar: bool,
+    /// Egd: whiten the embedding W1 only (the authors' choice; W2 then takes gradient descent) or both.
+    #[arg(long, value_name = "LAYERS")]
+    pub egd_layers: Option<EgdLayerName>,
     /// Muon: Newton–Schulz iterations.
     #[arg(long, default_value_t = DEFAULT_MUON.ns_steps)]
     pub ns_steps: usize,
@@ -128,6 +134,24 @@ pub enum OptName {
     AdamW,
     Sgd,
     Muon,
+    Egd,
+}
+
+/// The value of `--egd-layers`: `embedding` or `both`.
+#[derive(Clone, Copy, Debug)]
+pub struct EgdLayerName(EgdLayers);
+
+impl FromStr for EgdLayerName {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        match s {
+            "embedding" => Ok(EgdLayerName(EgdLayers::Embedding)),
+            "both" => Ok(EgdLayerName(EgdLayers::Both)),
+            _ => Err(format!(
+                "unknown --egd-layers {s:?}; expected embedding or both"
+            )),
+        }
+    }
 }
 
 impl FromStr for OptName {
@@ -137,8 +161,9 @@ impl FromStr for OptName {
             "adamw" => Ok(OptName::AdamW),
             "sgd" => Ok(OptName::Sgd),
             "muon" => Ok(OptName::Muon),
+            "egd" => Ok(OptName::Egd),
             _ => Err(format!(
-                "unknown optimizer {s:?}; expected adamw, sgd or muon"
+                "unknown optimizer {s:?}; expected adamw, sgd, muon or egd"
             )),
         }
     }
@@ -232,9 +257,20 @@ impl Hyper {
                     Orthogonalizer::NewtonSchulz
                 },
             }),
+            OptName::Egd => OptimizerConfig::Egd(EgdConfig {
+                lr: pt.lr.unwrap_or(DEFAULT_EGD.lr),
+                weight_decay: pt.wd.unwrap_or(DEFAULT_EGD.weight_decay),
+                layers: self.egd_layers.map_or(DEFAULT_EGD.layers, |l| l.0),
+            }),
         };
         if self.opt != OptName::Muon && self.exact_polar {
             bail!("--exact-polar applies to --opt muon only");
+        }
+        if self.opt != OptName::Egd && self.egd_layers.is_some() {
+            bail!("--egd-layers applies to --opt egd only");
+        }
+        if self.opt == OptName::Egd && (self.momentum.is_some() || self.nesterov) {
+            bail!("egalitarian gradient descent has no momentum: drop --momentum and --nesterov");
         }
         let config = TrainConfig {
             task,

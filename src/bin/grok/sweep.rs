@@ -301,6 +301,7 @@ pub fn run_name(c: &TrainConfig) -> String {
             OptimizerConfig::Sgd(_) => "sgd",
             OptimizerConfig::AdamW(_) => "adamw",
             OptimizerConfig::Muon(_) => "muon",
+            OptimizerConfig::Egd(_) => "egd",
         },
         number(c.optimizer.lr()),
         number(c.optimizer.weight_decay()),
