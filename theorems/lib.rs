@@ -227,6 +227,7 @@ registry![
     t10_power_fraction,
     t11_varma_efficiency,
     t12_spectral_dynamics,
+    t13_egalitarian,
 ];
 
 /// A theorem's line of the ledger.
