@@ -3,7 +3,8 @@
 //! Step $s$ means "$s$ optimizer updates applied". At every step the loop (full batch) runs the forward
 //! pass on the whole training set, which also gives the training accuracy of the current weights, so
 //! $t_{mem}$ has single-step resolution; at step 0, every `eval_every` steps and at the last step it
-//! evaluates ([`crate::evaluation`], as much as the run's [`Measures`] ask) and shows the weights to the
+//! evaluates ([`crate::evaluation`], as much as the run's [`Measures`] ask; the Fourier measures only every
+//! [`fourier_every`](TrainConfig::fourier_every) steps where set) and shows the weights to the
 //! [`Observer`]. With mini-batches, $t_{mem}$ comes from the evaluations.
 //!
 //! * $t_{mem}$: first step with training accuracy $\ge$ [`THRESHOLD`] (99%).
@@ -15,7 +16,9 @@
 //! [asks for it](Observer::wants_gradient)); the gradient (full or mini-batch);
 //! [`Observer::transform_gradient`] (gradient filters); the optimizer's update;
 //! [`Observer::constrain`] (projections, retractions, norm caps; also applied to the initial weights).
-//! An observer may stop the run early by returning [`ControlFlow::Break`].
+//! An observer may stop the run early by returning [`ControlFlow::Break`]; the configuration may stop it at
+//! $t_{grok}$ ([`stop_at_grok`](TrainConfig::stop_at_grok)) or at the first evaluation at or after $c\\,t_{grok}$
+//! ([`stop_after_grok`](TrainConfig::stop_after_grok)).
 //!
 //! **Checkpoints.** Before the forward pass of a step the observer may ask for the run's whole state
 //! ([`Observer::checkpoint_due`], [`Observer::checkpoint`]): a [`RunState`] holds the weights, the
