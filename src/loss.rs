@@ -7,6 +7,13 @@
 //!   $\operatorname{softmax}/n$ below the smallest normal number flushed to zero (see [`evaluate`]).
 //! * MSE against one-hot targets, averaged over batch *and* classes (PyTorch's `mse_loss`):
 //!   $L=\frac1{nC}\sum_{j,c}(F_{cj}-[c=y_j])^2$; gradient $2(F_{cj}-[c=y_j])/(nC)$.
+//! * StableMax cross-entropy (Prieto, Barsbey, Mediano and Birdal, "Grokking at the edge of numerical
+//!   stability", ICLR 2025): the softmax's $e^x$ replaced by $s(x)=x+1$ for $x\ge0$, $1/(1-x)$ for $x<0$ (positive,
+//!   increasing, $C^1$, growing only linearly), $L=\frac1n\sum_j\bigl(\log\sum_cs(F_{cj})-\log s(F_{y_jj})\bigr)$;
+//!   gradient $\bigl(s'(F_{cj})/\sum_ks(F_{kj})-[c=y_j]\,s'(F_{y_jj})/s(F_{y_jj})\bigr)/n$ with $s'(x)=1$ for $x\ge0$,
+//!   $1/(1-x)^2$ for $x<0$, so $s'/s=1/(1+|x|)$. Not invariant to a shift of the logits, so no maximum is
+//!   subtracted; since $s$ grows linearly, a probability near 1 needs logits of order $1/(1-p)$, not
+//!   $\log(1/(1-p))$: the collapse to a loss of exactly 0 in floating point comes much later than with the softmax.
 //!
 //! Per-example values are computed in parallel and summed in `f64` in example order, so the result does
 //! not depend on the thread count. Accuracy counts $\arg\max_c F_{cj}=y_j$ (first maximum on ties).
@@ -29,6 +36,9 @@ pub enum LossKind {
     CrossEntropy,
     /// Mean squared error against one-hot targets.
     Mse,
+    /// Cross-entropy with StableMax in place of the softmax.
+    #[serde(rename = "stablemax")]
+    StableMax,
 }
 
 impl FromStr for LossKind {
@@ -37,7 +47,8 @@ impl FromStr for LossKind {
         match s {
             "ce" | "cross_entropy" => Ok(LossKind::CrossEntropy),
             "mse" => Ok(LossKind::Mse),
-            _ => Err(format!("unknown loss {s:?}; expected ce or mse")),
+            "stablemax" => Ok(LossKind::StableMax),
+            _ => Err(format!("unknown loss {s:?}; expected ce, mse or stablemax")),
         }
     }
 }
@@ -47,6 +58,7 @@ impl fmt::Display for LossKind {
         f.write_str(match self {
             LossKind::CrossEntropy => "ce",
             LossKind::Mse => "mse",
+            LossKind::StableMax => "stablemax",
         })
     }
 }
@@ -132,5 +144,31 @@ fn column<T: Real>(kind: LossKind, f: &[T], y: usize, n: usize, g: &mut [T]) -> 
             }
             (loss / classes as f64, correct)
         }
+        LossKind::StableMax => {
+            let (mut sum, mut label_s) = (T::zero(), T::one());
+            for (c, (g, &v)) in g.iter_mut().zip(f).enumerate() {
+                let (s, ds) = stablemax(v);
+                sum += s;
+                *g = ds;
+                if c == y {
+                    label_s = s;
+                }
+            }
+            let scale = inv_n / sum;
+            let label_slope = g[y] / label_s;
+            g.iter_mut().for_each(|g| *g *= scale);
+            g[y] -= label_slope * inv_n;
+            ((sum.ln() - label_s.ln()).to_f64(), correct)
+        }
+    }
+}
+
+/// $s(x)$ and $s'(x)$ of StableMax: $(x+1,1)$ for $x\ge0$, $(1/(1-x),1/(1-x)^2)$ for $x<0$.
+fn stablemax<T: Real>(x: T) -> (T, T) {
+    if x >= T::zero() {
+        (x + T::one(), T::one())
+    } else {
+        let s = T::one() / (T::one() - x);
+        (s, s * s)
     }
 }

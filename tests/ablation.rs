@@ -130,6 +130,10 @@ fn direct_loss(grid: &[f64], p: usize, examples: &Examples, kind: LossKind) -> f
                         .sum::<f64>()
                         / p as f64
                 }
+                LossKind::StableMax => {
+                    let s = |v: f64| if v >= 0.0 { v + 1.0 } else { 1.0 / (1.0 - v) };
+                    f.iter().map(|&v| s(v)).sum::<f64>().ln() - s(f[y]).ln()
+                }
             }
         })
         .sum::<f64>()
@@ -142,14 +146,13 @@ proptest! {
     fn ablation_losses_equal_the_projection_oracle(
         p in prop::sample::select(vec![5u32, 7, 11, 13]),
         sub in any::<bool>(),
-        mse in any::<bool>(),
+        kind in prop_oneof![Just(LossKind::CrossEntropy), Just(LossKind::Mse), Just(LossKind::StableMax)],
         frac in 0.2f64..0.8,
         key_mask in any::<u8>(),
         seed in any::<u64>(),
     ) {
         let op = if sub { Operation::Sub } else { Operation::Add };
         let task = Task::Modular { op, p };
-        let kind = if mse { LossKind::Mse } else { LossKind::CrossEntropy };
         let pu = p as usize;
         let keys: Vec<usize> = all_frequencies(pu).into_iter().filter(|k| key_mask >> (k - 1) & 1 == 1).collect();
         let split = task.split(frac, seed).unwrap();

@@ -102,7 +102,11 @@ fn activation() -> impl Strategy<Value = Activation> {
 }
 
 fn loss_kind() -> impl Strategy<Value = LossKind> {
-    prop_oneof![Just(LossKind::CrossEntropy), Just(LossKind::Mse)]
+    prop_oneof![
+        Just(LossKind::CrossEntropy),
+        Just(LossKind::Mse),
+        Just(LossKind::StableMax)
+    ]
 }
 
 proptest! {
@@ -126,8 +130,7 @@ proptest! {
     }
 
     #[test]
-    fn loss_gradient_matches_central_differences(classes in 2usize..12, n in 1usize..8, mse in any::<bool>(), seed in any::<u64>()) {
-        let kind = if mse { LossKind::Mse } else { LossKind::CrossEntropy };
+    fn loss_gradient_matches_central_differences(classes in 2usize..12, n in 1usize..8, kind in loss_kind(), seed in any::<u64>()) {
         let mut rng = grokking::rng::child(seed, grokking::rng::Stream::Init);
         use rand::Rng;
         let logits = DMatrix::<f64>::from_fn(classes, n, |_, _| rng.random_range(-4.0..4.0));
@@ -181,4 +184,24 @@ fn the_check_detects_a_one_percent_gradient_error() {
         c.worst_violation(&g) > 1.0,
         "a 1% error in dL/dW1 must fail the check"
     );
+}
+
+/// StableMax on hand-computed logits: $s(2)=3$, $s(0)=1$, $s(-1)=\frac12$, so the loss of label 1 is
+/// $\log4.5-\log1$ and its gradient $(1/4.5,\ 1/4.5-1,\ \frac14/4.5)$; the arg-max is class 0. A one-sided
+/// rule that used $e^x$, or dropped the chain factor $s'$, would give other numbers.
+#[test]
+fn stablemax_matches_its_closed_form() {
+    let logits = DMatrix::from_column_slice(3, 1, &[2.0f64, 0.0, -1.0]);
+    let mut grad = DMatrix::zeros(3, 1);
+    let s = loss::evaluate(LossKind::StableMax, &logits, &[1], Some(&mut grad));
+    assert!((s.loss - 4.5f64.ln()).abs() < 1e-15, "loss {}", s.loss);
+    let want = [1.0 / 4.5, 1.0 / 4.5 - 1.0, 0.25 / 4.5];
+    for (g, w) in grad.iter().zip(want) {
+        assert!((g - w).abs() < 1e-15, "gradient {grad} against {want:?}");
+    }
+    assert_eq!(s.accuracy, 0.0);
+    // Huge logits stay finite: s grows linearly.
+    let huge = DMatrix::from_column_slice(3, 1, &[1e30f64, -1e30, 1e29]);
+    let s = loss::evaluate(LossKind::StableMax, &huge, &[0], Some(&mut grad));
+    assert!(s.loss.is_finite() && grad.iter().all(|g| g.is_finite()));
 }

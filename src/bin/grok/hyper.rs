@@ -38,7 +38,7 @@ pub struct Hyper {
     /// Activation: relu, quad (z²) or gelu.
     #[arg(long, default_value = "relu")]
     pub act: Activation,
-    /// Loss: ce or mse.
+    /// Loss: ce, mse or stablemax (cross-entropy through StableMax instead of the softmax).
     #[arg(long, default_value = "ce")]
     pub loss: LossKind,
     /// Optimizer: adamw, sgd, muon or egd (egalitarian gradient descent).
