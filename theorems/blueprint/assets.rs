@@ -89,4 +89,5 @@ pub const OTHER_NOTES: &[(&str, &str)] = &[
         "analytic_fourier_solution",
         include_str!("../../notes/analytic_fourier_solution.md"),
     ),
+    ("accelerators", include_str!("../../notes/accelerators.md")),
 ];
