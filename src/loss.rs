@@ -10,7 +10,7 @@
 //! * StableMax cross-entropy (Prieto, Barsbey, Mediano and Birdal, "Grokking at the edge of numerical
 //!   stability", ICLR 2025): the softmax's $e^x$ replaced by $s(x)=x+1$ for $x\ge0$, $1/(1-x)$ for $x<0$ (positive,
 //!   increasing, $C^1$, growing only linearly), $L=\frac1n\sum_j\bigl(\log\sum_cs(F_{cj})-\log s(F_{y_jj})\bigr)$;
-//!   gradient $\bigl(s'(F_{cj})/\sum_ks(F_{kj})-[c=y_j]\,s'(F_{y_jj})/s(F_{y_jj})\bigr)/n$ with $s'(x)=1$ for $x\ge0$,
+//!   gradient $\bigl(s'(F_{cj})/\sum_ks(F_{kj})-[c=y_j]\\,s'(F_{y_jj})/s(F_{y_jj})\bigr)/n$ with $s'(x)=1$ for $x\ge0$,
 //!   $1/(1-x)^2$ for $x<0$, so $s'/s=1/(1+|x|)$. Not invariant to a shift of the logits, so no maximum is
 //!   subtracted; since $s$ grows linearly, a probability near 1 needs logits of order $1/(1-p)$, not
 //!   $\log(1/(1-p))$: the collapse to a loss of exactly 0 in floating point comes much later than with the softmax.
