@@ -87,6 +87,7 @@ pub fn canonical(seed: u64) -> TrainConfig {
         stop_at_grok: false,
         stop_after_grok: None,
         fourier_every: None,
+        perpendicular_gradient: false,
         precision: Precision::F32,
     }
 }

@@ -14,7 +14,7 @@
 //! One step, in order: forward pass and loss; at an evaluation step the evaluation and
 //! [`Observer::observe`] (with the gradient of the training loss at these weights when the observer
 //! [asks for it](Observer::wants_gradient)); the gradient (full or mini-batch);
-//! [`Observer::transform_gradient`] (gradient filters); the optimizer's update;
+//! [`Observer::transform_gradient`] (gradient filters); ⊥Grad where configured; the optimizer's update;
 //! [`Observer::constrain`] (projections, retractions, norm caps; also applied to the initial weights).
 //! An observer may stop the run early by returning [`ControlFlow::Break`]; the configuration may stop it at
 //! $t_{grok}$ ([`stop_at_grok`](TrainConfig::stop_at_grok)) or at the first evaluation at or after $c\\,t_{grok}$
@@ -34,7 +34,7 @@ use crate::error::{ensure, Result};
 use crate::evaluation::{finite, EvalRecord, Evaluator, Measures};
 use crate::loss::{LossKind, LossStats};
 use crate::model::{forward_loss, Batch, Model, ModelConfig, Params, Workspace};
-use crate::optim::{Optimizer, OptimizerConfig};
+use crate::optim::{orthograd, Optimizer, OptimizerConfig};
 use crate::real::Real;
 use crate::rng::{self, Stream};
 use crate::stats::median;
@@ -104,6 +104,10 @@ pub struct TrainConfig {
     /// norms only (empty cells in `metrics.csv`). `None`: at every evaluation.
     #[serde(default)]
     pub fourier_every: Option<u64>,
+    /// ⊥Grad: remove from each matrix's loss gradient its component along the matrix before the optimizer's
+    /// step ([`crate::optim::orthograd`]), after the observer's [`transform_gradient`](Observer::transform_gradient).
+    #[serde(default)]
+    pub perpendicular_gradient: bool,
     /// Scalar type.
     pub precision: Precision,
 }
@@ -570,6 +574,15 @@ fn run_loop<T: Real>(
             model.backward(&train_batch, &mut ws, &mut grads);
         }
         observer.transform_gradient(step, &mut grads);
+        if config.perpendicular_gradient {
+            for (g, w) in grads
+                .matrices_mut()
+                .into_iter()
+                .zip(model.params.matrices())
+            {
+                orthograd::project_out(g, w);
+            }
+        }
         optimizer.step(&mut model.params, &grads);
         observer.constrain(step + 1, &mut model.params);
         step_ms.push((forward_time + started.elapsed()).as_secs_f64() * 1e3);

@@ -77,7 +77,7 @@ const TRAIN_FLAGS: &[(&str, &[&str])] = &[
     ("--bits", &["4", "0", "21", "64"]),
     ("--k", &["2", "0", "5", "99"]),
     ("--act", &["relu", "quad", "gelu", "tanh"]),
-    ("--loss", &["ce", "mse", "l1"]),
+    ("--loss", &["ce", "mse", "stablemax", "l1"]),
     ("--opt", &["adamw", "sgd", "muon", "egd", "adam"]),
     ("--seed", &["0", "18446744073709551615", "-1", "x"]),
     ("--exact-polar", &[]),
@@ -87,6 +87,7 @@ const TRAIN_FLAGS: &[(&str, &[&str])] = &[
     ("--stop-after-grok", &["1.5", "1", "0.5", "NaN", "inf", "x"]),
     ("--fourier-every", &["50", "10", "15", "0", "x"]),
     ("--egd-layers", &["embedding", "both", "x"]),
+    ("--perp-grad", &[]),
 ];
 /// Steps: small valid counts, and bad values (a huge valid count would only be slow).
 const STEPS: &[&str] = &["0", "1", "5", "20", "-1", "18446744073709551616", "abc", ""];

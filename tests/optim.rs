@@ -381,3 +381,69 @@ fn egd_whitens_the_chosen_layers_only() {
         "singular values {s:?}"
     );
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+    /// ⊥Grad leaves a gradient orthogonal to its weight, is idempotent, keeps an orthogonal gradient as it is
+    /// and never lengthens it.
+    #[test]
+    fn orthograd_projects_the_gradient_off_the_weights(rows in 1usize..10, cols in 1usize..10, seed in any::<u64>()) {
+        use grokking::optim::orthograd::project_out;
+        let (w, g) = (random_matrix(rows, cols, seed), random_matrix(rows, cols, seed ^ 7));
+        let mut p = g.clone();
+        project_out(&mut p, &w);
+        prop_assert!(p.dot(&w).abs() <= 1e-12 * (1.0 + g.norm() * w.norm()));
+        prop_assert!(p.norm() <= g.norm() + 1e-12);
+        let mut twice = p.clone();
+        project_out(&mut twice, &w);
+        prop_assert!((&twice - &p).abs().max() <= 1e-12 * (1.0 + p.norm()));
+        // g minus its projection is along w.
+        let along = &g - &p;
+        prop_assert!((&along - &w * (along.dot(&w) / w.dot(&w))).abs().max() <= 1e-10 * (1.0 + g.norm()));
+    }
+}
+
+/// Trained with ⊥Grad, plain gradient descent and no decay, each matrix's norm changes only at second order
+/// ($\|w-\eta g^\perp\|^2=\|w\|^2+\eta^2\|g^\perp\|^2$, so it never falls); without ⊥Grad the first step already
+/// changes it at first order, by far more.
+#[test]
+fn orthograd_training_changes_the_norms_only_at_second_order() {
+    use grokking::config::canonical_add;
+    use grokking::evaluation::Measures;
+    use grokking::task::Labels;
+    use grokking::train::{self, Probe, Watch};
+    let sgd = OptimizerConfig::Sgd(SgdConfig {
+        lr: 0.05,
+        momentum: 0.0,
+        nesterov: false,
+        weight_decay: 0.0,
+    });
+    let norms = |perp: bool| {
+        let mut c = canonical_add(7, 0.6, sgd, 30, 0);
+        (c.eval_every, c.perpendicular_gradient, c.model.width) = (1, perp, 16);
+        let mut seen = Vec::new();
+        let mut watch = Watch::new(|p: &Probe<'_, f64>| {
+            let w = &p.model.params;
+            seen.push((w.w1.norm_squared(), w.w2.norm_squared()));
+            Ok(())
+        });
+        train::train_with::<f64>(&c, Labels::True, Measures::Training, &mut watch).unwrap();
+        seen
+    };
+    let (perp, plain) = (norms(true), norms(false));
+    assert_eq!(perp.len(), 31);
+    for pair in perp.windows(2) {
+        let ((a1, a2), (b1, b2)) = (pair[0], pair[1]);
+        assert!(
+            b1 >= a1 * (1.0 - 1e-12) && b2 >= a2 * (1.0 - 1e-12),
+            "{pair:?}"
+        );
+    }
+    let first_change = |n: &[(f64, f64)]| (n[1].0 - n[0].0).abs() + (n[1].1 - n[0].1).abs();
+    assert!(
+        first_change(&plain) > 20.0 * first_change(&perp),
+        "plain {} against perp {}",
+        first_change(&plain),
+        first_change(&perp)
+    );
+}

@@ -17,6 +17,7 @@
 pub mod adamw;
 pub mod egd;
 pub mod muon;
+pub mod orthograd;
 pub mod sgd;
 
 use crate::error::{ensure, Result};

@@ -105,6 +105,9 @@ pub struct Hyper {
     /// [default: at every evaluation].
     #[arg(long, value_name = "K")]
     pub fourier_every: Option<u64>,
+    /// ⊥Grad (Prieto et al. 2025): drop each matrix's gradient component along its weights before the step.
+    #[arg(long)]
+    pub perp_grad: bool,
     /// Train in f64 instead of f32.
     #[arg(long)]
     pub f64: bool,
@@ -290,6 +293,7 @@ impl Hyper {
             stop_at_grok: self.stop_at_grok,
             stop_after_grok: self.stop_after_grok,
             fourier_every: self.fourier_every,
+            perpendicular_gradient: self.perp_grad,
             precision: if self.f64 {
                 Precision::F64
             } else {
