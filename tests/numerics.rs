@@ -66,20 +66,17 @@ fn cross_entropy_gradient_has_no_subnormal_entries() {
         loss::evaluate(LossKind::CrossEntropy, &logits, &[0, 0], Some(&mut grad));
         grad.column(0).iter().copied().collect()
     }
-    let g32 = gradient::<f32>(&[0.0, 80.0, 100.0]);
-    assert!(g32[1] >= f32::MIN_POSITIVE && (2.0 * g32[1] / (-80f32).exp() - 1.0).abs() < 1e-5);
-    assert_eq!(
-        g32[2].to_bits(),
-        0,
-        "a subnormal entry in f32: {:e}",
-        g32[2]
-    );
-    let g64 = gradient::<f64>(&[0.0, 700.0, 720.0]);
-    assert!(g64[1] >= f64::MIN_POSITIVE && (2.0 * g64[1] / (-700f64).exp() - 1.0).abs() < 1e-12);
-    assert_eq!(
-        g64[2].to_bits(),
-        0,
-        "a subnormal entry in f64: {:e}",
-        g64[2]
-    );
+    /// The entry at gap `kept` is the softmax's half, within `tol`; the one at gap `flushed` is +0.
+    fn assert_flushed<T: real::Real>(kept: f64, flushed: f64, tol: f64) {
+        let g = gradient::<T>(&[0.0, kept, flushed]);
+        let (kept_entry, flushed_entry) = (g[1].to_f64(), g[2].to_f64());
+        assert!(g[1] >= T::MIN_POSITIVE && (2.0 * kept_entry / (-kept).exp() - 1.0).abs() < tol);
+        assert_eq!(
+            flushed_entry.to_bits(),
+            0,
+            "a subnormal entry: {flushed_entry:e}"
+        );
+    }
+    assert_flushed::<f32>(80.0, 100.0, 1e-5);
+    assert_flushed::<f64>(700.0, 720.0, 1e-12);
 }

@@ -20,6 +20,7 @@ use super::muon;
 use crate::real::Real;
 use nalgebra::DMatrix;
 use serde::{Deserialize, Serialize};
+use std::str::FromStr;
 
 /// Which weight matrices egalitarian gradient descent whitens.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -37,6 +38,19 @@ impl EgdLayers {
         match self {
             EgdLayers::Embedding => index == 0,
             EgdLayers::Both => true,
+        }
+    }
+}
+
+impl FromStr for EgdLayers {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "embedding" => Ok(EgdLayers::Embedding),
+            "both" => Ok(EgdLayers::Both),
+            _ => Err(format!(
+                "unknown --egd-layers {s:?}; expected embedding or both"
+            )),
         }
     }
 }

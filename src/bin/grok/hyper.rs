@@ -82,7 +82,7 @@ pub struct Hyper {
     pub exact_polar: bool,
     /// Egd: whiten the embedding W1 only (the authors' choice; W2 then takes gradient descent) or both.
     #[arg(long, value_name = "LAYERS")]
-    pub egd_layers: Option<EgdLayerName>,
+    pub egd_layers: Option<EgdLayers>,
     /// Muon: Newton–Schulz iterations.
     #[arg(long, default_value_t = DEFAULT_MUON.ns_steps)]
     pub ns_steps: usize,
@@ -138,23 +138,6 @@ pub enum OptName {
     Sgd,
     Muon,
     Egd,
-}
-
-/// The value of `--egd-layers`: `embedding` or `both`.
-#[derive(Clone, Copy, Debug)]
-pub struct EgdLayerName(EgdLayers);
-
-impl FromStr for EgdLayerName {
-    type Err = String;
-    fn from_str(s: &str) -> std::result::Result<Self, String> {
-        match s {
-            "embedding" => Ok(EgdLayerName(EgdLayers::Embedding)),
-            "both" => Ok(EgdLayerName(EgdLayers::Both)),
-            _ => Err(format!(
-                "unknown --egd-layers {s:?}; expected embedding or both"
-            )),
-        }
-    }
 }
 
 impl FromStr for OptName {
@@ -263,7 +246,7 @@ impl Hyper {
             OptName::Egd => OptimizerConfig::Egd(EgdConfig {
                 lr: pt.lr.unwrap_or(DEFAULT_EGD.lr),
                 weight_decay: pt.wd.unwrap_or(DEFAULT_EGD.weight_decay),
-                layers: self.egd_layers.map_or(DEFAULT_EGD.layers, |l| l.0),
+                layers: self.egd_layers.unwrap_or(DEFAULT_EGD.layers),
             }),
         };
         if self.opt != OptName::Muon && self.exact_polar {
